@@ -1,0 +1,208 @@
+"""The ``Campaign``: one call for cases (征集通知) as data, validated from ``corpora/campaigns/*.toml``.
+
+Design rules for the rulebook format:
+
+- Everything a check enforces cites the clause it comes from (``clause``), so a finding can say "广电办发〔2025〕45号
+  四、材料编写体例" instead of "rule 17".
+- Silence is explicit. Where a notice says nothing (no quota, no word limit, no element list), the field is ``None``
+  or ``specified = false`` with a ``note``; the loader never fills in a value the notice does not give.
+- Descriptions are written in our own words; notice prose is not copied.
+- Category ids are shared across years for the same idea (``mechanism`` is 体制机制改革 in 2024 and 创新发展机制 in
+  2025), and ``aliases`` list the other names, so archive records match across calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CountBasis = Literal["word", "hanzi", "chars", "chars_no_spaces"]
+UnitKind = Literal["province", "province_3plus", "central", "other"]
+EligibilityKind = Literal[
+    "completed_only",  # the case must be finished and producing results
+    "no_resubmit_same_category",  # an earlier selection may not apply again in the same category
+    "no_resubmit_same_product",  # the same product/service/application as an earlier selection may not apply
+    "one_category_per_case",  # one case, one category
+    "no_process_documents",  # no project plans / technical plans / work reports as the material
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Element(_Strict):
+    """A required element of the material (要素), in the notice's order."""
+
+    id: str
+    name: str  # short Chinese name, e.g. 总体情况
+    summary: str  # what the notice asks for, in our words
+    cues: list[str] = Field(min_length=1)  # words and heading phrases that signal the element
+    optional_aspects: bool = False  # the notice lets the applicant pick one or more aspects (可选择其中一方面或多方面)
+
+
+class Category(_Strict):
+    id: str
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    description: str  # our own words
+    cues: list[str] = Field(default_factory=list)  # topical words for category suggestion
+    clause: str
+    elements: list[Element] = Field(default_factory=list)
+
+    def matches(self, name: str) -> bool:
+        key = _norm_name(name)
+        return key in {_norm_name(n) for n in (self.name, self.id, *self.aliases)}
+
+
+class Material(_Strict):
+    id: str
+    name: str  # e.g. 综合材料, 详细材料, 简介
+    limit: int | None = None  # maximum 字数; None when the notice gives none
+    count: CountBasis = "word"
+    count_note: str = ""  # why this count basis (the notices never say which count they mean)
+    elements_required: bool = False  # the category's elements are checked in this material
+    form_field: str | None = None  # the 申报表 field holding this material, if any
+    clause: str
+
+
+class DataDimension(_Strict):
+    id: str  # key into corpora/lexicons/dimensions.toml
+    name: str  # the notice's word, e.g. 数量规模
+    clause: str
+
+
+class DataExpectations(_Strict):
+    dimensions: list[DataDimension] = Field(default_factory=list)
+    comparisons_encouraged: bool = False
+    avoid_subjective: bool = False
+    clause: str
+    summary: str
+
+
+class Quota(_Strict):
+    unit_kind: UnitKind
+    unit_label: str  # e.g. 各省（区、市）, 中央单位
+    per_category: int | None = None
+    total: int | None = None
+    condition: str = ""  # e.g. 2023年入选案例3个及以上的省份
+    clause: str
+
+
+class Quotas(_Strict):
+    specified: bool
+    note: str = ""
+    rules: list[Quota] = Field(default_factory=list)
+    ranking_required: bool = False  # the notice asks recommenders to rank by priority (推荐排序表)
+    clause: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Quotas:
+        if self.specified and not self.rules:
+            raise ValueError("specified = true 时必须给出 rules")
+        if not self.specified and not self.note:
+            raise ValueError("specified = false 时必须在 note 中说明通知的原话含义")
+        return self
+
+
+class Eligibility(_Strict):
+    kind: EligibilityKind
+    summary: str
+    clause: str
+    years: list[int] = Field(default_factory=list)  # earlier selection years the ban covers; empty = any earlier year
+    excludes: str = ""  # e.g. 提名案例不在此列
+
+
+class Criterion(_Strict):
+    name: str  # 政治性, 创新性, 实效性, 典型性 ...
+    summary: str
+    clause: str
+
+
+class Dates(_Strict):
+    issued: dt.date | None = None  # 成文日期
+    published: dt.date | None = None  # 发布日期
+    deadline: dt.date | None = None  # 征集截止
+    deadline_clause: str = ""
+    provincial_deadline: dt.date | None = None  # a forwarding bureau's earlier upload date, when any
+    note: str = ""
+
+
+class Campaign(_Strict):
+    id: str
+    name: str
+    short_name: str
+    family: str  # e.g. media-convergence, smart-network-services, smart-broadcasting-demo
+    year: int
+    level: Literal["national", "provincial"]
+    issuer: str
+    notice_number: str
+    forwarded_by: str | None = None
+    forwarding_notice: str | None = None
+    summary: str
+    dates: Dates
+    materials: list[Material] = Field(min_length=1)
+    elements_specified: bool
+    elements_note: str = ""
+    categories: list[Category] = Field(min_length=1)
+    data: DataExpectations | None = None
+    quotas: Quotas
+    eligibility: list[Eligibility] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=list)
+    source: str  # the seed file this rulebook was read from
+
+    @field_validator("categories")
+    @classmethod
+    def _unique_categories(cls, cats: list[Category]) -> list[Category]:
+        _require_unique([c.id for c in cats], "categories.id")
+        _require_unique([c.name for c in cats], "categories.name")
+        return cats
+
+    @field_validator("materials")
+    @classmethod
+    def _unique_materials(cls, mats: list[Material]) -> list[Material]:
+        _require_unique([m.id for m in mats], "materials.id")
+        return mats
+
+    @model_validator(mode="after")
+    def _elements_present_when_specified(self) -> Campaign:
+        if self.elements_specified:
+            empty = [c.name for c in self.categories if not c.elements]
+            if empty:
+                raise ValueError(f"elements_specified = true，但类别 {'、'.join(empty)} 没有 elements")
+        elif not self.elements_note:
+            raise ValueError("elements_specified = false 时必须在 elements_note 中说明")
+        return self
+
+    # --- look-ups used by the checks --------------------------------------------------------------------------
+
+    def category(self, name: str) -> Category | None:
+        """Find a category by name, id or alias (体制机制改革 finds 创新发展机制 in 2025)."""
+        return next((c for c in self.categories if c.matches(name)), None)
+
+    def material(self, material_id: str) -> Material | None:
+        key = _norm_name(material_id)
+        return next((m for m in self.materials if key in {_norm_name(m.id), _norm_name(m.name)}), None)
+
+    @property
+    def default_material(self) -> Material:
+        """The material a plain upload is checked as: the one with the largest limit (the detailed material)."""
+        return max(self.materials, key=lambda m: m.limit or 0)
+
+    @property
+    def citation(self) -> str:
+        return self.notice_number
+
+
+def _norm_name(name: str) -> str:
+    return name.strip().removesuffix("典型案例").removesuffix("类").strip().lower()
+
+
+def _require_unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"{what} 重复：{v}")
+        seen.add(v)

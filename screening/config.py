@@ -1,0 +1,68 @@
+"""Where things live and the operator's limits, read once from the environment.
+
+Every setting has a safe default so `make serve` works with nothing configured:
+
+==============================  ===================================================  =================================
+variable                        meaning                                              default
+==============================  ===================================================  =================================
+SCREENING_DATABASE_URL          SQLAlchemy URL of the archive / batches database     sqlite file var/screening.db
+SCREENING_MODEL_DIR             built model artifacts (the embedding model folder)   var/models
+SCREENING_CORPORA_DIR           rulebooks, lexicons, training texts                  corpora/ beside the package
+SCREENING_MAX_FILE_MB           largest upload / file accepted                       20
+SCREENING_MAX_PAGES             most pages parsed in one PDF                         300
+SCREENING_PARSE_SECONDS         wall-clock budget for parsing one file               20
+SCREENING_API_KEYS              bureau keys, ``key=机构名`` separated by commas          (none: bureau endpoints closed)
+==============================  ===================================================  =================================
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    model_dir: Path
+    corpora_dir: Path
+    max_file_bytes: int
+    max_pages: int
+    parse_seconds: float
+    api_keys: dict[str, str]
+
+    @property
+    def campaigns_dir(self) -> Path:
+        return self.corpora_dir / "campaigns"
+
+    @property
+    def lexicons_dir(self) -> Path:
+        return self.corpora_dir / "lexicons"
+
+
+def _api_keys(raw: str) -> dict[str, str]:
+    keys = {}
+    for item in filter(None, (p.strip() for p in raw.split(","))):
+        key, _, owner = item.partition("=")
+        keys[key.strip()] = owner.strip() or key.strip()
+    return keys
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    var = PROJECT_DIR / "var"
+    return Settings(
+        database_url=env.get("SCREENING_DATABASE_URL") or f"sqlite:///{var / 'screening.db'}",
+        model_dir=Path(env.get("SCREENING_MODEL_DIR") or var / "models"),
+        corpora_dir=Path(env.get("SCREENING_CORPORA_DIR") or PROJECT_DIR / "corpora"),
+        max_file_bytes=int(float(env.get("SCREENING_MAX_FILE_MB", "20")) * 1024 * 1024),
+        max_pages=int(env.get("SCREENING_MAX_PAGES", "300")),
+        parse_seconds=float(env.get("SCREENING_PARSE_SECONDS", "20")),
+        api_keys=_api_keys(env.get("SCREENING_API_KEYS", "")),
+    )
+
+
+settings = load_settings()
