@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from screening.campaigns import all_campaigns, get_campaign
+from screening.config import settings
 
 NOTICES = {
     # id: (notice number, deadline, categories in the notice's order, {material name: limit})
@@ -130,3 +131,15 @@ def test_every_rule_cites_a_clause(campaign_id):
 @pytest.mark.parametrize("campaign_id", ["jilin-2024-media-convergence", "nrta-2025-media-convergence", "nrta-2024-smart-network-services"])
 def test_review_criteria_are_the_four_of_the_media_calls(campaign_id):
     assert [cr.name for cr in get_campaign(campaign_id).criteria] == ["政治性", "创新性", "实效性", "典型性"]
+
+
+@pytest.mark.parametrize("campaign_id", sorted(NOTICES))
+def test_every_data_dimension_has_a_lexicon_entry(campaign_id):
+    """A dimension id the lexicon lacks would silently read as 'absent' in every report."""
+    import tomllib
+
+    lexicon = tomllib.loads((settings.lexicons_dir / "dimensions.toml").read_text(encoding="utf-8"))
+    c = get_campaign(campaign_id)
+    for dimension in c.data.dimensions if c.data else []:
+        assert dimension.id in lexicon, dimension.id
+        assert lexicon[dimension.id]["words"]

@@ -1,0 +1,384 @@
+"""Required elements (要素): for each element the call asks for, ``covered``, ``weak`` or ``missing``, and where.
+
+Materials come in three shapes, and the matcher reads all of them:
+
+1. headings that follow the notice ("三、成效成果与社会反响");
+2. headings in other words ("案例背景", "做法", "不足与展望" — the last covers two elements);
+3. no headings at all, only paragraphs.
+
+So there are two kinds of evidence, combined per element:
+
+- **Headings.** A heading covers the elements whose cue words it contains (rulebook ``cues`` plus the heading words
+  in ``corpora/lexicons/element_cues.toml``). A heading is split at 与/及/和/、 and in each part the cue that ends
+  last wins, because Chinese noun phrases are head-final: "服务成效" is about 成效, while "不足与展望" is about both.
+  Subsections inherit their parent's elements unless their own heading names another one.
+  Headings come from intake's sections or, for plain text headed by bare lines, from ``outline.py``. A heading with
+  only a *supporting* word (案例启示 for 可持续/可借鉴) counts when its text also shows the element.
+- **Paragraphs.** Each paragraph is scored per element by the body phrases it contains (whole jieba tokens, through
+  spaCy's PhraseMatcher), plus data figures for the results element, plus — when an embedder is given in
+  ``ctx.options["embedder"]`` — how much closer the paragraph is to that element's description than to the others.
+
+Heading evidence with a real body is ``covered`` (confidence 0.9); a heading over a near-empty body, or a single
+matching paragraph, is ``weak``; no evidence is ``missing``. The thresholds were calibrated on the bench set
+(bench/checks.py, results in bench/results/checks.md), never on the test documents.
+
+Trade-off: cue words are transparent and fast but miss paraphrase; embeddings catch paraphrase but every paragraph
+is "somewhat similar" to every element (e5 cosines sit between 0.84 and 0.98, see deps.md §1). So similarity is
+used relative to the other elements of the same call, and only adds to cue evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .. import nlp
+from ..campaigns.model import Category, Element
+from ..documents.model import Document
+from ..numbers import find_quantities, is_data
+from ..report import Finding, Span
+from .base import CheckContext, CheckResult
+from .outline import Part, implicit_outline, is_title, section_outline
+
+MIN_BODY_CHARS = 40  # a heading over less text than this is a heading, not a section
+STRONG_PARAGRAPH = 2.0  # a paragraph scoring at least this is real evidence of the element
+WEAK_PARAGRAPH = 1.0  # a paragraph scoring at least this is a hint of the element
+COVERED_SCORE = 3.0  # strong paragraphs scoring this much together (over enough text) cover the element
+COVERED_PARAGRAPH_CHARS = 60
+OPENING_BONUS = 1.5  # materials open with the overall situation: the first paragraph leans towards the overview
+SEMANTIC_WEIGHT = 0.8  # what one standard deviation of relative similarity adds to a paragraph's score
+HEADING_CONFIDENCE = 0.9
+
+_CONJUNCTION = re.compile(r"[与及和、暨&/]|以及")
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[、.．]?|第[一二三四五六七八九十]+[部分章节、，]*)\s*")
+
+
+@dataclass
+class _Evidence:
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    paragraphs: list[dict[str, Any]] = field(default_factory=list)
+    heading_body_chars: int = 0
+
+    @property
+    def first_offset(self) -> int | None:
+        offsets = [s["start"] for s in self.sections] + [p["start"] for p in self.paragraphs]
+        return min(offsets) if offsets else None
+
+
+def run(ctx: CheckContext) -> CheckResult:
+    result = CheckResult("elements")
+    campaign, material = ctx.campaign, ctx.material
+    if not campaign.elements_specified:
+        result.measurement = {"specified": False, "note": campaign.elements_note}
+        result.findings.append(Finding(
+            check="elements", code="elements.not_specified", severity="info", rule=ctx.cite(material.clause),
+            message=f"本次通知未规定材料须包含的要素，不检查要素。{campaign.elements_note}".strip(),
+        ))  # fmt: skip
+        return result
+    if not material.elements_required:
+        result.measurement = {"specified": True, "required": False}
+        return result
+    embedder = ctx.options.get("embedder")
+    if embedder is None:
+        result.degraded.append("要素识别仅使用关键词（未加载语义模型）。")
+    category, assumed = _category_to_check(ctx, embedder)
+    matched = match_elements(ctx.document, category.elements, embedder=embedder)
+    result.measurement = {"specified": True, "required": True, "category": category.name,
+                          "category_assumed": assumed, "semantic": embedder is not None, **matched}  # fmt: skip
+    result.findings += _findings(ctx, category, matched, assumed)
+    return result
+
+
+def _category_to_check(ctx: CheckContext, embedder) -> tuple[Category, bool]:
+    """The declared category, or — when none is declared or known — the one whose elements the material covers best."""
+    if ctx.category is not None:
+        return ctx.category, False
+    categories = ctx.campaign.categories
+    if len({tuple(e.id for e in c.elements) for c in categories}) == 1:
+        return categories[0], True
+    scored = []
+    for index, category in enumerate(categories):
+        found = match_elements(ctx.document, category.elements, embedder=embedder)["elements"]
+        score = sum({"covered": 1.0, "weak": 0.5}.get(e["status"], 0.0) for e in found)
+        scored.append((-score, index, category))
+    return min(scored, key=lambda t: t[:2])[2], True
+
+
+# --- matching ---------------------------------------------------------------------------------------------------
+
+
+def match_elements(doc: Document, elements: list[Element], *, embedder=None) -> dict[str, Any]:
+    """Where each element is covered in ``doc``: the ``elements`` list, ``out_of_order`` and ``unmatched_sections``."""
+    evidence = {e.id: _Evidence() for e in elements}
+    parts = _outline(doc, elements)
+    own, assigned = _heading_matches(parts, elements)
+    for index, ids in own.items():
+        part = parts[index]
+        for element_id in ids:
+            entry = {"heading": part.heading, "level": part.level, "start": part.start, "end": part.end}
+            evidence[element_id].sections.append(entry)
+            evidence[element_id].heading_body_chars += len(doc.text[part.body_start : part.end].strip())
+    for paragraph in _scored_paragraphs(doc, elements, embedder, parts):
+        for element_id, score in paragraph.pop("scores").items():
+            if score >= WEAK_PARAGRAPH:
+                evidence[element_id].paragraphs.append({**paragraph, "score": round(score, 2)})
+    _add_supported_headings(doc, parts, own, elements, evidence)
+    reports = [_element_report(e, evidence[e.id]) for e in elements]
+    return {
+        "structure": "no_headings" if not parts else "headings_match_elements" if own else "headings_other",
+        "elements": reports,
+        "out_of_order": _out_of_order(reports),
+        "unmatched_sections": _unmatched_sections(doc, parts, assigned),
+    }
+
+
+def _outline(doc: Document, elements: list[Element]) -> list[Part]:
+    """The material's headed parts: its sections, or — when they name fewer elements — its short bare lines
+    (see ``outline.py``): of the two outlines, the one whose headings name more of the call's elements is used."""
+    sections = section_outline(doc)
+    implicit = implicit_outline(doc)
+    return max((sections, implicit), key=lambda parts: (_elements_named(parts, elements), parts is sections))
+
+
+def _elements_named(parts: list[Part], elements: list[Element]) -> int:
+    return len({i for part in parts for i in heading_elements(part.heading, elements)})
+
+
+def _add_supported_headings(doc: Document, parts: list[Part], own: dict[int, list[str]], elements: list[Element],
+                            evidence: dict[str, _Evidence]) -> None:  # fmt: skip
+    """A heading with a supporting word (案例启示 for 可持续/可借鉴) covers the element if its text shows it too."""
+    lexicon = nlp.read_toml("element_cues.toml")
+    for element in elements:
+        words = lexicon.get(element.id, {}).get("supporting_headings", [])
+        for index, part in enumerate(parts):
+            if element.id in own.get(index, []) or not any(w in part.heading for w in words):
+                continue
+            inside = [p for p in evidence[element.id].paragraphs if part.body_start <= p["start"] < part.end]
+            if inside:
+                evidence[element.id].sections.append(
+                    {"heading": part.heading, "level": part.level, "start": part.start, "end": part.end})
+                evidence[element.id].heading_body_chars += sum(p["end"] - p["start"] for p in inside)
+
+
+def _element_report(element: Element, ev: _Evidence) -> dict[str, Any]:
+    strong = [p for p in ev.paragraphs if p["score"] >= STRONG_PARAGRAPH]
+    strong_chars = sum(p["end"] - p["start"] for p in strong)
+    if ev.sections and ev.heading_body_chars >= MIN_BODY_CHARS:
+        status, confidence = "covered", HEADING_CONFIDENCE + (0.05 if ev.paragraphs else 0.0)
+    elif len(strong) >= 2 or sum(p["score"] for p in strong) >= COVERED_SCORE and strong_chars >= COVERED_PARAGRAPH_CHARS:
+        status, confidence = "covered", min(0.85, 0.45 + 0.1 * sum(p["score"] for p in strong))
+    elif ev.sections or strong or sum(p["score"] for p in ev.paragraphs) >= STRONG_PARAGRAPH:
+        status, confidence = "weak", 0.5 if ev.sections or strong else 0.35
+    else:
+        status, confidence = "missing", 0.8 if not ev.paragraphs else 0.6
+    paragraphs = sorted(ev.paragraphs, key=lambda p: -p["score"])[:5]
+    return {
+        "id": element.id, "name": element.name, "status": status, "confidence": round(confidence, 2),
+        "sections": ev.sections, "paragraphs": sorted(paragraphs, key=lambda p: p["start"]),
+        "first_offset": ev.sections[0]["start"] if ev.sections else ev.first_offset,
+        "by_heading": bool(ev.sections),
+    }  # fmt: skip
+
+
+def _heading_matches(parts: list[Part], elements: list[Element]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Parts whose own heading names elements, and every part's elements (own, else inherited from its parent)."""
+    own: dict[int, list[str]] = {}
+    assigned: dict[int, list[str]] = {}
+    for index, part in enumerate(parts):
+        ids = heading_elements(part.heading, elements)
+        if ids:
+            own[index] = assigned[index] = ids
+        elif part.parent is not None and part.parent in assigned:
+            assigned[index] = assigned[part.parent]
+    return own, assigned
+
+
+def heading_elements(heading: str, elements: list[Element]) -> list[str]:
+    """The elements a heading names: per conjunct part, the element whose cue ends last (ties: all of them)."""
+    text = _NUMBERING.sub("", heading).strip()
+    found: list[str] = []
+    for part in filter(None, _CONJUNCTION.split(text)):
+        best_end, best_ids = -1, []
+        for element in elements:
+            end = max((part.rfind(cue) + len(cue) for cue in _heading_cues(element) if cue in part), default=-1)
+            if end > best_end:
+                best_end, best_ids = end, [element.id]
+            elif end == best_end and end >= 0:
+                best_ids.append(element.id)
+        found += [i for i in best_ids if i not in found]
+    return found
+
+
+def _heading_cues(element: Element) -> list[str]:
+    extra = nlp.read_toml("element_cues.toml").get(element.id, {}).get("headings", [])
+    return [c for c in (*element.cues, *extra) if len(c) >= 2]
+
+
+def _body_cues(element: Element) -> dict[str, float]:
+    """Body phrases and their weights: our specific phrases count 1, the rulebook's (often generic) cues 0.5."""
+    cues = {cue: 0.5 for cue in element.cues if len(cue) >= 2}
+    cues.update({cue: 1.0 for cue in nlp.read_toml("element_cues.toml").get(element.id, {}).get("body", [])})
+    return cues
+
+
+# --- paragraphs -------------------------------------------------------------------------------------------------
+
+
+def _scored_paragraphs(doc: Document, elements: list[Element], embedder, parts: list[Part]) -> list[dict]:
+    paragraphs = _paragraphs(doc, parts)
+    if not paragraphs:
+        return []
+    cues = {e.id: _body_cues(e) for e in elements}
+    hits = nlp.find_phrases(doc.text, {c for table in cues.values() for c in table})
+    hit_starts = [h.start for h in hits]
+    figures = [q.start for q in find_quantities(doc.text) if is_data(q)]
+    semantic = _relative_similarity(embedder, doc, paragraphs, elements) if embedder is not None else None
+    opening = _opening_rows(paragraphs, parts)
+    for row, paragraph in enumerate(paragraphs):
+        lo, hi = bisect_left(hit_starts, paragraph["start"]), bisect_left(hit_starts, paragraph["end"])
+        inside = {h.phrase for h in hits[lo:hi]}
+        n_figures = sum(paragraph["start"] <= f < paragraph["end"] for f in figures)
+        scores = {}
+        for column, element in enumerate(elements):
+            score = sum(w for cue, w in cues[element.id].items() if cue in inside)
+            if element.id == "results":
+                score += min(2.0, 0.5 * n_figures)  # results are told in figures
+            if element.id == "overview" and row in opening:
+                score += OPENING_BONUS
+            if semantic is not None:
+                score += SEMANTIC_WEIGHT * max(0.0, float(semantic[row, column]))
+            scores[element.id] = score
+        paragraph["scores"] = scores
+    return paragraphs
+
+
+def _opening_rows(paragraphs: list[dict], parts: list[Part]) -> set[int]:
+    """The paragraphs that open the material: the text before its first heading, or else its first real paragraph.
+
+    Short lines (a title, a unit's name) are skipped: the overall situation takes a few sentences to state.
+    """
+    substantive = [row for row, p in enumerate(paragraphs) if p["end"] - p["start"] >= 40]
+    if parts:
+        return {row for row in substantive if paragraphs[row]["end"] <= parts[0].start}
+    return set(substantive[:1])
+
+
+def _paragraphs(doc: Document, parts: list[Part]) -> list[dict[str, Any]]:
+    heading_starts = {p.start for p in parts}
+    found = []
+    for block in doc.blocks:
+        if block.kind == "heading" or block.start in heading_starts or len(block.text.strip()) < 10:
+            continue
+        part = next((p for p in reversed(parts) if p.body_start <= block.start < p.end), None)
+        found.append({"start": block.start, "end": block.end, "heading": part.heading if part else None,
+                      "text": block.text[:80] + ("…" if len(block.text) > 80 else "")})  # fmt: skip
+    return found
+
+
+def _relative_similarity(embedder, doc: Document, paragraphs: list[dict], elements: list[Element]) -> np.ndarray:
+    """Per paragraph, how many standard deviations each element's similarity lies above the paragraph's mean."""
+    texts = [doc.text[p["start"] : p["end"]][:500] for p in paragraphs]
+    described = [f"{e.name}：{e.summary}" for e in elements]
+    vectors = np.asarray(embedder.encode(texts + described), dtype=float)
+    sims = vectors[: len(texts)] @ vectors[len(texts) :].T
+    spread = sims.std(axis=1, keepdims=True) + 1e-6
+    return (sims - sims.mean(axis=1, keepdims=True)) / spread
+
+
+# --- structure-level observations -------------------------------------------------------------------------------
+
+
+def _out_of_order(reports: list[dict[str, Any]]) -> list[str]:
+    """Elements (found by heading) that appear before an element the notice puts ahead of them.
+
+    The elements kept in order are a longest increasing subsequence of notice positions; the rest are out of order.
+    """
+    placed = sorted((r["first_offset"], order, r["id"]) for order, r in enumerate(reports) if r["by_heading"])
+    orders = [order for _, order, _ in placed]
+    keep = _longest_increasing(orders)
+    return [element_id for i, (_, _, element_id) in enumerate(placed) if i not in keep]
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    best: list[list[int]] = []  # best[i]: indices of the longest increasing run ending at i
+    for i, value in enumerate(values):
+        prior = [best[j] for j in range(i) if values[j] < value]
+        best.append(max(prior, key=len, default=[]) + [i])
+    # among the longest runs keep the one with the earliest notice positions: flag the element that jumped ahead
+    return set(min(best, key=lambda run: (-len(run), [values[i] for i in run]), default=[]))
+
+
+def _unmatched_sections(doc: Document, parts: list[Part], assigned: dict[int, list[str]]) -> list[dict[str, Any]]:
+    if not parts:
+        return []
+    top = min(p.level for p in parts)
+    return [
+        {"heading": p.heading, "start": p.start, "end": p.end}
+        for i, p in enumerate(parts)
+        if p.level == top and i not in assigned and len(doc.text[p.body_start : p.end].strip()) >= 30
+    ]
+
+
+# --- findings ---------------------------------------------------------------------------------------------------
+
+
+def _findings(ctx: CheckContext, category: Category, matched: dict[str, Any], assumed: bool) -> list[Finding]:
+    rule = ctx.cite(ctx.material.clause)
+    text = ctx.document.text
+    by_id = {e.id: e for e in category.elements}
+    findings = []
+    if assumed:
+        findings.append(Finding(
+            check="elements", code="elements.category_assumed", severity="info", rule=ctx.cite(category.clause),
+            message=f"未声明（或无法识别）申报类别，按最接近的类别“{category.name}”的要素检查。",
+            suggestion="请用 --category 指明申报类别，以便按该类别的要素检查。",
+        ))  # fmt: skip
+    for report in matched["elements"]:
+        element = by_id[report["id"]]
+        if report["status"] == "missing":
+            findings.append(Finding(
+                check="elements", code="elements.missing", severity="error", rule=rule,
+                message=f"缺少要素“{element.name}”：通知要求写明{element.summary}",
+                suggestion=f"请增加“{element.name}”部分（可用该名称作小标题），写明{element.summary}",
+            ))  # fmt: skip
+        elif report["status"] == "weak":
+            findings.append(Finding(
+                check="elements", code="elements.weak", severity="warning", rule=rule,
+                message=f"要素“{element.name}”只有零星或简短的内容。",
+                evidence=_evidence(text, report),
+                suggestion=f"请把“{element.name}”写成独立、充实的一部分：{element.summary}",
+            ))  # fmt: skip
+    if matched["out_of_order"]:
+        names = "、".join(f"“{by_id[i].name}”" for i in matched["out_of_order"])
+        findings.append(Finding(
+            check="elements", code="elements.out_of_order", severity="info", rule=rule,
+            message=f"要素{names}的位置与通知规定的顺序不一致。",
+            evidence=[s for i in matched["out_of_order"] for s in _evidence(text, _report(matched, i))[:1]],
+            suggestion="建议按通知列出的要素顺序组织材料：" + "→".join(e.name for e in category.elements) + "。",
+        ))  # fmt: skip
+    for section in matched["unmatched_sections"]:
+        findings.append(Finding(
+            check="elements", code="elements.unmatched_section", severity="info", rule=rule,
+            message=f"“{section['heading']}”部分不对应通知要求的任何要素。",
+            evidence=[Span(start=section["start"], end=section["start"] + len(section["heading"]),
+                           text=section["heading"], label="未对应要素的部分")],  # fmt: skip
+            suggestion="如该部分与案例成效或做法有关，可并入相应要素；否则可考虑删减以节省字数。",
+        ))  # fmt: skip
+    return findings
+
+
+def _report(matched: dict[str, Any], element_id: str) -> dict[str, Any]:
+    return next(r for r in matched["elements"] if r["id"] == element_id)
+
+
+def _evidence(text: str, report: dict[str, Any]) -> list[Span]:
+    """The headings (the heading line, not the whole section) and up to three best paragraphs."""
+    spans = [Span(start=s["start"], end=s["start"] + len(s["heading"]), text=s["heading"], label="对应小标题")
+             for s in report["sections"]]  # fmt: skip
+    spans += [Span(start=p["start"], end=p["end"], text=text[p["start"] : p["end"]], label="相关段落")
+              for p in report["paragraphs"][:3]]  # fmt: skip
+    return spans

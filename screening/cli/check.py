@@ -1,0 +1,102 @@
+"""``screening check FILE... --campaign ID [--category NAME] [--material ID] [--format text|json|md|html] [--out PATH]``
+
+Without ``--campaign`` only the document part is printed (what was read: format, pages, title, counts, sections).
+Exit codes: 0 screened (whatever the verdict), 2 usage error, 3 a file could not be read; messages on stderr in
+Chinese. Several files are screened one after the other; one unreadable file does not stop the others, but the
+exit code is then 3. With several files, ``--out`` names a directory that receives one report per file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from ..campaigns import get_campaign
+from ..documents import document_info, load_document
+from ..errors import InputError, ScreeningError, UsageError
+from ..pipeline import material_document, screen
+from ..render import FORMATS, render
+from ..render.jsonfmt import render_json
+
+_SUFFIX = {"text": ".txt", "json": ".json", "md": ".md", "html": ".html"}
+
+
+def check(
+    files: list[Path] = typer.Argument(..., help="申报材料文件（.docx、.pdf、.txt、.md），可多个。", show_default=False),
+    campaign: str | None = typer.Option(None, "--campaign", help="征集活动编号，见 `screening campaigns`。"),
+    category: str | None = typer.Option(None, "--category", help="申报类别名称（也接受往年的类别名）。"),
+    material: str | None = typer.Option(None, "--material", help="材料编号或名称，默认为详细材料。"),
+    fmt: str = typer.Option("text", "--format", help="输出格式：text、json、md、html。"),
+    out: Path | None = typer.Option(None, "--out", help="输出到文件（多个文件时为目录）。"),
+    submitted_on: str | None = typer.Option(None, "--submitted-on", help="提交日期 YYYY-MM-DD，用于检查是否逾期。"),
+) -> None:
+    """预审申报材料：字数、必备要素、数据、主观表述和申报类别。"""
+    try:
+        if fmt not in FORMATS:
+            raise UsageError(f"不支持的输出格式“{fmt}”，可选：{'、'.join(FORMATS)}。")
+        chosen = get_campaign(campaign) if campaign else None
+        options = {"submitted_on": submitted_on} if submitted_on else {}
+        failed = False
+        outputs = []
+        for path in files:
+            try:
+                outputs.append((path, _one(path, chosen, category, material, fmt, options)))
+            except InputError as exc:
+                print(f"错误：{path.name}：{exc.message}", file=sys.stderr)
+                failed = True
+        _write(outputs, fmt, out)
+    except ScreeningError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
+    if failed:
+        raise typer.Exit(3)
+
+
+def _one(path: Path, campaign, category, material, fmt: str, options: dict) -> str:
+    if not path.is_file():
+        raise InputError(f"找不到文件 {path}。")
+    document = load_document(path, filename=path.name)
+    if campaign is None:
+        info = document_info(document)
+        if fmt == "json":
+            return json.dumps({"document": info.model_dump()}, ensure_ascii=False, indent=2, default=str)
+        return _document_text(info)
+    report = screen(document, campaign, category=category, material=material, options=options)
+    if fmt == "json":
+        return render_json(report)
+    screened = material_document(document, campaign.material(report.material)) if report.material else document
+    return render(report, fmt, text=screened.text, color=fmt == "text" and sys.stdout.isatty())
+
+
+def _document_text(info) -> str:
+    lines = [f"文件：{info.filename}  格式：{info.format}" + (f"  页数：{info.pages}" if info.pages else "")]
+    if info.title:
+        lines.append(f"标题：{info.title}")
+    lines += [f"{key}：{value}" for key, value in (("申报单位", info.unit), ("征集类别", info.category)) if value]
+    lines.append("计数：" + "，".join(f"{k} {v}" for k, v in info.counts.items()))
+    lines += [f"{'  ' * max(0, s['level'] - 1)}- {s['heading']}" for s in info.sections if s.get("heading")]
+    lines += [f"说明：{note}" for note in info.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _write(outputs: list[tuple[Path, str]], fmt: str, out: Path | None) -> None:
+    if out is None:
+        for _, rendered in outputs:
+            sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
+        return
+    if len(outputs) == 1 and not out.is_dir():
+        out.write_text(outputs[0][1], encoding="utf-8")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for path, rendered in outputs:
+        (out / (path.stem + _SUFFIX[fmt])).write_text(rendered, encoding="utf-8")
+
+
+# Mount either way: ``main.add_typer(check.app, name="check")`` or ``main.command("check")(check.check)``. As a group
+# callback, options may follow the file names only with interspersed arguments allowed.
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
+                  context_settings={"allow_interspersed_args": True})  # fmt: skip
+app.callback(invoke_without_command=True)(check)
