@@ -10,8 +10,13 @@ Everything else is reachable through its module (``screening.numbers``, ``screen
 """
 
 from .campaigns import Campaign, all_campaigns, get_campaign
+from .documents import Document, load_document
 from .errors import InputError, ScreeningError
+from .pipeline import screen, screen_file
 from .report import Finding, Report
 
-__all__ = ["Campaign", "Finding", "InputError", "Report", "ScreeningError", "all_campaigns", "get_campaign"]
+__all__ = [
+    "Campaign", "Document", "Finding", "InputError", "Report", "ScreeningError",
+    "all_campaigns", "get_campaign", "load_document", "screen", "screen_file",
+]
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ SCREENING_MODEL_DIR             built model artifacts (the embedding model folde
 SCREENING_CORPORA_DIR           rulebooks, lexicons, training texts                  corpora/ beside the package
 SCREENING_MAX_FILE_MB           largest upload / file accepted                       20
 SCREENING_MAX_PAGES             most pages parsed in one PDF                         300
-SCREENING_PARSE_SECONDS         wall-clock budget for parsing one file               20
+SCREENING_PARSE_SECONDS         wall-clock budget for parsing one file               8
 SCREENING_API_KEYS              bureau keys, ``key=机构名`` separated by commas          (none: bureau endpoints closed)
 ==============================  ===================================================  =================================
 """
@@ -60,7 +60,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         corpora_dir=Path(env.get("SCREENING_CORPORA_DIR") or PROJECT_DIR / "corpora"),
         max_file_bytes=int(float(env.get("SCREENING_MAX_FILE_MB", "20")) * 1024 * 1024),
         max_pages=int(env.get("SCREENING_MAX_PAGES", "300")),
-        parse_seconds=float(env.get("SCREENING_PARSE_SECONDS", "20")),
+        parse_seconds=float(env.get("SCREENING_PARSE_SECONDS", "8")),
         api_keys=_api_keys(env.get("SCREENING_API_KEYS", "")),
     )
 

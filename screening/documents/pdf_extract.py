@@ -1,0 +1,308 @@
+"""PDF extraction under limits: pdfminer.six (through pdfplumber) fenced in by page, time, decompression and memory
+bounds.
+
+pdfminer is pure Python and trusts the file: it inflates every FlateDecode stream with an unbounded
+``zlib.decompress`` (a few KB of nested FlateDecode become gigabytes) and it can loop for a very long time on a
+crafted content stream. Three fences, from cheap to blunt:
+
+1. **Bounded inflation.** ``pdfminer.pdftypes`` looks ``zlib`` up as a module attribute, so we give it
+   :class:`BoundedZlib`: same functions, but every stream (each stage of a filter chain) stops at
+   ``Limits.max_stream_bytes`` and all streams of one file together at ``Limits.max_decoded_bytes`` →
+   ``ArchiveBomb``. Installed once, when this module is imported; the bound is per thread, so parallel requests
+   do not share a budget.
+2. **Page limit and deadline.** The page count (``/Pages /Count``, then the real tree) is checked before any page is
+   parsed (``TooManyPages``), and the clock after every page (``ParseTimeout``): a hostile file stops at the first
+   page boundary past the budget instead of running for hours.
+3. **Isolation** (``Limits.isolate_pdf``, on by default): the extraction runs in a child process with a memory cap
+   and a hard deadline; see ``screening.documents.pdf_worker``.
+
+Characters are read straight from pdfminer's page layout and grouped into lines here; pdfplumber is used to open the
+file and, on pages with ruling lines, to find tables. What comes back is plain data (:class:`PdfPage` lines with
+geometry and font size, tables with their cells) for ``screening.documents.pdf`` to lay out into blocks; nothing
+here decides what a paragraph is.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from statistics import median
+
+import pdfminer.pdftypes
+import pdfplumber  # imported here, not lazily, so the worker server has it loaded and a forked child starts warm
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdfexceptions import PDFNotImplementedError
+from pdfminer.pdftypes import resolve1
+from pdfplumber.utils.exceptions import PdfminerException
+
+from ..errors import (
+    ArchiveBomb,
+    CorruptDocument,
+    EmptyFile,
+    EncryptedDocument,
+    ParseTimeout,
+    ScannedDocument,
+    ScreeningError,
+    TooManyPages,
+)
+from .guard import Limits
+
+MIN_RULES_FOR_TABLE = 4  # a ruled table needs at least this many lines or rectangles; fewer is decoration
+
+
+@dataclass(slots=True)
+class PdfLine:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # median font size of the line's characters
+    bold: bool
+
+
+@dataclass(slots=True)
+class PdfTable:
+    top: float
+    bottom: float
+    rows: list[list[str]]  # pdfplumber's cells; None (merged) becomes ""; wrapped lines keep their "\n"
+
+
+@dataclass(slots=True)
+class PdfPage:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[PdfLine] = field(default_factory=list)
+    tables: list[PdfTable] = field(default_factory=list)
+    chars: int = 0
+    images: int = 0
+
+
+@dataclass(slots=True)
+class PdfExtract:
+    pages: list[PdfPage]
+    encrypted: bool = False  # opened with the empty password (permissions only)
+
+
+# ---- fence 1: bounded inflation -----------------------------------------------------------------------------------
+
+_budget = threading.local()  # .per_stream, .remaining for the parse running on this thread
+
+
+def _per_stream() -> int:
+    return getattr(_budget, "per_stream", Limits.max_stream_bytes)
+
+
+def _charge(size: int) -> None:
+    remaining = getattr(_budget, "remaining", None)
+    if remaining is None:
+        return
+    _budget.remaining = remaining - size
+    if _budget.remaining < 0:
+        raise ArchiveBomb(detail={"reason": "decoded streams exceed the per-file budget"})
+
+
+def _stream_too_large() -> ArchiveBomb:
+    return ArchiveBomb(detail={"reason": "a compressed stream inflates beyond the limit", "limit": _per_stream()})
+
+
+class BoundedZlib:
+    """The ``zlib`` module as ``pdfminer.pdftypes`` sees it: ``decompress`` and ``decompressobj`` with a size cap."""
+
+    error = zlib.error
+
+    def decompress(self, data: bytes, *args, **kwargs) -> bytes:
+        inflater = zlib.decompressobj()
+        out = inflater.decompress(data, _per_stream() + 1)
+        if len(out) > _per_stream():
+            raise _stream_too_large()
+        if not inflater.eof:  # as zlib.decompress does; pdfminer then retries byte by byte (bounded below)
+            raise zlib.error("incomplete or truncated stream")
+        _charge(len(out))
+        return out
+
+    def decompressobj(self, *args, **kwargs) -> _BoundedInflater:
+        return _BoundedInflater(zlib.decompressobj(*args, **kwargs))
+
+    def __getattr__(self, name: str):
+        return getattr(zlib, name)
+
+
+class _BoundedInflater:
+    def __init__(self, inflater) -> None:
+        self._inflater, self._produced = inflater, 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        out = self._inflater.decompress(data, max_length or _per_stream() + 1 - self._produced)
+        self._produced += len(out)
+        if self._produced > _per_stream():
+            raise _stream_too_large()
+        _charge(len(out))
+        return out
+
+    def __getattr__(self, name: str):
+        return getattr(self._inflater, name)
+
+
+pdfminer.pdftypes.zlib = BoundedZlib()
+
+
+# ---- fence 2: extraction with page limit and deadline -------------------------------------------------------------
+
+
+def extract(data: bytes, limits: Limits) -> PdfExtract:
+    """Text lines and tables of every page, in this process (fences 1 and 2 only)."""
+    deadline = time.monotonic() + limits.parse_seconds
+    _budget.per_stream, _budget.remaining = limits.max_stream_bytes, limits.max_decoded_bytes
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            encrypted = bool(pdf.doc.encryption)
+            _check_page_count(_declared_page_count(pdf), limits)
+            pages = pdf.pages
+            _check_page_count(len(pages), limits)
+            extracted = []
+            for page in pages:
+                if time.monotonic() > deadline:
+                    raise _timeout(page.page_number - 1, len(pages), limits)
+                extracted.append(_extract_page(page))
+                page.close()
+    except ScreeningError:
+        raise
+    except PdfminerException as error:
+        raise translate_error(error.args[0] if error.args and isinstance(error.args[0], BaseException) else error) from error
+    except Exception as error:  # MemoryError, RecursionError, and pdfminer's own bugs on malformed input
+        raise translate_error(error) from error
+    finally:
+        _budget.remaining = None
+    _check_has_text(extracted)
+    return PdfExtract(extracted, encrypted)
+
+
+def translate_error(error: BaseException) -> ScreeningError:
+    """pdfminer's exceptions (and the bugs malformed input triggers in it) as our error classes."""
+    if isinstance(error, ScreeningError):
+        return error
+    if isinstance(error, PDFEncryptionError) or (isinstance(error, PDFNotImplementedError) and "Crypt" in str(error)):
+        return EncryptedDocument(detail={"reason": type(error).__name__})
+    if isinstance(error, MemoryError):
+        return ArchiveBomb("文件解析所需内存超出限制（疑似压缩炸弹或结构异常），已拒绝处理。请用 Word 重新导出 PDF 后再提交。")
+    return CorruptDocument(detail={"reason": f"{type(error).__name__}: {str(error)[:200]}"})
+
+
+def _declared_page_count(pdf) -> int:
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:  # a missing or odd /Count: fall back to walking the tree
+        return 0
+
+
+def _check_page_count(count: int, limits: Limits) -> None:
+    if count > limits.max_pages:
+        raise TooManyPages(
+            f"文件共 {count} 页，超过 {limits.max_pages} 页的处理上限。申报材料通常不超过几十页，请只提交正文部分。",
+            detail={"pages": count, "limit": limits.max_pages},
+        )
+
+
+def _timeout(done: int, total: int, limits: Limits) -> ParseTimeout:
+    return ParseTimeout(
+        f"文件解析超时（{limits.parse_seconds:g} 秒内只读完 {done}/{total} 页），文件结构可能异常。"
+        "请用 Word 或 WPS 重新导出 PDF 后再提交。",
+        detail={"pages_done": done, "pages": total, "seconds": limits.parse_seconds},
+    )
+
+
+def _extract_page(page) -> PdfPage:
+    """One page: characters straight from pdfminer's layout (pdfplumber's per-object bookkeeping doubled the time),
+    grouped into lines; pdfplumber's table finder only on pages that have ruling lines to find tables with."""
+    chars, rules, images = _walk(page.layout, page)
+    result = PdfPage(page.page_number, float(page.width), float(page.height), chars=len(chars), images=images)
+    tables = page.find_tables() if rules >= MIN_RULES_FOR_TABLE else []
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        chars = [c for c in chars if not (x0 <= c.x_mid <= x1 and top <= c.y_mid <= bottom)]
+        rows = [[cell or "" for cell in row] for row in table.extract()]
+        result.tables.append(PdfTable(float(top), float(bottom), rows))
+    result.lines = _lines(chars)
+    return result
+
+
+@dataclass(slots=True)
+class _Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+
+    @property
+    def x_mid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def y_mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _walk(layout, page) -> tuple[list[_Char], int, int]:
+    """Characters (in pdfplumber's top-down coordinates), the number of ruling lines/rectangles, and of images."""
+    chars, rules, images = [], 0, 0
+    mb_x0, mb_top = page.mediabox[:2]
+    stack = list(layout)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LTChar):
+            text = item.get_text()
+            chars.append(_Char(text, item.x0 + mb_x0, item.x1 + mb_x0, page.height - item.y1 + mb_top,
+                               page.height - item.y0 + mb_top, float(item.size), "bold" in item.fontname.lower()))
+        elif isinstance(item, (LTRect, LTLine, LTCurve)):
+            rules += 1
+        elif isinstance(item, LTImage):
+            images += 1
+        elif isinstance(item, LTContainer):
+            stack.extend(item)
+    return chars, rules, images
+
+
+def _lines(chars: list[_Char]) -> list[PdfLine]:
+    """Group characters into visual lines: same baseline band (vertical centres within half a font size), read left
+    to right; a gap wider than a fifth of the font size between two glyphs becomes a space."""
+    lines: list[list[_Char]] = []
+    for char in sorted(chars, key=lambda c: (round(c.top), c.x0)):
+        if lines and abs(lines[-1][0].y_mid - char.y_mid) <= lines[-1][0].size / 2:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    result = []
+    for members in lines:
+        members.sort(key=lambda c: c.x0)
+        text = members[0].text
+        for left, right in zip(members, members[1:]):
+            if right.x0 - left.x1 > right.size / 5 and not left.text.isspace() and not right.text.isspace():
+                text += " "
+            text += right.text
+        visible = [c for c in members if not c.text.isspace()]
+        if not visible or not text.strip():
+            continue
+        bold = sum(c.bold for c in visible) * 2 > len(visible)
+        result.append(
+            PdfLine(text.strip(), min(c.x0 for c in visible), max(c.x1 for c in visible), min(c.top for c in visible),
+                    max(c.bottom for c in visible), median(c.size for c in visible), bold)
+        )
+    return result
+
+
+def _check_has_text(pages: list[PdfPage]) -> None:
+    """No text layer at all: a scan when there are images, else an empty document."""
+    if any(page.chars for page in pages):
+        return
+    if any(page.images for page in pages):
+        raise ScannedDocument(detail={"pages": len(pages)})
+    raise EmptyFile("PDF 中没有可读的文字（可能是空白页），请检查后重新提交。")
