@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import campaigns, serve
+from . import archive, batch, campaigns, check, notice, serve, train
 
 app = typer.Typer(
     name="screening",
@@ -19,3 +19,8 @@ app = typer.Typer(
 )
 app.command("campaigns", help="列出征集活动；给出编号时显示该活动的规则。")(campaigns.campaigns)
 app.command("serve", help="启动 API 和网页（默认 127.0.0.1:8000，SQLite 数据库）。")(serve.serve)
+app.add_typer(check.app, name="check", help="预审一份或多份材料：字数、要素、数据、主观表述、类别、重复。")
+app.add_typer(batch.app, name="batch", help="省局批量预审：逐份报告、汇总、名额检查和推荐排序表。")
+app.add_typer(archive.app, name="archive", help="往届入选案例与已存档申报材料：导入、查看、导出。")
+app.add_typer(notice.app, name="notice", help="从新的征集通知起草规则文件。")
+app.add_typer(train.app, name="train", help="重新训练类别建议模型并写出模型说明。")

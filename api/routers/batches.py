@@ -1,0 +1,176 @@
+"""``/api/batches``: the bureau's batch pre-screen (API key required; each bureau sees only its own batches).
+
+Flow: ``POST /api/batches`` stores the files and returns ``202`` with the batch id at once; a background thread screens
+them (``api.batch_runner``). ``GET /api/batches/{id}`` reports progress; ``GET .../result`` gives the table (JSON, or
+HTML with ``Accept: text/html``) at any time, with the materials finished so far; ``PUT .../edits`` stores the bureau's
+order and exclusions; ``GET .../export.xlsx`` / ``export.csv`` download the 推荐排序表 / 推荐汇总表.
+
+A batch is several files, one zip of files, or both. Files of other types are listed as refused (the batch goes on);
+a zip that breaks a limit (member count, sizes, ratio, path traversal) refuses the whole request with 413.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from screening.batch import BatchEdits, BatchReport, Source, check_suffix, sources_from_zip
+from screening.batch_store import BatchInfo
+from screening.campaigns import get_campaign
+from screening.errors import ArchiveBomb, MaterialNotFound, UnsupportedFormat, UsageError
+from screening.export import export_csv, export_filename, export_xlsx
+
+from ..access import Bureau, require_bureau
+from ..batch_runner import BatchRunner
+from ..errors import error_body
+from ..reports import render_batch_fragment, render_report_page
+from ..uploads import BATCH_MAX_FILES, read_upload, zip_limits
+from .screen import ERROR_RESPONSES, wants_html
+
+router = APIRouter(prefix="/api/batches", tags=["批量预审"], dependencies=[Depends(require_bureau)])
+
+UnitKind = Literal["province", "province_3plus", "central", "other"]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def runner(request: Request) -> BatchRunner:
+    return request.app.state.batches
+
+
+@router.post("", status_code=202, summary="新建批量预审", responses=ERROR_RESPONSES)
+async def create_batch(
+    request: Request,
+    campaign: Annotated[str, Form(description="征集活动编号")],
+    files: Annotated[list[UploadFile], File(description="多份材料，或一个 zip 压缩包")],
+    unit_kind: Annotated[UnitKind, Form(description="推荐单位类型，决定适用的名额")] = "province",
+    material: Annotated[str | None, Form(description="材料类型编号（默认按详细材料检查）")] = None,
+    title: Annotated[str, Form(description="批次名称（可选）")] = "",
+    bureau: Bureau = Depends(require_bureau),
+) -> dict[str, Any]:
+    info = await create_from_uploads(request, bureau, campaign=campaign, files=files, unit_kind=unit_kind,
+                                     material=material, title=title)
+    return batch_json(info)
+
+
+async def create_from_uploads(request: Request, bureau: Bureau, *, campaign: str, files: list[UploadFile],
+                              unit_kind: str, material: str | None, title: str) -> BatchInfo:
+    """Shared by the API and the web page: validate the call, unpack the uploads, store and queue the batch."""
+    settings = request.app.state.settings
+    found = get_campaign(campaign, settings.campaigns_dir)
+    if material and found.material(material) is None:
+        raise MaterialNotFound(f"征集活动“{found.short_name}”没有材料类型 {material!r}。")
+    sources, refused = await unpack(files, settings)
+    if not sources:
+        raise UsageError("没有可预审的材料：请上传 .docx、.pdf、.txt、.md 文件，或包含这些文件的 zip 压缩包。")
+    return await run_in_threadpool(runner(request).submit, owner=bureau.name, campaign_id=found.id, sources=sources,
+                                   material=material or None, unit_kind=unit_kind, title=title, refused=refused)
+
+
+async def unpack(files: list[UploadFile], settings) -> tuple[list[Source], list[str]]:
+    """Uploaded files and zip members as sources; names of files of other types are returned as refused."""
+    sources: list[Source] = []
+    refused: list[str] = []
+    limits = zip_limits(settings)
+    for upload in files:
+        if not upload.filename:
+            continue
+        is_zip = upload.filename.lower().endswith(".zip")
+        name, data = await read_upload(upload, max_bytes=limits.max_total_bytes if is_zip else settings.max_file_bytes)
+        if is_zip:
+            accepted, skipped = await run_in_threadpool(sources_from_zip, data, limits=limits)
+            sources += accepted
+            refused += [s.filename for s in skipped]
+            continue
+        try:
+            check_suffix(name)
+        except UnsupportedFormat:
+            refused.append(name)
+            continue
+        sources.append(Source(name, data))
+    if len(sources) > BATCH_MAX_FILES:
+        raise ArchiveBomb(f"一个批次最多 {BATCH_MAX_FILES} 份材料（本次 {len(sources)} 份），请分批提交。")
+    return sources, refused
+
+
+@router.get("", summary="本机构的批次")
+def list_batches(request: Request, bureau: Bureau = Depends(require_bureau)) -> list[dict[str, Any]]:
+    return [batch_json(info) for info in runner(request).store.list(bureau.name)]
+
+
+@router.get("/{batch_id}", summary="批次状态与进度")
+def show_batch(batch_id: str, request: Request, bureau: Bureau = Depends(require_bureau)) -> dict[str, Any]:
+    return batch_json(owned(request, bureau, batch_id))
+
+
+@router.get("/{batch_id}/result", summary="批次结果（推荐排序、名额、重复）",
+            responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+def batch_result(batch_id: str, request: Request, bureau: Bureau = Depends(require_bureau)) -> Response:
+    info = owned(request, bureau, batch_id)
+    result = runner(request).report(bureau.name, batch_id)
+    if wants_html(request):
+        return HTMLResponse(render_batch_fragment(request, info, result))
+    return JSONResponse({"batch": batch_json(info), **result.to_json_dict()})
+
+
+@router.put("/{batch_id}/edits", summary="调整推荐顺序、剔除材料、添加备注")
+def edit_batch(batch_id: str, edits: BatchEdits, request: Request,
+               bureau: Bureau = Depends(require_bureau)) -> dict[str, Any]:
+    info = owned(request, bureau, batch_id)
+    result = runner(request).edit(bureau.name, batch_id, edits)
+    return {"batch": batch_json(info), **result.to_json_dict()}
+
+
+@router.get("/{batch_id}/items/{item_id}", summary="一份材料的完整报告",
+            responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+def batch_item(batch_id: str, item_id: str, request: Request, bureau: Bureau = Depends(require_bureau)) -> Response:
+    owned(request, bureau, batch_id)
+    item = runner(request).store.item(bureau.name, batch_id, item_id)
+    if item is None:
+        raise HTTPException(404, error_body("item_not_found", "该批次中没有这份材料，或它尚未预审完成。"))
+    if item.report is None:
+        return JSONResponse({"filename": item.filename, "error": item.error}, status_code=200)
+    if wants_html(request):
+        return HTMLResponse(render_report_page(request, item.report, text=item.text))
+    return JSONResponse(item.report.to_json_dict())
+
+
+@router.get("/{batch_id}/export.{fmt}", summary="下载推荐排序表 / 推荐汇总表（xlsx 或 csv）",
+            responses={200: {"content": {XLSX_TYPE: {}, "text/csv": {}}}})
+def export_batch(batch_id: str, fmt: Literal["xlsx", "csv"], request: Request,
+                 bureau: Bureau = Depends(require_bureau)) -> Response:
+    info = owned(request, bureau, batch_id)
+    result = runner(request).report(bureau.name, batch_id)
+    return export_response(info, result, fmt)
+
+
+def export_response(info: BatchInfo, result: BatchReport, fmt: str) -> Response:
+    filename = export_filename(result, info.title, fmt)
+    disposition = f"attachment; filename=\"batch.{fmt}\"; filename*=UTF-8''{_quote(filename)}"
+    if fmt == "xlsx":
+        return Response(export_xlsx(result), media_type=XLSX_TYPE, headers={"Content-Disposition": disposition})
+    return Response(export_csv(result), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": disposition})
+
+
+def owned(request: Request, bureau: Bureau, batch_id: str) -> BatchInfo:
+    """The batch if this bureau owns it; 404 otherwise (never 403, which would confirm another bureau's id)."""
+    info = runner(request).store.get(bureau.name, batch_id)
+    if info is None:
+        raise HTTPException(404, error_body("batch_not_found", "找不到该批次（批次编号有误，或不属于本机构）。"))
+    return info
+
+
+def batch_json(info: BatchInfo) -> dict[str, Any]:
+    base = f"/api/batches/{info.id}"
+    return {**info.to_dict(), "links": {"self": base, "result": f"{base}/result", "edits": f"{base}/edits",
+                                        "xlsx": f"{base}/export.xlsx", "csv": f"{base}/export.csv",
+                                        "page": f"/batches/{info.id}"}}
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")

@@ -1,0 +1,100 @@
+"""Screening the materials of a batch, one by one, and finding the duplicates among them."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..campaigns.model import Campaign
+from ..documents.guard import Limits
+from ..documents.model import Document
+from ..errors import ScreeningError
+from ..report import Report
+from .columns import case_name_of, columns_of
+from .models import DuplicateLink, Screened
+from .sources import Source, check_suffix
+
+
+def new_item_id() -> str:
+    return uuid.uuid4().hex
+
+
+def screen_one(
+    source: Source,
+    campaign: Campaign,
+    *,
+    material: str | None = None,
+    options: dict[str, Any] | None = None,
+    limits: Limits | None = None,
+) -> tuple[Report | None, dict[str, Any] | None, str]:
+    """Screen one material: ``(report, None, text)``, or ``(None, error, "")`` when it is refused.
+
+    A ScreeningError is the material's outcome, not the batch's: one bad file never stops a batch. The document is
+    loaded here rather than inside ``screen_file`` because the batch needs its text again for the duplicate check.
+    """
+    from ..documents import load_document
+    from ..pipeline import screen  # late: the pipeline loads the NLP models, which the table code does not need
+
+    try:
+        check_suffix(source.filename)
+        document = load_document(source.data, filename=source.filename, limits=limits)
+        report = screen(document, campaign, material=material, options=options)
+        return report, None, screened_text(document, campaign, report.material)
+    except ScreeningError as exc:
+        return None, exc.to_dict(), ""
+
+
+def screened_text(document: Document, campaign: Campaign, material_id: str | None) -> str:
+    """The text the report's offsets index: a 申报表's field when the material lives in one, else the whole text."""
+    from ..pipeline import material_document
+
+    material = campaign.material(material_id) if material_id else None
+    return material_document(document, material or campaign.default_material).text
+
+
+def screen_sources(
+    sources: Iterable[Source],
+    campaign: Campaign,
+    *,
+    material: str | None = None,
+    options: dict[str, Any] | None = None,
+    limits: Limits | None = None,
+    on_progress: Callable[[Screened], None] | None = None,
+) -> list[Screened]:
+    """Screen each source in order; ``on_progress`` is called after each one (the CLI's progress bar, tests)."""
+    done = []
+    for index, source in enumerate(sources, start=1):
+        report, error, text = screen_one(source, campaign, material=material, options=options, limits=limits)
+        item = Screened(new_item_id(), index, source.filename, report, error, text)
+        done.append(item)
+        if on_progress:
+            on_progress(item)
+    return done
+
+
+def find_duplicates(items: list[Screened], campaign: Campaign, *, embedder: Any = None) -> dict[str, list[DuplicateLink]]:
+    """Duplicates between materials of this batch, per row id, from ``screening.duplicates.cross_batch``.
+
+    Each match is linked from both rows, so either row's reasons name the other. ``embedder`` adds the reworded
+    kind (None: verbatim and renamed only, the lexical fallback of the duplicates module).
+    """
+    from ..duplicates import BatchItem, cross_batch  # late: fingerprinting imports jieba and numpy
+
+    readable = [i for i in items if i.report is not None]
+    if len(readable) < 2:
+        return {}
+    by_id = {i.id: i for i in readable}
+    batch = [BatchItem(key=i.id, text=i.text, case_name=case_name_of(i), unit=columns_of(i)["unit"],
+                       category=columns_of(i)["category"]) for i in readable]
+    links: dict[str, list[DuplicateLink]] = defaultdict(list)
+    for match in cross_batch(batch, campaign=campaign, embedder=embedder):
+        a, b = by_id[match["a"]], by_id[match["b"]]
+        for this, other in ((a, b), (b, a)):
+            links[this.id].append(DuplicateLink(
+                other_id=other.id, other_index=other.index, other_name=case_name_of(other) or other.filename,
+                kind=match["kind"], score=float(match["score"]), message=match["message"],
+                severity=match.get("severity", "warning"),
+            ))
+    return dict(links)

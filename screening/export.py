@@ -1,0 +1,122 @@
+"""The 推荐排序表 / 推荐汇总表 a bureau sends with its recommendations, as XLSX and CSV.
+
+The first seven columns follow the notices' attachments (序号, 案例名称, 征集类别, 申报单位, 联系人, 部门及职务,
+联系方式), so the table can be pasted into the official form; our columns follow them (预审结论, 预审得分, 排序理由,
+主要问题, 名额提示, 备注) and can be deleted before sending. Rows are in the batch's current priority order; only the
+rows the bureau includes are numbered and listed first, the excluded ones follow under 未推荐 so nothing silently
+disappears from the file.
+
+CSV is UTF-8 with a BOM, which Excel in China opens correctly (without it Excel guesses GBK and shows mojibake).
+XLSX is written with openpyxl: a title row naming the call, a bold frozen header, wrapped text, and a second sheet
+with the quota status.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from .batch import BatchReport, BatchRow
+
+OFFICIAL_COLUMNS = ["序号", "案例名称", "征集类别", "申报单位", "联系人", "部门及职务", "联系方式"]
+OUR_COLUMNS = ["预审结论", "预审得分", "排序理由", "主要问题", "名额提示", "备注", "文件名"]
+COLUMNS = OFFICIAL_COLUMNS + OUR_COLUMNS
+WIDTHS = [6, 34, 14, 26, 10, 18, 18, 10, 9, 36, 48, 30, 20, 24]
+NOT_RECOMMENDED = "未推荐"
+
+
+def table_title(result: BatchReport) -> str:
+    """推荐汇总表 where the call's own attachment is called that, else 推荐排序表."""
+    note = result.quota.note
+    return "推荐汇总表" if "汇总表" in note else "推荐排序表"
+
+
+def table_rows(result: BatchReport) -> list[list]:
+    """The table body: included rows numbered in priority order, then the excluded ones marked 未推荐."""
+    included = [r for r in result.rows if r.included]
+    excluded = [r for r in result.rows if not r.included]
+    return [_cells(str(n), r) for n, r in enumerate(included, start=1)] + [_cells(NOT_RECOMMENDED, r) for r in excluded]
+
+
+def _cells(number: str, row: BatchRow) -> list:
+    return [
+        number, row.case_name, row.category, row.unit, row.contact, row.position, row.phone,
+        row.verdict_label, row.score, "；".join(row.reasons), "；".join(row.warnings + [d.message for d in row.duplicates]),
+        "；".join(row.over_quota), row.note, row.filename,
+    ]
+
+
+def export_csv(result: BatchReport) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(_csv_safe(row) for row in table_rows(result))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_safe(row: list) -> list:
+    """Neutralise spreadsheet formulas in text cells (CSV injection): a leading = + - @ gets a quote."""
+    return [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
+
+
+def export_xlsx(result: BatchReport) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table_title(result)
+    sheet.append([f"{result.campaign.name}　{table_title(result)}"])
+    sheet.append([f"{result.campaign.notice_number}　预审生成于 {dt.date.today().isoformat()}，排序与结论供参考，以审核意见为准。"])
+    sheet.append(COLUMNS)
+    for row in table_rows(result):
+        sheet.append([_xlsx_safe(v) for v in row])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    sheet["A1"].font = Font(bold=True, size=14)
+    header_fill = PatternFill("solid", fgColor="DDE5F0")
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+    for column, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for line in sheet.iter_rows(min_row=4):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A4"
+    _quota_sheet(book.create_sheet("名额核对"), result)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_safe(value):
+    """openpyxl stores a string starting with ``=`` as a formula; keep every text cell text."""
+    if isinstance(value, str) and value.startswith("="):
+        return "'" + value
+    return value
+
+
+def _quota_sheet(sheet, result: BatchReport) -> None:
+    quota = result.quota
+    sheet.append(["推荐单位类型", quota.unit_label or quota.unit_kind])
+    sheet.append(["依据", quota.rule])
+    if not quota.specified:
+        sheet.append(["名额", quota.note])
+        return
+    if quota.condition:
+        sheet.append(["适用条件", quota.condition])
+    sheet.append([])
+    sheet.append(["范围", "推荐数", "上限", "是否超出"])
+    for line in quota.lines:
+        scope = f"类别：{line.category}" if line.scope == "category" else "总数"
+        sheet.append([scope, line.count, line.limit, "超出" if not line.ok else "未超出"])
+    for message in quota.messages:
+        sheet.append([message])
+    sheet.column_dimensions["A"].width = 40
+
+
+def export_filename(result: BatchReport, title: str, fmt: str) -> str:
+    stem = f"{title or result.campaign.name}-{table_title(result)}"
+    return "".join(ch for ch in stem if ch not in '\\/:*?"<>|') + f".{fmt}"

@@ -1,0 +1,60 @@
+"""Make ``tests.factories`` importable however pytest is started (``pytest`` does not put the repo root on the path;
+``python -m pytest`` does)."""
+
+import sys
+from pathlib import Path
+
+ROOT = str(Path(__file__).resolve().parents[2])
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from screening.config import load_settings  # noqa: E402
+
+KEYS = {"jl-key": "吉林省广播电视局", "fj-key": "福建省广播电视局"}
+CAMPAIGN = "nrta-2025-media-convergence"
+
+
+def make_settings(tmp_path, **env):
+    """Settings over a temporary database and an empty model folder (lexical mode: fast and deterministic)."""
+    (tmp_path / "models").mkdir(exist_ok=True)
+    values = {
+        "SCREENING_DATABASE_URL": f"sqlite:///{tmp_path / 'api.db'}",
+        "SCREENING_MODEL_DIR": str(tmp_path / "models"),
+        "SCREENING_API_KEYS": ",".join(f"{k}={v}" for k, v in KEYS.items()),
+    }
+    values.update(env)
+    return load_settings(values)
+
+
+@pytest.fixture(scope="module")
+def app_settings(tmp_path_factory):
+    return make_settings(tmp_path_factory.mktemp("api"))
+
+
+@pytest.fixture(scope="module")
+def client(app_settings):
+    from api.app import create_app
+
+    with TestClient(create_app(app_settings)) as test_client:
+        yield test_client
+
+
+def key(name="jl-key") -> dict[str, str]:
+    return {"X-API-Key": name}
+
+
+def wait_for_batch(client, batch_id, *, headers, timeout=120.0) -> dict:
+    """Poll the progress endpoint until the batch is done or failed; return its last state."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.get(f"/api/batches/{batch_id}", headers=headers).json()
+        if state["status"] in ("done", "failed"):
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"批次 {batch_id} 未在 {timeout} 秒内完成：{state}")

@@ -1,0 +1,42 @@
+"""Twenty uploads at once over real HTTP: every one answered, each with its own material's report."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from api.app import create_app
+from tests.api.conftest import CAMPAIGN, make_settings
+from tests.api.server import running
+from tests.factories import chinese_text, make_docx
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PARALLEL = 20
+
+
+def material(n: int) -> bytes:
+    """Material n has a title naming it and n×20 more characters than material 0, so answers cannot be swapped."""
+    return make_docx(title=f"并发测试案例{n:02d}", sections=[("一、总体情况", 1, chinese_text(200 + n * 20))])
+
+
+def test_twenty_parallel_uploads_are_each_answered_correctly(tmp_path):
+    app = create_app(make_settings(tmp_path))
+    with running(app) as base, httpx.Client(base_url=base, timeout=120) as client:
+        client.post("/api/screen", data={"campaign": CAMPAIGN}, files={"file": ("warm.docx", material(0), DOCX)})
+
+        def upload(n: int) -> tuple[int, httpx.Response]:
+            return n, client.post("/api/screen", data={"campaign": CAMPAIGN},
+                                  files={"file": (f"材料{n:02d}.docx", material(n), DOCX)})
+
+        with ThreadPoolExecutor(PARALLEL) as pool:
+            answers = list(pool.map(upload, range(1, PARALLEL + 1)))
+    counts = {}
+    for n, response in answers:
+        assert response.status_code == 200, response.text
+        report = response.json()
+        assert report["document"]["filename"] == f"材料{n:02d}.docx"
+        assert report["document"]["title"] == f"并发测试案例{n:02d}"
+        counts[n] = report["length"]["count"]
+    assert [counts[n] for n in sorted(counts)] == sorted(counts.values())  # longer material, larger count
+    assert len(set(counts.values())) == PARALLEL
