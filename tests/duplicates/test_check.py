@@ -1,0 +1,111 @@
+"""The check against the archive and within a batch: kinds, matched records, and the rule each match breaks."""
+
+from screening.campaigns import get_campaign
+from screening.duplicates import BatchItem, DuplicateIndex, cross_batch, run
+
+from .texts import (ORIGINAL, ORIGINAL_NAME, REWORDED, SAME_UNIT_OTHER_CASE, SAME_UNIT_OTHER_NAME, UNIT,
+                    lightly_edited)
+
+MEDIA_2024 = "全国广播电视媒体融合典型案例"
+MEDIA_2025 = "nrta-2025-media-convergence"
+NETWORK_2024 = "nrta-2024-smart-network-services"
+
+
+def _selection(archive, *, year, campaign, category, text=ORIGINAL, name=ORIGINAL_NAME, unit=UNIT):
+    result = archive.import_rows([{"year": str(year), "campaign": campaign, "category": category, "case_name": name,
+                                   "unit": unit, "province": "浙江", "text": text}], default_source="测试")
+    assert result.imported == 1
+
+
+def test_2024_selection_resubmitted_in_same_category_is_an_error(archive, make_ctx):
+    _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务")
+    ctx = make_ctx(lightly_edited(ORIGINAL), campaign_id=MEDIA_2025, category="综合信息服务",
+                   name="青溪通客户端建设实践", unit=UNIT)
+    result = run(ctx)
+    [match] = result.measurement["matches"]
+    assert match["kind"] == "verbatim"
+    assert match["record"]["case_name"] == ORIGINAL_NAME and match["record"]["year"] == 2024
+    assert match["severity"] == "error" and match["rule"]["kind"] == "no_resubmit_same_category"
+    assert match["passages"] and match["passages"][0]["ours"]["text"]
+    [finding] = result.findings
+    assert finding.severity == "error" and "广电办发〔2025〕45号" in finding.rule
+
+
+def test_text_reuse_is_found_whatever_the_unit(archive, make_ctx):
+    _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务")
+    ctx = make_ctx(lightly_edited(ORIGINAL), campaign_id=MEDIA_2025, category="综合信息服务", unit="另一家公司")
+    assert [m["kind"] for m in run(ctx).measurement["matches"]] == ["verbatim"]
+
+
+def test_aliases_make_2024_category_names_match_2025(archive, make_ctx):
+    _selection(archive, year=2024, campaign=MEDIA_2024, category="体制机制改革")
+    ctx = make_ctx(ORIGINAL, campaign_id=MEDIA_2025, category="创新发展机制", unit=UNIT)
+    [match] = run(ctx).measurement["matches"]
+    assert match["code"] == "duplicates.resubmitted_same_category"
+
+
+def test_2024_selection_in_another_category_is_a_warning_not_an_error(archive, make_ctx):
+    _selection(archive, year=2024, campaign=MEDIA_2024, category="新媒体平台建设")
+    ctx = make_ctx(REWORDED, campaign_id=MEDIA_2025, category="综合信息服务", unit=UNIT)
+    [match] = run(ctx).measurement["matches"]
+    assert match["kind"] == "reworded" and match["severity"] == "warning" and match["rule"] is None
+
+
+def test_same_product_as_earlier_network_services_selection_is_an_error(archive, make_ctx):
+    _selection(archive, year=2022, campaign="全国智慧广电网络新服务", category="智慧乡村创新应用")
+    ctx = make_ctx(REWORDED, campaign_id=NETWORK_2024, category="政务商务新服务", unit=UNIT)
+    [match] = run(ctx).measurement["matches"]
+    assert match["severity"] == "error" and match["rule"]["kind"] == "no_resubmit_same_product"
+
+
+def test_renamed_resubmission_of_a_name_only_selection(archive, make_ctx):
+    _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务", text="")
+    ctx = make_ctx(ORIGINAL, campaign_id=MEDIA_2025, category="综合信息服务",
+                   name="“青溪通”县域媒体政务服务平台建设与运营", unit=UNIT)
+    [match] = run(ctx).measurement["matches"]
+    assert match["kind"] == "renamed" and match["rule"]["kind"] == "no_resubmit_same_category"
+
+
+def test_other_case_of_the_same_unit_is_not_matched(archive, make_ctx):
+    _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务")
+    ctx = make_ctx(SAME_UNIT_OTHER_CASE, campaign_id=MEDIA_2025, category="综合信息服务",
+                   name=SAME_UNIT_OTHER_NAME, unit=UNIT)
+    result = run(ctx)
+    assert result.measurement["matches"] == [] and result.findings == []
+
+
+def test_index_picks_up_stored_submissions_without_rebuild(archive, make_ctx):
+    index = DuplicateIndex.from_archive(archive)
+    ctx = make_ctx(ORIGINAL, campaign_id=NETWORK_2024, category="政务商务新服务", unit=UNIT, duplicate_index=index)
+    assert run(ctx).measurement["matches"] == []
+    stored = archive.store_submission(campaign_id=NETWORK_2024, campaign_name="2024年度全国智慧广电网络新服务征集推选",
+                                      year=2024, case_name=ORIGINAL_NAME, unit=UNIT, category="智慧家庭新场景",
+                                      text=ORIGINAL, batch_id="b1")
+    [match] = run(ctx).measurement["matches"]
+    assert match["record"]["id"] == stored.id
+    assert match["code"] == "duplicates.one_category_per_case" and match["severity"] == "error"
+    ctx.options["exclude_record_ids"] = [stored.id]
+    assert run(ctx).measurement["matches"] == []
+
+
+def test_index_reloads_stored_fingerprints(archive, make_ctx):
+    _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务")
+    DuplicateIndex.from_archive(archive)  # fingerprints and stores
+    reloaded = DuplicateIndex.from_archive(archive)  # reads them back
+    ctx = make_ctx(ORIGINAL, campaign_id=MEDIA_2025, category="综合信息服务", unit=UNIT, duplicate_index=reloaded)
+    assert [m["kind"] for m in run(ctx).measurement["matches"]] == ["verbatim"]
+
+
+def test_cross_batch_flags_one_case_under_two_categories():
+    items = [BatchItem("a.docx", ORIGINAL, ORIGINAL_NAME, UNIT, "智慧家庭新场景"),
+             BatchItem("b.docx", lightly_edited(ORIGINAL), "青溪通平台", UNIT, "政务商务新服务"),
+             BatchItem("c.docx", SAME_UNIT_OTHER_CASE, SAME_UNIT_OTHER_NAME, UNIT, "数字文化新应用")]
+    [match] = cross_batch(items, campaign=get_campaign(NETWORK_2024))
+    assert (match["a"], match["b"]) == ("a.docx", "b.docx")
+    assert match["severity"] == "error" and match["rule"]["kind"] == "one_category_per_case"
+
+
+def test_cross_batch_same_category_duplicate_is_a_warning():
+    items = [BatchItem("a", ORIGINAL, "甲", UNIT, "综合信息服务"), BatchItem("b", REWORDED, "乙", UNIT, "综合信息服务")]
+    [match] = cross_batch(items, campaign=get_campaign(MEDIA_2025))
+    assert match["kind"] == "reworded" and match["severity"] == "warning"
