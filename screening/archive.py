@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from . import db
 from .config import settings
 from .errors import CorruptDocument, EmptyFile, InputError, UnsupportedFormat
+from .spreadsheet import formula_safe
 
 RecordKind = Literal["selection", "submission"]
 
@@ -358,14 +359,9 @@ def _read_xlsx(path: Path) -> list[list]:
         book.close()
 
 
-def _formula_safe(value):
-    """Neutralise spreadsheet formulas (a submitted text may start with = + - @); same rule as screening.export."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
 def write_table(path: Path, header: list[str], rows: list[list]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [[_formula_safe(v) for v in row] for row in rows]
+    rows = [[formula_safe(v) for v in row] for row in rows]
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 
 from .batch import BatchReport, BatchRow
+from .spreadsheet import formula_safe
 
 OFFICIAL_COLUMNS = ["序号", "案例名称", "征集类别", "申报单位", "联系人", "部门及职务", "联系方式"]
 OUR_COLUMNS = ["预审结论", "预审得分", "排序理由", "主要问题", "名额提示", "备注", "文件名"]
@@ -51,13 +52,8 @@ def export_csv(result: BatchReport) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows(_csv_safe(row) for row in table_rows(result))
+    writer.writerows([formula_safe(v) for v in row] for row in table_rows(result))
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def _csv_safe(row: list) -> list:
-    """Neutralise spreadsheet formulas in text cells (CSV injection): a leading = + - @ gets a quote."""
-    return [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
 
 
 def export_xlsx(result: BatchReport) -> bytes:
@@ -72,7 +68,7 @@ def export_xlsx(result: BatchReport) -> bytes:
     sheet.append([f"{result.campaign.notice_number}　预审生成于 {dt.date.today().isoformat()}，排序与结论供参考，以审核意见为准。"])
     sheet.append(COLUMNS)
     for row in table_rows(result):
-        sheet.append([_xlsx_safe(v) for v in row])
+        sheet.append([formula_safe(v) for v in row])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet["A1"].font = Font(bold=True, size=14)
     header_fill = PatternFill("solid", fgColor="DDE5F0")
@@ -89,13 +85,6 @@ def export_xlsx(result: BatchReport) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _xlsx_safe(value):
-    """openpyxl stores a string starting with ``=`` as a formula; keep every text cell text."""
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value
-    return value
 
 
 def _quota_sheet(sheet, result: BatchReport) -> None:
