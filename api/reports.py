@@ -26,13 +26,13 @@ from .paths import templates
 
 
 def pipeline_options(settings: Settings) -> dict[str, Any]:
-    """What the pipeline needs from this app's settings rather than the process defaults: the embedding model from
-    ``settings.model_dir`` (None when it is not built: the checks run lexically and the report says so) and the
-    archive in ``settings.database_url`` (duplicates are checked against it)."""
+    """What the pipeline needs from this app's settings rather than the process defaults: each check's embedder as
+    ``screening.embeddings.POLICY`` chose it, from ``settings.model_dir``, and the archive in
+    ``settings.database_url`` (duplicates are checked against it)."""
     from screening.archive import get_archive
-    from screening.embeddings import get_embedder
+    from screening.embeddings import embedding_options
 
-    return {"embedder": get_embedder(settings.model_dir), "archive": get_archive(settings.database_url)}
+    return {**embedding_options(settings.model_dir), "archive": get_archive(settings.database_url)}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import platform
 import random
 import resource
@@ -36,16 +37,13 @@ from screening.duplicates import Sample, compare  # noqa: E402
 from screening.duplicates import fingerprints as fp  # noqa: E402
 from screening.duplicates.index import DuplicateIndex, Fingerprint  # noqa: E402
 
-CASES = ROOT.parent / "shared" / "cases"
+from bench.cases import CASES, available, case_files, case_text  # noqa: E402
+
 EDIT_RATES = (0.05, 0.20, 0.40)
 
 
 def load_cases() -> list[tuple[str, str]]:
-    out = []
-    for path in sorted(CASES.glob("[0-9]*.txt")):
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
-        out.append((path.name, "\n".join(lines)))
-    return out
+    return [(path.name, case_text(path)) for path in case_files()]
 
 
 def edit_words(text: str, rate: float, vocab: list[str], rng: random.Random) -> str:
@@ -136,6 +134,251 @@ def quality(cases, *, embedder) -> list[str]:
     return lines + [""]
 
 
+# A form of our own making (labels, instructions, a pledge): what every material of one call's batch shares.
+FORM_HEAD = """全国广播电视媒体融合典型案例申报表
+案例名称：
+申报单位（盖章）：
+联系人：　　　部门及职务：　　　联系方式：
+征集类别：□新媒体平台建设　□融合生产传播　□综合信息服务　□创新发展机制
+填写说明：请围绕案例背景、主要做法、创新亮点、实际成效、推广价值、存在问题及解决措施等方面进行介绍，正文不超过5000字，可附相关图片、数据和证明材料。所填数据应注明统计口径和截止时间。
+案例介绍
+"""
+FORM_TAIL = """
+申报单位承诺
+本单位承诺所报送的案例材料真实、准确、完整，不存在弄虚作假、侵犯他人知识产权等情形，所涉数据均有据可查。如有不实，本单位愿意承担相应责任，并同意主管部门对案例材料进行公开展示和宣传推广。
+申报单位负责人（签字）：　　　　　　　年　　月　　日
+"""
+
+
+def headers(name: str) -> str:
+    """The file's ``# source/path/license`` lines, which bench/api.py sent along with the text (shared by source)."""
+    lines = (CASES / name).read_text(encoding="utf-8").splitlines()
+    return "".join(ln + "\n" for ln in lines if ln.startswith("#"))
+
+
+def batch_quality(cases, *, size: int = 30) -> list[str]:
+    """``cross_batch`` on a batch of ``size`` distinct cases, plus constructed duplicates of the first ten.
+
+    Three wrappings of the same distinct texts: clean; with the source-file headers (what bench/api.py sent); inside
+    an application form (every material of a call carries one). Each is run with and without the boilerplate filter.
+    """
+    from screening.duplicates import BatchItem, check, cross_batch
+
+    rng = random.Random(7)
+    vocab = sorted({w for _n, t in cases for w in fp._jieba().lcut(t, HMM=False) if len(w) >= 2})
+    distinct = cases[:size]
+    copies = []  # (label, text, source index)
+    for i, (_name, text) in enumerate(distinct[:10]):
+        kind = ("edit 5%", "edit 20%", "edit 40%", "reordered", "partial reuse 40%")[i % 5]
+        if kind.startswith("edit"):
+            copies.append((kind, edit_words(text, int(kind[5:-1]) / 100, vocab, rng), i))
+        elif kind == "reordered":
+            paragraphs = text.split("\n")
+            rng.shuffle(paragraphs)
+            copies.append((kind, "\n".join(paragraphs), i))
+        else:
+            paragraphs = text.split("\n")
+            keep = rng.sample(paragraphs, max(1, int(len(paragraphs) * 0.4)))
+            copies.append((kind, "\n".join(keep + cases[size + i][1].split("\n")), i))
+    wrappings = {
+        "clean": lambda name, text: text,
+        "source headers (as bench/api.py sent them)": lambda name, text: headers(name) + text,
+        "inside an application form": lambda name, text: FORM_HEAD + text + FORM_TAIL,
+    }
+    lines = [f"Batch: {size} distinct real cases plus {len(copies)} constructed duplicates of ten of them "
+             f"({', '.join(sorted({c[0] for c in copies}))}); {(size + len(copies)) * (size + len(copies) - 1) // 2} "
+             "pairs. A flagged pair is right when one is a copy of the other.", "",
+             "| texts | boilerplate filter | pairs flagged | right | wrong (distinct cases) | copies found | time |",
+             "|---|---|---|---|---|---|---|"]
+    saved = check.BOILERPLATE_MIN
+    for label, wrap in wrappings.items():
+        items = [BatchItem(key=str(i), text=wrap(name, text)) for i, (name, text) in enumerate(distinct)]
+        items += [BatchItem(key=f"c{i}", text=wrap(distinct[src][0], text)) for i, (_k, text, src) in enumerate(copies)]
+        truth = {frozenset((str(src), f"c{i}")) for i, (_k, _t, src) in enumerate(copies)}
+        for active in (False, True):
+            check.BOILERPLATE_MIN = saved if active else 10**9
+            t = time.perf_counter()
+            found = {frozenset((m["a"], m["b"])) for m in cross_batch(items)}
+            seconds = time.perf_counter() - t
+            lines.append(f"| {label} | {'on' if active else 'off'} | {len(found)} | {len(found & truth)} | "
+                         f"{len(found - truth)} | {len(found & truth)}/{len(truth)} | {seconds:.1f} s |")
+    check.BOILERPLATE_MIN = saved
+    return lines + [""]
+
+
+# --- reworded reuse: a paraphraser and a passage-level embedding stage ------------------------------------------
+
+# Synonyms of our own choosing for frequent words of the write-ups (both directions are used).
+_SYNONYM_PAIRS = """媒体:传媒 内容:素材 传播:传送 技术:科技手段 平台:载体 通过:借助 发展:进步 视频:影像 用户:使用者 实现:达成
+进行:开展 创新:革新 提供:给予 智能:智慧化 生产:制作 提升:提高 合作:协作 建设:搭建 不仅:不但 重要:关键 领域:范畴
+推动:促进 深度:深层次 能够:可以 系统:体系化平台 成为:变成 受众:观看者 构建:建立 作为:身为 以及:与 打造:建成 能力:本领
+形式:样式 问题:难题 资源:要素 互动:交流 发布:推送 需求:需要 方式:办法 模式:范式 管理:治理 节目:栏目 观众:收看群体
+场景:情境 转型:转变 行业:产业界 核心:关键所在 更加:愈加 功能:作用 体验:感受 分析:剖析 展示:展现 具有:拥有 形成:构成
+推出:上线 项目:工程 价值:意义 探索:尝试 增强:加强 运营:运作 基于:依托 有效:切实 丰富:充实 基础:根基 利用:运用
+宣传:宣介 效果:成效 持续:不断地 精准:精确 效率:效能 积极:主动 全面:全方位 快速:迅速 多个:多种 优势:长处 优化:改进
+确保:保证 生态:格局 关注:重视 从而:进而 成功:顺利 未来:今后 使用:采用 建立:设立 此外:另外 参与:加入 支持:扶持
+特色:特点 广泛:普遍 主要:首要 带来:带动 对于:针对 拓展:扩展 深入:深度地 研发:研制 体现:彰显 主题:主旨 处理:应对
+随着:伴随 流程:程序 成果:成绩 机制:制度 根据:依据 渠道:途径 机构:单位 审核:审查 整合:统筹 群众:老百姓 变革:改革
+使得:让 采集:收集 作用:功效 专业:专门 提出:给出 质量:品质 运用:应用 吸引:吸纳 优质:优良 组织:组建 传承:延续
+新闻:资讯 信息:讯息 同时:与此同时 方面:层面 传统:以往 全球:世界范围 不同:各异 影响力:感召力 相关:有关 过程:进程
+包括:涵盖 振兴:复兴 制作:摄制 业务:事务 呈现:展现出 品牌:招牌 团队:队伍 网络:网上 形象:面貌 语言:话语 推荐:推介
+识别:辨识 情感:情绪 环境:氛围 直播:现场直播 显著:明显 大力:着力 围绕:聚焦 开展:组织开展 实施:执行 目前:当前 已经:已
+累计:总计 超过:逾 覆盖:遍及 达到:达 其中:当中 一是:首先 二是:其次 三是:再次""".split()
+SYNONYMS = {a: b for a, b in (pair.split(":") for pair in _SYNONYM_PAIRS)}
+SYNONYMS |= {b: a for a, b in SYNONYMS.items() if b not in SYNONYMS}
+CONNECTIVES = ("同时，", "此外，", "在此基础上，", "与此同时，", "值得一提的是，", "总体来看，", "具体而言，")
+
+
+def paraphrase(text: str, rng: random.Random) -> str:
+    """Reword ``text``: synonyms for nine in ten known words, half the sentences with their last clause moved to the
+    front, some 的 dropped, connectives added or removed, neighbouring sentences swapped, paragraphs shuffled."""
+    paragraphs = []
+    for paragraph in text.split("\n"):
+        sentences = [s for s in re.split(r"(?<=[。！？；])", paragraph) if s.strip()]
+        sentences = [_reword(s.rstrip("。！？；"), rng) + "。" for s in sentences]
+        if len(sentences) > 2:
+            i = rng.randrange(len(sentences) - 1)
+            sentences[i], sentences[i + 1] = sentences[i + 1], sentences[i]
+        paragraphs.append("".join(sentences))
+    rng.shuffle(paragraphs)
+    return "\n".join(paragraphs)
+
+
+def _reword(sentence: str, rng: random.Random) -> str:
+    clauses = [c for c in re.split(r"[，,]", sentence) if c]
+    if len(clauses) >= 2 and rng.random() < 0.5:
+        clauses = [clauses[-1], *clauses[:-1]]
+    words = []
+    for w in fp._jieba().lcut("，".join(clauses), HMM=False):
+        if w in SYNONYMS and rng.random() < 0.9:
+            words.append(SYNONYMS[w])
+        elif not (w == "的" and rng.random() < 0.3):
+            words.append(w)
+    out = "".join(words)
+    for c in CONNECTIVES:
+        if out.startswith(c):
+            return out[len(c):]
+    return rng.choice(CONNECTIVES) + out if rng.random() < 0.2 else out
+
+
+PASSAGE_BUDGET = 150  # characters, as compare.PASSAGE_CHARS
+PASSAGE_MIN_CHARS = 40  # shorter passages are headings and titles, identical across unrelated cases
+CANDIDATE_WORDS = 0.15  # the lexical gate: word Jaccard a pair needs before its passages are embedded
+
+
+class PassageVectors:
+    """Passage vectors of texts, centred on the mean passage of our own training corpus (corpora/training).
+
+    Centring matters: uncentred, the passages of any two write-ups on this topic sit at cosine 0.95-0.99 with the
+    static embedding, paraphrase or not."""
+
+    def __init__(self, embedder) -> None:
+        from screening.embeddings import chunk_text
+
+        self.embedder, self._chunk_text, self._cache = embedder, chunk_text, {}
+        corpus = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora" / "training").rglob("*.txt"))]
+        self.mean = embedder.encode([c for t in corpus for c in self.passages(t)]).mean(axis=0)
+
+    def passages(self, text: str) -> list[str]:
+        return [c.text for c in self._chunk_text(text, budget=PASSAGE_BUDGET)
+                if len(fp.normalise(c.text)) >= PASSAGE_MIN_CHARS]
+
+    def of(self, text: str) -> np.ndarray:
+        if text not in self._cache:
+            v = self.embedder.encode(self.passages(text)) - self.mean
+            self._cache[text] = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+        return self._cache[text]
+
+    def best(self, ours: str, theirs: str, *, top: int = 3) -> list[float]:
+        """The ``top`` highest of our passages' best cosines against theirs, highest first."""
+        a, b = self.of(ours), self.of(theirs)
+        if not len(a) or not len(b):
+            return [0.0] * top
+        best = np.sort((a @ b.T).max(axis=1))[::-1][:top]
+        return [*map(float, best), *[0.0] * (top - len(best))]
+
+
+def reworded_pairs(cases, rng: random.Random):
+    """(label, query text, source index, index of a case mixed in verbatim or None)."""
+    queries = []
+    for i, (_name, text) in enumerate(cases):
+        paragraphs = text.split("\n")
+        j = (i + 7) % len(cases)
+        for share in (0.25, 0.40):
+            k = max(1, int(len(paragraphs) * share))
+            start = rng.randrange(0, len(paragraphs) - k + 1)
+            reused = paraphrase("\n".join(paragraphs[start:start + k]), rng)
+            other = cases[j][1].split("\n")
+            queries.append((f"partial reworded {share:.0%}", reused + "\n" + "\n".join(other[: len(other) // 2]), i, j))
+        queries.append(("full reworded", paraphrase(text, rng), i, None))
+    return queries
+
+
+def reworded_quality(cases, *, embedder) -> list[str]:
+    """Lexical decision first; on pairs it misses that pass the lexical gate, the k-th best passage cosine."""
+    rng = random.Random(11)
+    queries = reworded_pairs(cases, rng)
+    vectors = PassageVectors(embedder)
+    samples: dict[str, Sample] = {}
+
+    def sample(text):
+        if text not in samples:
+            samples[text] = Sample.of(text)
+        return samples[text]
+
+    pairs = []  # (label, is the source, lexical kind, word Jaccard, top passage cosines)
+    t0 = time.perf_counter()
+    for label, text, i, j in queries:
+        for r, (_n, other) in enumerate(cases):
+            if r != j:
+                c = compare(sample(text), sample(other))
+                pairs.append((label, r == i, c.kind, c.scores["words"], vectors.best(text, other)))
+    for a in range(len(cases)):
+        for b in range(a + 1, len(cases)):
+            c = compare(sample(cases[a][1]), sample(cases[b][1]))
+            pairs.append(("distinct", False, c.kind, c.scores["words"], vectors.best(cases[a][1], cases[b][1])))
+    seconds = time.perf_counter() - t0
+    positives = [p for p in pairs if p[1]]
+    missed = [p for p in positives if p[2] is None]
+    lexical_fp = sum(1 for p in pairs if not p[1] and p[2])
+    clean_negatives = [p for p in pairs if not p[1] and p[2] is None and p[3] >= CANDIDATE_WORDS]
+    lines = [f"### passage-level {embedder.name}", "",
+             f"- {len(queries)} reworded queries from {len(cases)} originals ({len(positives)} source pairs) and "
+             f"{len(pairs) - len(positives)} negative pairs (queries against other cases, distinct originals); "
+             f"{seconds:.0f} s",
+             f"- lexical features alone: {len(positives) - len(missed)}/{len(positives)} source pairs found, "
+             f"{lexical_fp} false positives; missed: "
+             + ", ".join(f"{label} {sum(1 for p in missed if p[0] == label)}" for label in
+                         sorted({p[0] for p in positives})),
+             f"- second stage on the {len(missed)} missed pairs, behind the gate word Jaccard ≥ {CANDIDATE_WORDS} "
+             f"({sum(1 for p in missed if p[3] < CANDIDATE_WORDS)} missed pairs stop at the gate; "
+             f"{len(clean_negatives)} lexically clean negative pairs pass it); the best threshold of each rule, "
+             "chosen on these same pairs (optimistic), with recall over all missed pairs:", "",
+             "| rule | threshold | precision | recall | true / false positives | highest negative |",
+             "|---|---|---|---|---|---|"]
+    gated = [p for p in missed if p[3] >= CANDIDATE_WORDS]
+    for k in (1, 2, 3):
+        pos = np.array([p[4][k - 1] for p in gated])
+        neg = np.array([p[4][k - 1] for p in clean_negatives])
+        best = None
+        for t in np.arange(0.30, 1.0, 0.01):
+            tp, fpn = int((pos >= t).sum()), int((neg >= t).sum())
+            precision = tp / (tp + fpn) if tp + fpn else 1.0
+            recall = tp / len(missed) if missed else 1.0
+            if best is None or min(precision, recall) > min(best[1], best[2]):
+                best = (t, precision, recall, tp, fpn)
+        lines.append(f"| {k}{'st' if k == 1 else 'nd' if k == 2 else 'rd'} best passage cosine ≥ t | {best[0]:.2f} | "
+                     f"{best[1]:.3f} | {best[2]:.3f} | {best[3]} / {best[4]} | {neg.max() if len(neg) else 0:.3f} |")
+    text = "\n".join(t for _n, t in cases[:5])[:5000]
+    vectors.of(text)
+    vectors._cache.clear()
+    t = time.perf_counter()
+    vectors.of(text)
+    lines += ["", f"Encoding the passages of one 5,000-字 material: {(time.perf_counter() - t) * 1000:.0f} ms warm "
+              f"({len(vectors.passages(text))} passages).", ""]
+    return lines
+
+
 def synthetic_index(n: int, rng: np.random.Generator, vocab: list[str]) -> tuple[DuplicateIndex, float, dict]:
     index = DuplicateIndex()
     texts = {}
@@ -207,8 +450,12 @@ def main() -> None:
                         help="originals used with an embedding model (encoding all 75 x 7 texts with e5 takes long)")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-batch", action="store_true")
+    parser.add_argument("--reworded", default="", help="comma-separated: static, e5 — the passage-level second stage")
+    parser.add_argument("--reworded-cases", type=int, default=75)
+    parser.add_argument("--reworded-cases-e5", type=int, default=40)
     args = parser.parse_args()
-    if not CASES.exists():
+    if not available():
         sys.exit("../shared/cases not found; nothing to measure")
     cases = load_cases()
     out = ["# bench/duplicates.py", "",
@@ -218,6 +465,8 @@ def main() -> None:
            "machine; timings are upper bounds)", "", "## Precision and recall (target ≥ 0.95 / ≥ 0.95)", ""]
     if not args.skip_quality:
         out += quality(cases, embedder=None)
+    if not args.skip_batch:
+        out += ["## Within a batch (`cross_batch`)", ""] + batch_quality(cases)
     from screening.embeddings import MODEL_NAME, STATIC_NAME, get_embedder
 
     for wanted, name in ((args.embeddings, MODEL_NAME), (args.static, STATIC_NAME)):
@@ -225,6 +474,12 @@ def main() -> None:
             embedder = get_embedder(name=name)
             subset = cases[: args.embedded_cases]
             out += quality(subset, embedder=embedder) if embedder else [f"({name} not built)", ""]
+    if args.reworded:
+        out += ["## Reworded reuse: passage-level embeddings as a second stage", ""]
+    for model in filter(None, args.reworded.split(",")):
+        embedder = get_embedder(name={"static": STATIC_NAME, "e5": MODEL_NAME}[model])
+        n = args.reworded_cases if model == "static" else args.reworded_cases_e5
+        out += reworded_quality(cases[:n], embedder=embedder) if embedder else [f"({model} not built)", ""]
     if not args.skip_scale:
         out += ["## Query time against a large archive (target ≤ 20 ms per query at 100,000)", ""]
         out += scale(cases, (10_000, 100_000))

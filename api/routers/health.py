@@ -52,15 +52,17 @@ def _probe_pipeline(settings: Settings) -> tuple[bool, str]:
 
 
 def _probe_embeddings(settings: Settings) -> tuple[bool, str]:
-    """The embedding model folder is built at setup (``make embedding-model``); without it matching is lexical."""
-    note = "未安装向量模型（make embedding-model），改写重复与类别判断只使用字词特征。"
+    """Every model ``screening.embeddings.POLICY`` names must be present (built at setup by ``make
+    embedding-model``); uses that run lexically by choice need none. The folder check is cheap: nothing is loaded."""
     try:
-        from screening.embeddings import model_path
-        from screening.embeddings.build import is_built
+        from screening.embeddings import POLICY, model_path
 
-        return is_built(model_path(settings.model_dir)), note
+        missing = sorted({name for name in POLICY.values()
+                          if name and not (model_path(settings.model_dir, name=name) / "modules.json").exists()})
     except Exception:  # noqa: BLE001 - any failure here means "not available"
-        return False, note
+        missing = ["?"]
+    note = f"未安装向量模型（{'、'.join(missing)}；运行 make embedding-model），要素识别只使用关键词。"
+    return not missing, note
 
 
 def _probe_database(settings: Settings) -> tuple[bool, str]:

@@ -77,8 +77,9 @@ def screen_sources(
 def find_duplicates(items: list[Screened], campaign: Campaign, *, embedder: Any = None) -> dict[str, list[DuplicateLink]]:
     """Duplicates between materials of this batch, per row id, from ``screening.duplicates.cross_batch``.
 
-    Each match is linked from both rows, so either row's reasons name the other. ``embedder`` adds the reworded
-    kind (None: verbatim and renamed only, the lexical fallback of the duplicates module).
+    Each match is linked from both rows, so either row's reasons name the other. ``embedder`` (the one
+    ``screening.embeddings.embedder_for("duplicates")`` gives, None under the measured policy) would add a reworded
+    kind; without it the comparison is lexical: verbatim and renamed reuse.
     """
     from ..duplicates import BatchItem, cross_batch  # late: fingerprinting imports jieba and numpy
 

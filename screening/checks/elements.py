@@ -39,6 +39,7 @@ import numpy as np
 from .. import nlp
 from ..campaigns.model import Category, Element
 from ..documents.model import Document
+from ..embeddings import degraded_note
 from ..numbers import find_quantities, is_data
 from ..report import Finding, Span
 from .base import CheckContext, CheckResult
@@ -83,8 +84,8 @@ def run(ctx: CheckContext) -> CheckResult:
         result.measurement = {"specified": True, "required": False}
         return result
     embedder = ctx.options.get("embedder")
-    if embedder is None:
-        result.degraded.append("要素识别仅使用关键词（未加载语义模型）。")
+    if note := degraded_note("elements", embedder):  # only when POLICY chose a model for elements
+        result.degraded.append(note)
     category, assumed = _category_to_check(ctx, embedder)
     matched = match_elements(ctx.document, category.elements, embedder=embedder)
     result.measurement = {"specified": True, "required": True, "category": category.name,

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..batch import BatchReport, Screened, assess, find_duplicates, screen_sources, sources_from_path
 from ..campaigns import get_campaign
-from ..embeddings import get_embedder
+from ..embeddings import embedder_for, embedding_options
 from ..errors import UsageError
 from ..export import export_csv, export_xlsx, table_title
 from ._common import user_errors
@@ -57,10 +57,10 @@ def batch(
             raise UsageError(f"{source} 中没有可预审的材料（.docx、.pdf、.txt、.md）。")
         for item in refused:
             err.print(f"[yellow]跳过[/]：{item.filename}（格式不支持或文件过大）")
-        embedder = None if no_model else get_embedder()
-        items = _screen_with_progress(sources, found, material, options={"embedder": embedder})
+        options = {} if no_model else embedding_options()
+        items = _screen_with_progress(sources, found, material, options=options)
         err.print("正在检查批内重复……")
-        duplicates = find_duplicates(items, found, embedder=embedder)
+        duplicates = find_duplicates(items, found, embedder=None if no_model else embedder_for("duplicates"))
         result = assess(items, found, unit_kind=unit_kind, duplicates=duplicates)
         write_outputs(out, items, result)
     err.print(f"完成：{len(items)} 份材料，结果在 {out}")

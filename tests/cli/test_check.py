@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from screening import pipeline
+from screening.cli import check as check_module
 from screening.cli.check import app
 from tests.checks.materials import CAMPAIGN, CATEGORY, material_text
 
@@ -15,6 +16,20 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def content_only(monkeypatch):
     monkeypatch.setattr(pipeline, "later_steps", lambda: ())
+    # lexical and deterministic whether or not this machine has built the models (test_model_options covers them)
+    monkeypatch.setattr(check_module, "embedding_options", lambda: {})
+
+
+@pytest.mark.parametrize("flags, expect_models", [((), True), (("--no-model",), False)])
+def test_model_options_follow_the_policy_unless_told_not_to(monkeypatch, material_file, flags, expect_models):
+    seen = {}
+    monkeypatch.setattr(check_module, "embedding_options", lambda: {"embedder": "policy-embedder"})
+    monkeypatch.setattr(check_module, "screen", lambda *a, options, **k: seen.update(options) or pipeline.screen(
+        *a, options={}, **k))
+    result = _check(material_file, "--campaign", CAMPAIGN, "--submitted-on", "2025-01-01", *flags)
+    assert result.exit_code == 0, result.output
+    assert seen.get("embedder") == ("policy-embedder" if expect_models else None)
+    assert seen["submitted_on"] == "2025-01-01"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def make_ctx(archive):
         doc = Document(text=text, blocks=[], sections=[], format="txt", title=name or None)
         return CheckContext(document=doc, campaign=campaign, material=campaign.default_material,
                             category=campaign.category(category) if category else None, declared_category=category,
-                            options={"archive": archive, "embedder": None, "unit": unit, "case_name": name,
+                            options={"archive": archive, "duplicates_embedder": None, "unit": unit, "case_name": name,
                                      **options})
 
     return make

@@ -109,3 +109,62 @@ def test_cross_batch_same_category_duplicate_is_a_warning():
     items = [BatchItem("a", ORIGINAL, "甲", UNIT, "综合信息服务"), BatchItem("b", REWORDED, "乙", UNIT, "综合信息服务")]
     [match] = cross_batch(items, campaign=get_campaign(MEDIA_2025))
     assert match["kind"] == "reworded" and match["severity"] == "warning"
+
+
+def test_report_is_degraded_only_when_the_policy_chose_a_model_for_duplicates(archive, make_ctx, monkeypatch):
+    from screening import embeddings
+
+    ctx = make_ctx(ORIGINAL, campaign_id=MEDIA_2025, category="综合信息服务", unit=UNIT)
+    monkeypatch.setitem(embeddings.POLICY, "duplicates", None)
+    assert run(ctx).degraded == []
+    monkeypatch.setitem(embeddings.POLICY, "duplicates", embeddings.STATIC_NAME)
+    result = run(ctx)
+    assert len(result.degraded) == 1 and embeddings.STATIC_NAME in result.degraded[0]
+    assert result.measurement["degraded"] is True
+
+
+# --- boilerplate shared by a batch ----------------------------------------------------------------------------
+
+FORM_HEAD = ("案例申报表\n案例名称：\n申报单位（盖章）：\n联系人：部门及职务：联系方式：\n"
+             "填写说明：请围绕案例背景、主要做法、创新亮点、实际成效、推广价值、存在问题及解决措施等方面进行介绍，"
+             "正文不超过五千字，可附相关图片和证明材料。所填数据应注明统计口径和截止时间。\n")
+FORM_TAIL = ("\n本单位承诺所报送的案例材料真实、准确、完整，不存在弄虚作假、侵犯他人知识产权等情形，所涉数据均有据可查。"
+             "如有不实，本单位愿意承担相应责任。\n申报单位负责人（签字）：年月日\n")
+
+
+def _distinct_texts(n: int, *, chars: int = 240) -> list[str]:
+    """Texts that share nothing: random Han characters, one seed each, cut into sentences."""
+    import random
+
+    texts = []
+    for seed in range(n):
+        rng = random.Random(seed)
+        body = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars))
+        texts.append("。".join(body[i:i + 30] for i in range(0, chars, 30)) + "。")
+    return texts
+
+
+def test_a_shared_form_alone_is_reuse_without_the_filter():
+    from screening.duplicates import Sample, compare
+
+    a, b = (FORM_HEAD + t + FORM_TAIL for t in _distinct_texts(2))
+    assert compare(Sample.of(a), Sample.of(b)).kind == "verbatim"
+
+
+def test_distinct_materials_inside_one_form_are_not_duplicates_but_a_copy_is():
+    texts = [FORM_HEAD + t + FORM_TAIL for t in _distinct_texts(8)]
+    items = [BatchItem(f"{i}.docx", t) for i, t in enumerate(texts)]
+    assert cross_batch(items) == []
+    items.append(BatchItem("copy.docx", texts[3].replace("。", "，", 2)))
+    assert [(m["a"], m["b"], m["kind"]) for m in cross_batch(items)] == [("3.docx", "copy.docx", "verbatim")]
+
+
+def test_boilerplate_is_blanked_in_place_so_offsets_still_hold():
+    from screening.duplicates.check import without_boilerplate
+
+    texts = [FORM_HEAD + t + FORM_TAIL for t in _distinct_texts(6)]
+    cleaned = without_boilerplate(texts)
+    assert [len(t) for t in cleaned] == [len(t) for t in texts]
+    assert all("本单位承诺" not in t and "填写说明" not in t for t in cleaned)
+    assert all(body in t for body, t in zip(_distinct_texts(6), cleaned))
+    assert without_boilerplate(texts[:3]) == texts[:3]  # too few materials to tell form from a re-submitted case

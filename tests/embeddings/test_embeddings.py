@@ -40,3 +40,61 @@ def test_built_model_loads_offline_and_separates_paraphrase_from_unrelated():
     long = "".join(f"融媒体中心第{i}项工作取得了明显成效。" for i in range(300))
     assert len(embedder.chunks(long)) > 1
     assert embedder.encode_long(long).shape == (384,)
+
+
+# --- the per-use policy -------------------------------------------------------------------------------------------
+
+from screening import embeddings  # noqa: E402
+
+
+def test_a_use_without_a_chosen_model_gets_none_and_no_note(monkeypatch, tmp_path):
+    monkeypatch.setitem(embeddings.POLICY, "category", None)
+    assert embeddings.embedder_for("category", tmp_path) is None
+    assert embeddings.degraded_note("category", None) is None
+
+
+def test_a_chosen_model_that_cannot_load_is_logged_and_noted(monkeypatch, tmp_path, caplog):
+    monkeypatch.setitem(embeddings.POLICY, "duplicates", embeddings.STATIC_NAME)
+    monkeypatch.setattr(embeddings, "_warned", set())
+    assert embeddings.embedder_for("duplicates", tmp_path) is None
+    assert embeddings.embedder_for("duplicates", tmp_path) is None
+    logged = [r for r in caplog.records if "duplicates" in r.getMessage() and "degraded" in r.getMessage()]
+    assert len(logged) == 1  # once per process, not once per report
+    note = embeddings.degraded_note("duplicates", None)
+    assert note and embeddings.STATIC_NAME in note
+    assert embeddings.degraded_note("duplicates", object()) is None
+
+
+def test_embedding_options_name_every_use_by_its_option_key(monkeypatch, tmp_path):
+    for use in embeddings.POLICY:
+        monkeypatch.setitem(embeddings.POLICY, use, None)
+    options = embeddings.embedding_options(tmp_path)
+    assert options == {"embedder": None, "category_embedder": None, "duplicates_embedder": None}
+
+
+def test_one_pass_normaliser_gives_what_the_rules_in_sequence_give():
+    from tokenizers import Regex, Tokenizer, models, normalizers
+
+    from screening.embeddings import one_pass_normaliser
+
+    tok = Tokenizer(models.Unigram([("<unk>", 0.0), ("a", -1.0)], unk_id=0, byte_fallback=False))
+    tok.normalizer = normalizers.Sequence([
+        normalizers.Replace("Ａ", "A"), normalizers.Replace("A", "a"),  # a chain: Ａ -> A -> a
+        normalizers.Replace("ｂ", "b\u3000 "), normalizers.Replace("\u3000", " "),  # one char to several
+        normalizers.Replace(Regex(" {2,}"), " "),
+    ])
+    texts = ["ＡAａｂｂ  x\u3000y", "没有规则的字", "ｂ ｂＡ"]
+    expected = [tok.normalizer.normalize_str(t) for t in texts]
+    table = one_pass_normaliser(tok)
+    assert table is not None and len(tok.normalizer.normalize_str("Ａ")) == 1  # the single-character rules moved out
+    assert [tok.normalizer.normalize_str(t.translate(table)) for t in texts] == expected
+
+
+def test_one_pass_normaliser_leaves_other_tokenizers_alone():
+    from tokenizers import Tokenizer, models, normalizers
+
+    from screening.embeddings import one_pass_normaliser
+
+    tok = Tokenizer(models.Unigram([("<unk>", 0.0)], unk_id=0, byte_fallback=False))
+    tok.normalizer = normalizers.NFKC()
+    assert one_pass_normaliser(tok) is None and tok.normalizer.normalize_str("Ａ") == "A"
