@@ -84,6 +84,8 @@ def sources_from_zip(data: bytes, *, limits: ZipLimits | None = None) -> tuple[l
     but such a name is a sign of a crafted archive). Folders and OS junk files are skipped.
     """
     limits = limits or ZipLimits()
+    if not _directory_ends_the_data(data):
+        raise InputError("压缩包已损坏（可能未完整上传或被截断），请重新打包后再提交。")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -105,6 +107,24 @@ def sources_from_zip(data: bytes, *, limits: ZipLimits | None = None) -> tuple[l
             continue
         accepted.append(Source(display, _read_member(archive, info, limits)))
     return accepted, refused
+
+
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_END_RECORD_BYTES = 22  # the record without its comment; the comment (at most 64 KB) must run to the end of the file
+
+
+def _directory_ends_the_data(data: bytes) -> bool:
+    """Does the last end-of-directory record, with its comment, end exactly where the data ends?
+
+    ``zipfile`` accepts the last record it finds in the final 64 KB. A zip cut short loses its own record, and when
+    its members are *stored* .docx files (themselves zips) the last record found is a member's: ``zipfile`` would
+    then read that member's XML parts as the batch. A whole zip always ends with its record and comment.
+    """
+    start = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - _END_RECORD_BYTES - 0xFFFF))
+    if start < 0 or start + _END_RECORD_BYTES > len(data):
+        return False
+    comment_length = int.from_bytes(data[start + 20:start + 22], "little")
+    return start + _END_RECORD_BYTES + comment_length == len(data)
 
 
 def _check_zip_directory(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:

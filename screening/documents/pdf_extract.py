@@ -10,9 +10,11 @@ crafted content stream. Three fences, from cheap to blunt:
    ``Limits.max_stream_bytes`` and all streams of one file together at ``Limits.max_decoded_bytes`` →
    ``ArchiveBomb``. Installed once, when this module is imported; the bound is per thread, so parallel requests
    do not share a budget.
-2. **Page limit and deadline.** The page count (``/Pages /Count``, then the real tree) is checked before any page is
+2. **Page limit, deadline and reference cycles.** The page count (``/Pages /Count``, then the real tree) is checked before any page is
    parsed (``TooManyPages``), and the clock after every page (``ParseTimeout``): a hostile file stops at the first
-   page boundary past the budget instead of running for hours.
+   page boundary past the budget instead of running for hours. An object that refers to itself (``2 0 obj 2 0 R``,
+   found by fuzzing) would spin pdfminer's ``resolve1`` inside one call, where no deadline reaches:
+   :func:`_fence_reference_cycles` refuses such chains as a damaged file.
 3. **Isolation** (``Limits.isolate_pdf``, on by default): the extraction runs in a child process with a memory cap
    and a hard deadline; see ``screening.documents.pdf_worker``.
 
@@ -36,7 +38,8 @@ import pdfplumber  # imported here, not lazily, so the worker server has it load
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdfexceptions import PDFNotImplementedError
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import PDFObjRef, resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import (
@@ -161,6 +164,7 @@ def extract(data: bytes, limits: Limits) -> PdfExtract:
     _budget.per_stream, _budget.remaining = limits.max_stream_bytes, limits.max_decoded_bytes
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            _fence_reference_cycles(pdf.doc)
             encrypted = bool(pdf.doc.encryption)
             _check_page_count(_declared_page_count(pdf), limits)
             pages = pdf.pages
@@ -192,6 +196,31 @@ def translate_error(error: BaseException) -> ScreeningError:
     if isinstance(error, MemoryError):
         return ArchiveBomb("文件解析所需内存超出限制（疑似压缩炸弹或结构异常），已拒绝处理。请用 Word 重新导出 PDF 后再提交。")
     return CorruptDocument(detail={"reason": f"{type(error).__name__}: {str(error)[:200]}"})
+
+
+MAX_REFERENCE_HOPS = 32  # a real file resolves in one or two; only a crafted one needs more
+
+
+def _fence_reference_cycles(doc) -> None:
+    """Make ``doc.getobj`` follow reference chains itself, with a bound, and refuse a cycle.
+
+    pdfminer's ``resolve1`` loops ``while isinstance(x, PDFObjRef)``; when an object is a reference to itself (or a
+    ring of them) that loop never ends. ``PDFObjRef.resolve`` calls ``doc.getobj``, so an instance attribute here
+    guards every resolution in the file: what it returns is never a reference, and a ring raises ``PDFSyntaxError``
+    (a damaged file) instead.
+    """
+    getobj = doc.getobj
+
+    def getobj_without_cycles(objid: int) -> object:
+        obj, seen = getobj(objid), [objid]
+        while isinstance(obj, PDFObjRef):
+            if obj.objid in seen or len(seen) > MAX_REFERENCE_HOPS:
+                raise PDFSyntaxError(f"reference cycle through objects {seen}")
+            seen.append(obj.objid)
+            obj = getobj(obj.objid)
+        return obj
+
+    doc.getobj = getobj_without_cycles
 
 
 def _declared_page_count(pdf) -> int:

@@ -114,3 +114,19 @@ def test_safe_filename_keeps_only_a_displayable_last_component():
     assert safe_filename("") == "未命名文件"
     long = safe_filename("长" * 300 + ".docx")
     assert len(long) <= 120 and long.endswith(".docx")
+
+
+def test_zip_cut_short_is_damaged_even_when_its_stored_members_are_zips_themselves():
+    docx = make_docx(title="案例", sections=[("一、总体情况", 1, ["内容"])])
+    whole = make_zip({"甲.docx": docx, "乙.docx": docx}, compression=zipfile.ZIP_STORED)
+    assert [s.filename for s in sources_from_zip(whole)[0]] == ["甲.docx", "乙.docx"]
+    with pytest.raises(InputError, match="压缩包已损坏"):
+        sources_from_zip(whole[:-100])  # without the check, zipfile reads 乙.docx's own parts as the batch
+
+
+def test_zip_with_a_comment_is_whole():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("甲.txt", "正文".encode())
+        archive.comment = "吉林省广播电视局 2024 年推荐材料".encode()
+    assert [s.filename for s in sources_from_zip(buffer.getvalue())[0]] == ["甲.txt"]
