@@ -10,7 +10,8 @@ All inputs are made in code, so tests pass on a fresh clone:
   Adobe-GB1), with paragraphs wrapped at the page width, headings, several pages and an optional ruled table.
 - :func:`make_text` — text in a given encoding (``"gb18030"``, ``"utf-16"``, ``"utf-8-sig"`` …).
 - :func:`chinese_paragraph` / :func:`chinese_text` — deterministic filler prose with a known Word 字数.
-- hostile files live in ``tests/documents/hostile.py`` (zip bombs, nested FlateDecode, encrypted PDF …).
+- hostile files: byte-level builders in ``tests/documents/hostile_files.py`` (zip bombs, nested FlateDecode,
+  encrypted PDF …), the whole catalogue with expected outcomes in ``tests/hostile.py``.
 
 Every generator returns the bytes and, when given a path, also writes them there.
 """

@@ -1,0 +1,40 @@
+"""A short atheris run of every parser harness in ``fuzz/`` (about a minute in all), so ``make test`` keeps fuzzing.
+
+Each harness runs in its own process under libFuzzer's limits (per-input timeout, RSS cap); a finding makes the
+harness exit non-zero and leaves the input in ``tmp_path`` - the failure message shows the traceback. The longer runs
+and what they found are in ``bench/fuzz.py`` / ``bench/results/fuzz.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.robustness.isolation import kill_group
+
+ROOT = Path(__file__).resolve().parents[2]
+HARNESSES = ["pdf", "docx", "text", "numbers", "notice"]
+SECONDS = 10  # per harness: ~1 minute in all with start-up (light instrumentation: our package only)
+
+
+@pytest.mark.parametrize("target", HARNESSES)
+def test_fuzz_harness_finds_nothing(target, tmp_path):
+    log = tmp_path / "fuzz.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "fuzz" / f"fuzz_{target}.py"), f"-max_total_time={SECONDS}", "-timeout=30",
+             "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", "-print_final_stats=1"],
+            cwd=ROOT, env={**os.environ, "SCREENING_FUZZ_LIGHT": "1"}, stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        try:
+            code = process.wait(timeout=SECONDS + 90)
+        finally:
+            kill_group(process)  # the harness and anything it started
+    report = log.read_text(errors="replace")
+    findings = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-")))
+    assert code == 0 and not findings, f"{target}: exit {code}, findings {findings}\n{report[-4000:]}"
+    assert "Done " in report  # it really ran inputs
