@@ -22,7 +22,7 @@ def run(ctx: CheckContext) -> CheckResult:
     basis = material.count
     total = counts[basis]
     label = count_basis_label(basis)
-    measurement = {"basis": basis, "basis_label": label, "count": total, "counts": counts,
+    measurement = {"material_name": material.name, "basis": basis, "basis_label": label, "count": total, "counts": counts,
                    "limit": material.limit, "over_by": 0, "crossing": None, "count_note": material.count_note}  # fmt: skip
     result = CheckResult("length", measurement=measurement)
     rule = ctx.cite(material.clause)

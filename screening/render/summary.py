@@ -17,7 +17,7 @@ def headline(report: Report) -> dict[str, Any]:
         "verdict": VERDICT_LABELS[report.verdict],
         "campaign": report.campaign.name if report.campaign else None,
         "notice": report.campaign.notice_number if report.campaign else None,
-        "material": report.material,
+        "material": length.get("material_name") or report.material,  # 详细材料, not its id
         "category": report.category,
         "count": length.get("count"),
         "basis": length.get("basis_label"),
