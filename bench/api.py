@@ -37,7 +37,6 @@ import httpx
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT.parent / "shared" / "cases"
 RESULTS = ROOT / "bench" / "results" / "api.md"
 CAMPAIGN = "nrta-2025-media-convergence"
 KEY = "bench-key"
@@ -46,10 +45,12 @@ TARGET_CHARS = 5000
 
 sys.path.insert(0, str(ROOT))
 
+from bench.cases import available, case_files, case_text  # noqa: E402
+
 
 def case_texts() -> list[str]:
-    if CASES.is_dir():
-        texts = [p.read_text(encoding="utf-8") for p in sorted(CASES.glob("[0-9]*.txt"))]
+    if available():
+        texts = [case_text(p) for p in case_files()]
         return [t for t in texts if len(t) > 500]
     from tests.factories import chinese_text
 
@@ -191,7 +192,7 @@ def write_results(results: list[dict], command: str) -> None:
         f"- Command: `{command}`",
         f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Machine: {machine()}; load average at start {os.getloadavg()[0]:.2f} (other jobs may share the CPUs)",
-        f"- Materials: {'real case write-ups from ../shared/cases' if CASES.is_dir() else 'generated filler'}, "
+        f"- Materials: {'real case write-ups from ../shared/cases (without their # headers)' if available() else 'generated filler'}, "
         f"each cut or repeated to ~{TARGET_CHARS} characters, as DOCX",
         "- Targets (issue 6): p50 ≤ 0.5 s warm; 100 materials ≤ 60 s on 2 cores; server RSS ≤ 2 GB",
         "",
@@ -211,7 +212,17 @@ def write_results(results: list[dict], command: str) -> None:
                   f"{b['duplicate_rows']} rows with in-batch duplicates, XLSX {b['xlsx_bytes']} bytes",
                   "- Progress (seconds, materials done): " + ", ".join(f"{t}:{d}" for t, d in b["progress"][:: max(1, len(b["progress"]) // 12)])]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    RESULTS.write_text("\n".join(lines) + "\n" + hand_written_reading(), encoding="utf-8")
+
+
+READING = "## Reading these numbers"
+
+
+def hand_written_reading() -> str:
+    """The previous file's hand-written section (from ``READING`` on), kept so a re-run does not erase it; its
+    heading carries the date of the run it reads, so a stale reading shows."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    return "\n" + old[old.index(READING):] if READING in old else ""
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ warm, with and without the embedding model.
 
 from __future__ import annotations
 
-import csv
 import os
 import platform
 import statistics
@@ -22,14 +21,13 @@ sys.path.insert(0, str(ROOT))
 
 from screening.campaigns import get_campaign  # noqa: E402
 from screening.category import CONFIDENT, suggest  # noqa: E402
+from bench.cases import CASES, available, case_text, labels  # noqa: E402
 
-CASES = ROOT.parent / "shared" / "cases"
 CAMPAIGN = "nrta-2025-media-convergence"
 
 
 def load_labelled() -> list[tuple[str, str, str]]:
-    rows = list(csv.DictReader((CASES / "labels.csv").open(encoding="utf-8")))
-    return [(r["file"], (CASES / r["file"]).read_text(encoding="utf-8"), r["category"]) for r in rows if r["category"]]
+    return [(r["file"], case_text(CASES / r["file"]), r["category"]) for r in labels() if r["category"]]
 
 
 def accuracy_block(campaign, labelled, *, embedder=None) -> tuple[list[str], dict]:
@@ -82,7 +80,7 @@ def timing_block(campaign, labelled) -> list[str]:
         index = DuplicateIndex.from_archive(archive, embedder=embedder)
         ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material,
                            category=campaign.categories[0],
-                           options={"archive": archive, "embedder": embedder, "category_embedder": embedder,
+                           options={"archive": archive, "duplicates_embedder": embedder, "category_embedder": embedder,
                                     "duplicate_index": index})
         category_run(ctx), duplicates_run(ctx)  # warm-up (models loaded, the material's vector memoised)
         if embedder is not None:
@@ -101,7 +99,7 @@ def timing_block(campaign, labelled) -> list[str]:
 
 
 def main() -> None:
-    if not CASES.exists():
+    if not available():
         sys.exit("../shared/cases not found; nothing to measure")
     campaign = get_campaign(CAMPAIGN)
     labelled = load_labelled()

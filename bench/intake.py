@@ -37,7 +37,7 @@ from tests.documents import hostile_files as hostile  # noqa: E402
 from tests.factories import chinese_text, make_docx, make_pdf  # noqa: E402
 
 MB = 1024 * 1024
-CASES = ROOT.parent / "shared" / "cases"
+from bench.cases import case_files, case_text  # noqa: E402
 RESULTS = ROOT / "bench" / "results" / "intake.md"
 IN_PROCESS_TIMEOUT = 30
 TARGET_BUDGET = 8.0  # seconds; with the 2 s grace, what a 10 s answer needs
@@ -80,10 +80,7 @@ HOSTILE = [  # (description, filename, builder); each file is built outside the 
 
 
 def real_case_texts(limit: int = 8) -> list[tuple[str, list[str]]]:
-    if not CASES.is_dir():
-        return []
-    files = sorted(CASES.glob("[0-9][0-9][0-9].txt"))[:limit]
-    return [(f.name, [ln.strip() for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip()]) for f in files]
+    return [(f.name, [ln.strip() for ln in case_text(f).splitlines()]) for f in case_files()[:limit]]
 
 
 # ---- measuring ----------------------------------------------------------------------------------------------------
