@@ -184,17 +184,22 @@ def load_embedder(path: Path, *, name: str = MODEL_NAME) -> Embedder | None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
 
-        # A service log, not a notebook: no "Loading weights" progress bars, no notices about default prompts.
-        transformers_logging.disable_progress_bar()
-        transformers_logging.set_verbosity_error()
-        logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+        quiet_model_loading()
         model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except Exception:  # a broken folder must not stop the service; it runs degraded and says so
         log.exception("embedding model at %s failed to load; running on lexical features (degraded)", path)
         return None
     return Embedder(model, name=name)
+
+
+def quiet_model_loading() -> None:
+    """A service log, not a notebook: no "Loading weights" progress bars, no notices about default prompts."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
 
 
 _lock = threading.Lock()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import STATIC_NAME  # noqa: F401  (the folder name, re-exported for the CLI)
+from . import STATIC_NAME, quiet_model_loading  # noqa: F401  (STATIC_NAME: the folder name, re-exported for the CLI)
 
 DIMS = 256
 SIF_A = 1e-3
@@ -34,6 +34,7 @@ def piece_vectors(e5_dir: Path, ids: list[int], *, bos: int, eos: int) -> np.nda
     import torch
     from sentence_transformers import SentenceTransformer
 
+    quiet_model_loading()
     model = SentenceTransformer(str(e5_dir), device="cpu")
     bert = model[0].auto_model.eval()
     out = np.zeros((len(ids), bert.config.hidden_size), np.float32)
