@@ -156,18 +156,12 @@ def headers(name: str) -> str:
     return "".join(ln + "\n" for ln in lines if ln.startswith("#"))
 
 
-def batch_quality(cases, *, size: int = 30) -> list[str]:
-    """``cross_batch`` on a batch of ``size`` distinct cases, plus constructed duplicates of the first ten.
-
-    Three wrappings of the same distinct texts: clean; with the source-file headers (what bench/api.py sent); inside
-    an application form (every material of a call carries one). Each is run with and without the boilerplate filter.
-    """
-    from screening.duplicates import BatchItem, check, cross_batch
-
+def distinct_and_copies(cases, *, size: int = 30) -> tuple[list, list]:
+    """``size`` distinct cases and ten constructed duplicates of the first ten: (label, text, source index)."""
     rng = random.Random(7)
     vocab = sorted({w for _n, t in cases for w in fp._jieba().lcut(t, HMM=False) if len(w) >= 2})
     distinct = cases[:size]
-    copies = []  # (label, text, source index)
+    copies = []
     for i, (_name, text) in enumerate(distinct[:10]):
         kind = ("edit 5%", "edit 20%", "edit 40%", "reordered", "partial reuse 40%")[i % 5]
         if kind.startswith("edit"):
@@ -180,6 +174,68 @@ def batch_quality(cases, *, size: int = 30) -> list[str]:
             paragraphs = text.split("\n")
             keep = rng.sample(paragraphs, max(1, int(len(paragraphs) * 0.4)))
             copies.append((kind, "\n".join(keep + cases[size + i][1].split("\n")), i))
+    return distinct, copies
+
+
+def archive_quality(cases, *, size: int = 30, new: int = 20) -> list[str]:
+    """The archive path (``check.run``): ``size`` distinct cases stored as submissions inside the application form;
+    queries are the ten constructed copies and ``new`` other distinct cases, all inside the same form."""
+    import tempfile
+
+    from screening import db
+    from screening.archive import Archive
+    from screening.campaigns import get_campaign
+    from screening.checks.base import CheckContext
+    from screening.documents.model import Document
+    from screening.duplicates import check
+
+    distinct, copies = distinct_and_copies(cases, size=size)
+    others = cases[size + 10:size + 10 + new]
+    campaign = get_campaign("nrta-2025-media-convergence")
+    lines = [f"{size} distinct real cases stored as submissions inside the form; queries inside the same form: the "
+             f"{len(copies)} constructed copies (right when the copy's source is matched) and {len(others)} other "
+             "distinct cases (every match is wrong).", "",
+             "| boilerplate filter | copies: source found | copies: wrong records | distinct: wrong matches | "
+             "time per query |", "|---|---|---|---|---|"]
+    saved = check.BOILERPLATE_MIN
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Archive(db.get_engine(f"sqlite:///{tmp}/bench.db"), seed=False)
+        ids = [archive.store_submission(campaign_id=campaign.id, campaign_name=campaign.name, year=2025,
+                                        case_name=f"案例{i}", unit=f"单位{i}", category="融合生产传播",
+                                        text=FORM_HEAD + text + FORM_TAIL, batch_id="bench").id
+               for i, (_name, text) in enumerate(distinct)]
+        index = DuplicateIndex.from_archive(archive)
+
+        def matched(text: str) -> set[int]:
+            doc = Document(text=FORM_HEAD + text + FORM_TAIL, blocks=[], sections=[], format="txt")
+            ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=None,
+                               options={"archive": archive, "duplicate_index": index, "case_name": "新案例",
+                                        "unit": "新单位"})
+            return {m["record"]["id"] for m in check.run(ctx).measurement["matches"]}
+
+        for active in (False, True):
+            check.BOILERPLATE_MIN = saved if active else 10**9
+            t = time.perf_counter()
+            found = [matched(text) for _k, text, _src in copies]
+            wrong_new = sum(len(matched(text)) for _n, text in others)
+            seconds = (time.perf_counter() - t) / (len(copies) + len(others))
+            right = sum(ids[src] in f for f, (_k, _t, src) in zip(found, copies))
+            wrong = sum(len(f - {ids[src]}) for f, (_k, _t, src) in zip(found, copies))
+            lines.append(f"| {'on' if active else 'off'} | {right}/{len(copies)} | {wrong} | {wrong_new} | "
+                         f"{seconds * 1000:.0f} ms |")
+    check.BOILERPLATE_MIN = saved
+    return lines + [""]
+
+
+def batch_quality(cases, *, size: int = 30) -> list[str]:
+    """``cross_batch`` on a batch of ``size`` distinct cases, plus constructed duplicates of the first ten.
+
+    Three wrappings of the same distinct texts: clean; with the source-file headers (what bench/api.py sent); inside
+    an application form (every material of a call carries one). Each is run with and without the boilerplate filter.
+    """
+    from screening.duplicates import BatchItem, check, cross_batch
+
+    distinct, copies = distinct_and_copies(cases, size=size)
     wrappings = {
         "clean": lambda name, text: text,
         "source headers (as bench/api.py sent them)": lambda name, text: headers(name) + text,
@@ -467,6 +523,7 @@ def main() -> None:
         out += quality(cases, embedder=None)
     if not args.skip_batch:
         out += ["## Within a batch (`cross_batch`)", ""] + batch_quality(cases)
+        out += ["## Against stored submissions (`run`)", ""] + archive_quality(cases)
     from screening.embeddings import MODEL_NAME, STATIC_NAME, get_embedder
 
     for wanted, name in ((args.embeddings, MODEL_NAME), (args.static, STATIC_NAME)):

@@ -48,9 +48,14 @@ def run(ctx: CheckContext) -> CheckResult:
     if note:
         result.degraded.append(note)
     matches = []
-    for record_id in sorted(index.candidates(ours) - excluded):
+    candidates = sorted(index.candidates(ours) - excluded)
+    form = shared_sentences([doc.text, *_texts(index, candidates[:FORM_SAMPLE])])
+    if form:  # ask again without the form: the stored materials that only share it are no longer candidates
+        ours = Sample.of(blank_sentences(doc.text, form), name=name, unit=unit, vector=ours.vector)
+        candidates = sorted(index.candidates(ours) - excluded)
+    for record_id in candidates:
         record = index.records[record_id]
-        theirs = Sample.of(index.text(record_id), name=record.case_name, unit=record.unit,
+        theirs = Sample.of(blank_sentences(index.text(record_id), form), name=record.case_name, unit=record.unit,
                            vector=index.vector(record_id))
         comparison = compare(ours, theirs)
         if comparison.kind is None:
@@ -62,6 +67,10 @@ def run(ctx: CheckContext) -> CheckResult:
     result.measurement = {"matches": matches, "checked_against": len(index.records),
                           "model": index.model_name, "degraded": note is not None}
     return result
+
+
+def _texts(index: DuplicateIndex, record_ids: list[int]) -> list[str]:
+    return [text for text in map(index.text, record_ids) if text]
 
 
 def _match(comparison: Comparison, verdict: Verdict, *, record: Record | None = None, **extra) -> dict:
@@ -129,30 +138,46 @@ def cross_batch(items: Sequence[BatchItem], *, campaign: Campaign | None = None,
 
 BOILERPLATE_SHARE = 0.3  # of the batch's materials
 BOILERPLATE_MIN = 5  # materials: fewer copies of one case than this are never taken for boilerplate
+# Stored texts read to find a call's form among a material's candidates: enough to see a form shared by most of
+# them, and a bound on the database reads when hundreds of stored submissions share it.
+FORM_SAMPLE = 40
 _CLAUSE = re.compile(r"[^\n。！？；!?;]+")
 
 
 def without_boilerplate(texts: list[str]) -> list[str]:
-    """Each text with the sentences that at least ``max(BOILERPLATE_MIN, BOILERPLATE_SHARE * n)`` of the texts share
-    replaced by spaces (so offsets still index the original; shingles skip spaces).
+    """Each text with the sentences that many of the texts share (``shared_sentences``) replaced by spaces, so
+    offsets still index the original and shingles skip them.
 
     Whole sentences, not shingles or words: dropping every word that a third of the batch uses would also drop the
     field's common vocabulary and blind the reworded test (measured: word Jaccard of 40%-edited copies fell from
     0.45 to 0.28), while a sentence repeated word for word in many materials is form, not content.
     """
+    common = shared_sentences(texts)
+    return [blank_sentences(t, common) for t in texts] if common else texts
+
+
+def shared_sentences(texts: list[str]) -> set[str]:
+    """The normalised sentences that at least ``max(BOILERPLATE_MIN, BOILERPLATE_SHARE * n)`` of the texts contain:
+    a call's form, its instructions, a pledge. Empty when there are too few texts to tell form from a re-submitted
+    case.
+
+    Used two ways: over a batch (``cross_batch``), and over a material with its first ``FORM_SAMPLE`` archive
+    candidates (``run``): the candidates of a material written in a call's form include the stored submissions in
+    the same form, since the form is what they share.
+    """
     threshold = max(BOILERPLATE_MIN, math.ceil(BOILERPLATE_SHARE * len(texts)))
     if len(texts) < threshold:
-        return texts
-    clauses = [[(m.span(), fp.normalise(m.group())) for m in _CLAUSE.finditer(t)] for t in texts]
-    counts = Counter(key for found in clauses for key in {key for _span, key in found if key})
-    common = {key for key, n in counts.items() if n >= threshold}
-    if not common:
-        return texts
-    out = []
-    for text, found in zip(texts, clauses):
-        chars = list(text)
-        for (start, end), key in found:
-            if key in common:
-                chars[start:end] = " " * (end - start)
-        out.append("".join(chars))
-    return out
+        return set()
+    counts = Counter(key for t in texts for key in {fp.normalise(m.group()) for m in _CLAUSE.finditer(t)} if key)
+    return {key for key, n in counts.items() if n >= threshold}
+
+
+def blank_sentences(text: str, common: set[str]) -> str:
+    """``text`` with each sentence in ``common`` replaced by as many spaces (offsets hold)."""
+    if not common or not text:
+        return text
+    chars = list(text)
+    for m in _CLAUSE.finditer(text):
+        if fp.normalise(m.group()) in common:
+            chars[m.start():m.end()] = " " * (m.end() - m.start())
+    return "".join(chars)

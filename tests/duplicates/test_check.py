@@ -168,3 +168,24 @@ def test_boilerplate_is_blanked_in_place_so_offsets_still_hold():
     assert all("本单位承诺" not in t and "填写说明" not in t for t in cleaned)
     assert all(body in t for body, t in zip(_distinct_texts(6), cleaned))
     assert without_boilerplate(texts[:3]) == texts[:3]  # too few materials to tell form from a re-submitted case
+
+
+def test_stored_submissions_in_one_form_are_not_duplicates_of_a_new_one_but_a_copy_is(archive, make_ctx,
+                                                                                      monkeypatch):
+    from screening.duplicates import check
+    bodies = _distinct_texts(7)
+    for i, body in enumerate(bodies[:6]):
+        archive.store_submission(campaign_id=NETWORK_2024, campaign_name="2024年度全国智慧广电网络新服务征集推选",
+                                 year=2024, case_name=f"案例{i}", unit=f"单位{i}", category="智慧家庭新场景",
+                                 text=FORM_HEAD + body + FORM_TAIL, batch_id="b1")
+    index = DuplicateIndex.from_archive(archive)
+    new = make_ctx(FORM_HEAD + bodies[6] + FORM_TAIL, campaign_id=NETWORK_2024, category="智慧家庭新场景",
+                   name="新案例", unit="新单位", duplicate_index=index)
+    assert run(new).measurement["matches"] == []
+    with monkeypatch.context() as without_filter:
+        without_filter.setattr(check, "BOILERPLATE_MIN", 10**9)
+        assert len(run(new).measurement["matches"]) == 6  # the form alone: every stored submission looks reused
+    copy = make_ctx(FORM_HEAD + bodies[2].replace("。", "，", 2) + FORM_TAIL, campaign_id=NETWORK_2024,
+                    category="智慧家庭新场景", name="新案例", unit="新单位", duplicate_index=index)
+    [match] = run(copy).measurement["matches"]
+    assert match["kind"] == "verbatim" and match["record"]["case_name"] == "案例2"
