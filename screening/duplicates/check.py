@@ -9,6 +9,9 @@
 - ``duplicate_index``: a prebuilt ``DuplicateIndex`` (default: the process-wide one over the archive);
 - ``case_name`` / ``unit``: when the caller knows them better than the document's form and title;
 - ``exclude_record_ids``: archive ids that are this very material (a batch may store before it screens).
+
+Both paths first blank the sentences a call's form puts into every material (``shared_sentences``): labels,
+instructions, a pledge. Without that, distinct cases written in one form look like reuse of each other.
 """
 
 from __future__ import annotations
