@@ -287,6 +287,22 @@ def reference_ring_pdf(length: int = 1) -> bytes:
     return pdf_from_objects([b"<< /Type /Catalog /Pages 2 0 R >>", *ring])
 
 
+def cid_width_range_pdf(last: int = 999_999_999) -> bytes:
+    """A CID font whose /W array gives one width to the codes 0…``last``: pdfminer fills a dict entry per code (fuzz
+    found ``31 6999…905 32``: 3.9 GB from 2.6 KB)."""
+    return pdf_from_objects([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        _stream(b"BT /F1 12 Tf 72 720 Td <4e2d658767504ef6> Tj ET"),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /FontDescriptor 7 0 R"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /W [0 %d 500] >>" % last,
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -120 1000 880] /ItalicAngle 0"
+        b" /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ])
+
+
 def header_only_pdf() -> bytes:
     return b"%PDF-1.7\n%%EOF\n"
 
@@ -391,6 +407,8 @@ def intake_cases(*, scale: float = 1.0) -> list[Hostile]:
         _case("pdf-header-only", "header.pdf", header_only_pdf, "corrupt", "empty_file"),
         _case("pdf-self-reference", "self.pdf", reference_ring_pdf, "corrupt", isolate_pdf=False, **fast),
         _case("pdf-reference-ring", "ring.pdf", lambda: reference_ring_pdf(5), "corrupt", isolate_pdf=False, **fast),
+        _case("pdf-cid-width-range", "widths.pdf", cid_width_range_pdf, OK, "scanned", "empty_file",
+              isolate_pdf=False, **fast),
         _case("pdf-fuzz-xref-spin", "spin.pdf", xref_spin_pdf, "parse_timeout", "corrupt", **fast),
         # the same file where the worker is unavailable (not Linux): the in-process fences alone must still stop it
         _case("pdf-fuzz-xref-spin-in-process", "spin.pdf", xref_spin_pdf, "parse_timeout", "corrupt",

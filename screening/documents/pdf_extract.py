@@ -9,7 +9,9 @@ crafted content stream. Three fences, from cheap to blunt:
    :class:`BoundedZlib`: same functions, but every stream (each stage of a filter chain) stops at
    ``Limits.max_stream_bytes`` and all streams of one file together at ``Limits.max_decoded_bytes`` →
    ``ArchiveBomb``. Installed once, when this module is imported; the bound is per thread, so parallel requests
-   do not share a budget.
+   do not share a budget. The same goes for CID font width tables (``/W``, ``/W2``): a range such as
+   ``0 999999999 500`` makes pdfminer fill a dict entry per code (found by fuzzing: 3.9 GB from a 2.6 KB file), so
+   ranges are clipped to the CID space and to a total per table (:func:`bounded_widths` replaces pdfminer's).
 2. **Page limit, deadline and reference cycles.** The page count (``/Pages /Count``, then the real tree) is checked before any page is
    parsed (``TooManyPages``), and the clock after every page (``ParseTimeout``): a hostile file stops at the first
    page boundary past the budget instead of running for hours. An object that refers to itself (``2 0 obj 2 0 R``,
@@ -26,6 +28,7 @@ here decides what a paragraph is.
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 import time
@@ -33,6 +36,7 @@ import zlib
 from dataclasses import dataclass, field
 from statistics import median
 
+import pdfminer.pdffont
 import pdfminer.pdftypes
 import pdfplumber  # imported here, not lazily, so the worker server has it loaded and a forked child starts warm
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
@@ -40,6 +44,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdfexceptions import PDFNotImplementedError
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.pdftypes import PDFObjRef, resolve1
+from pdfminer.utils import choplist
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import (
@@ -153,6 +158,46 @@ class _BoundedInflater:
 
 
 pdfminer.pdftypes.zlib = BoundedZlib()
+
+
+CID_LAST = 65535  # CIDs are 16-bit (PDF 32000-1, 9.7.6.3): no width table can name a code above this
+MAX_WIDTH_ENTRIES = 4 * (CID_LAST + 1)  # per table; a real font's /W lists each CID at most once
+
+
+def bounded_widths(seq, *, group: int = 3) -> dict:
+    """pdfminer's ``get_widths`` (``group=3``, /W) and ``get_widths2`` (``group=5``, /W2), same reading, bounded.
+
+    The array mixes ``first [w …]`` and ``first last w`` (/W2: ``first last w vx vy``). pdfminer fills one entry per
+    code of a ``first last`` range, so ``0 999999999 500`` allocates gigabytes. Here each range is clipped to
+    0…``CID_LAST`` and all ranges of one table stop at ``MAX_WIDTH_ENTRIES`` codes. Everything else follows
+    pdfminer, including its quirks (a stray token does not reset the pending numbers), so real fonts read the same.
+    """
+    widths: dict = {}
+    pending: list = []
+    budget = MAX_WIDTH_ENTRIES
+    for value in seq:
+        value = resolve1(value)
+        if isinstance(value, list):
+            if pending:
+                entries = value if group == 3 else [(w, (vx, vy)) for w, vx, vy in choplist(3, value)]
+                for i, entry in enumerate(entries):
+                    widths[pending[-1] + i] = entry
+                pending = []
+        elif isinstance(value, (int, float)):
+            pending.append(value)
+            if len(pending) == group:
+                first, last, *rest = pending
+                if isinstance(first, int) and isinstance(last, int):
+                    first, last = max(first, 0), min(last, CID_LAST, max(first, 0) + budget - 1)
+                    budget -= max(0, last - first + 1)
+                    entry = rest[0] if group == 3 else (rest[0], (rest[1], rest[2]))
+                    widths.update(dict.fromkeys(range(first, last + 1), entry))
+                pending = []
+    return widths
+
+
+pdfminer.pdffont.get_widths = bounded_widths
+pdfminer.pdffont.get_widths2 = functools.partial(bounded_widths, group=5)
 
 
 # ---- fence 2: extraction with page limit and deadline -------------------------------------------------------------

@@ -139,3 +139,17 @@ def test_any_truncation_is_refused_or_read_never_a_crash(cut):
             load_document(hostile.truncated(data, cut), filename=name)
         except InputError:
             pass
+
+
+def test_cid_width_tables_read_as_pdfminer_reads_them_but_bounded():
+    from pdfminer.psparser import LIT
+
+    from screening.documents.pdf_extract import CID_LAST, bounded_widths
+
+    assert bounded_widths([1, [500, 600], 10, 12, 300]) == {1: 500, 2: 600, 10: 300, 11: 300, 12: 300}
+    # pdfminer's quirk kept: a stray token does not reset the pending numbers (5 … 6 7 is the range 5-6, width 7)
+    assert bounded_widths([5, LIT("junk"), 6, 7, 100]) == {5: 7, 6: 7}
+    assert bounded_widths([1, [1000, 500, 880, 900, 500, 880], 5, 6, -1000, 500, 880], group=5) == {
+        1: (1000, (500, 880)), 2: (900, (500, 880)), 5: (-1000, (500, 880)), 6: (-1000, (500, 880))}
+    huge = bounded_widths([0, 10**12, 500, -(10**12), 3, 400])
+    assert len(huge) == CID_LAST + 1 and huge[3] == 400 and huge[CID_LAST] == 500
