@@ -287,6 +287,12 @@ def reference_ring_pdf(length: int = 1) -> bytes:
     return pdf_from_objects([b"<< /Type /Catalog /Pages 2 0 R >>", *ring])
 
 
+def root_ring_pdf() -> bytes:
+    """The trailer's /Root is object 1, which is ``2 0 R``, which is ``1 0 R``: pdfminer resolves /Root while it opens
+    the file, before any page (fuzz found it 2026-12-01 through a broken xref)."""
+    return pdf_from_objects([b"2 0 R", b"1 0 R"])
+
+
 def cid_width_range_pdf(last: int = 999_999_999) -> bytes:
     """A CID font whose /W array gives one width to the codes 0…``last``: pdfminer fills a dict entry per code (fuzz
     found ``31 6999…905 32``: 3.9 GB from 2.6 KB)."""
@@ -407,6 +413,7 @@ def intake_cases(*, scale: float = 1.0) -> list[Hostile]:
         _case("pdf-header-only", "header.pdf", header_only_pdf, "corrupt", "empty_file"),
         _case("pdf-self-reference", "self.pdf", reference_ring_pdf, "corrupt", isolate_pdf=False, **fast),
         _case("pdf-reference-ring", "ring.pdf", lambda: reference_ring_pdf(5), "corrupt", isolate_pdf=False, **fast),
+        _case("pdf-root-ring", "root.pdf", root_ring_pdf, "corrupt", isolate_pdf=False, **fast),
         _case("pdf-cid-width-range", "widths.pdf", cid_width_range_pdf, OK, "scanned", "empty_file",
               isolate_pdf=False, **fast),
         _case("pdf-fuzz-xref-spin", "spin.pdf", xref_spin_pdf, "parse_timeout", "corrupt", **fast),

@@ -16,7 +16,7 @@ crafted content stream. Three fences, from cheap to blunt:
    parsed (``TooManyPages``), and the clock after every page (``ParseTimeout``): a hostile file stops at the first
    page boundary past the budget instead of running for hours. An object that refers to itself (``2 0 obj 2 0 R``,
    found by fuzzing) would spin pdfminer's ``resolve1`` inside one call, where no deadline reaches:
-   :func:`_fence_reference_cycles` refuses such chains as a damaged file.
+   :func:`getobj_without_cycles` refuses such chains as a damaged file.
 3. **Isolation** (``Limits.isolate_pdf``, on by default): the extraction runs in a child process with a memory cap
    and a hard deadline; see ``screening.documents.pdf_worker``.
 
@@ -40,7 +40,7 @@ import pdfminer.pdffont
 import pdfminer.pdftypes
 import pdfplumber  # imported here, not lazily, so the worker server has it loaded and a forked child starts warm
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTRect
-from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
 from pdfminer.pdfexceptions import PDFNotImplementedError
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.pdftypes import PDFObjRef, resolve1
@@ -200,6 +200,31 @@ pdfminer.pdffont.get_widths = bounded_widths
 pdfminer.pdffont.get_widths2 = functools.partial(bounded_widths, group=5)
 
 
+MAX_REFERENCE_HOPS = 32  # a real file resolves in one or two; only a crafted one needs more
+_pdfminer_getobj = PDFDocument.getobj
+
+
+def getobj_without_cycles(doc: PDFDocument, objid: int) -> object:
+    """``PDFDocument.getobj`` that follows reference chains itself, with a bound, and refuses a cycle.
+
+    pdfminer's ``resolve1`` loops ``while isinstance(x, PDFObjRef)``; when an object is a reference to itself (or a
+    ring of them) that loop never ends. ``PDFObjRef.resolve`` calls ``doc.getobj``, so replacing the method guards
+    every resolution: what it returns is never a reference, and a ring raises ``PDFSyntaxError`` (a damaged file)
+    instead. It replaces the class's method rather than one document's because ``PDFDocument.__init__`` already
+    resolves the trailer's ``/Root`` (a fuzz-found file loops right there, before any instance could be fenced).
+    """
+    obj, seen = _pdfminer_getobj(doc, objid), [objid]
+    while isinstance(obj, PDFObjRef):
+        if obj.objid in seen or len(seen) > MAX_REFERENCE_HOPS:
+            raise PDFSyntaxError(f"reference cycle through objects {seen}")
+        seen.append(obj.objid)
+        obj = _pdfminer_getobj(doc, obj.objid)
+    return obj
+
+
+PDFDocument.getobj = getobj_without_cycles
+
+
 # ---- fence 2: extraction with page limit and deadline -------------------------------------------------------------
 
 
@@ -209,7 +234,6 @@ def extract(data: bytes, limits: Limits) -> PdfExtract:
     _budget.per_stream, _budget.remaining = limits.max_stream_bytes, limits.max_decoded_bytes
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            _fence_reference_cycles(pdf.doc)
             encrypted = bool(pdf.doc.encryption)
             _check_page_count(_declared_page_count(pdf), limits)
             pages = pdf.pages
@@ -241,31 +265,6 @@ def translate_error(error: BaseException) -> ScreeningError:
     if isinstance(error, MemoryError):
         return ArchiveBomb("文件解析所需内存超出限制（疑似压缩炸弹或结构异常），已拒绝处理。请用 Word 重新导出 PDF 后再提交。")
     return CorruptDocument(detail={"reason": f"{type(error).__name__}: {str(error)[:200]}"})
-
-
-MAX_REFERENCE_HOPS = 32  # a real file resolves in one or two; only a crafted one needs more
-
-
-def _fence_reference_cycles(doc) -> None:
-    """Make ``doc.getobj`` follow reference chains itself, with a bound, and refuse a cycle.
-
-    pdfminer's ``resolve1`` loops ``while isinstance(x, PDFObjRef)``; when an object is a reference to itself (or a
-    ring of them) that loop never ends. ``PDFObjRef.resolve`` calls ``doc.getobj``, so an instance attribute here
-    guards every resolution in the file: what it returns is never a reference, and a ring raises ``PDFSyntaxError``
-    (a damaged file) instead.
-    """
-    getobj = doc.getobj
-
-    def getobj_without_cycles(objid: int) -> object:
-        obj, seen = getobj(objid), [objid]
-        while isinstance(obj, PDFObjRef):
-            if obj.objid in seen or len(seen) > MAX_REFERENCE_HOPS:
-                raise PDFSyntaxError(f"reference cycle through objects {seen}")
-            seen.append(obj.objid)
-            obj = getobj(obj.objid)
-        return obj
-
-    doc.getobj = getobj_without_cycles
 
 
 def _declared_page_count(pdf) -> int:
