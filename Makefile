@@ -42,7 +42,8 @@ serve: $(VENV)/.installed embedding-model
 	mkdir -p var
 	$(VENV)/bin/screening serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev browser
+# The tests also need the served configuration (the static embedding for elements), so the model is built first.
+test: $(VENV)/.installed-dev browser embedding-model
 	$(PY) -m pytest
 
 clean:
