@@ -109,6 +109,9 @@ def renderings(path: Path) -> dict[str, tuple[bytes, str]]:
     }
 
 
+LOAD_AT_START = os.getloadavg()[0]
+
+
 def main() -> None:
     rulebooks = all_campaigns()
     by_seed = {Path(c.source).name: c for c in rulebooks}
@@ -142,13 +145,18 @@ def _report(results: dict, timings: list[float], unsure: dict, invalid: list[str
         "# 规则草稿对照：`screening notice draft` 与人工核对的规则",
         "",
         f"- 命令：`.venv/bin/python bench/draft.py`（{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC）",
-        f"- 机器：{platform.platform()}，Python {platform.python_version()}，{os.cpu_count()} 核",
+        f"- 机器：{platform.platform()}，Python {platform.python_version()}，{os.cpu_count()} 核；"
+        f"与其他任务共用，开始时 1 分钟平均负载 {LOAD_AT_START:.1f}（耗时仅供参考）",
         "- 输入：../shared/seeds/ 中有人工规则的四份征集通知（经 `load_document` 读入），对照 corpora/campaigns/*.toml；"
         "另把同一通知逐行排版成 DOCX 和 PDF（tests/factories）再起草一次，只比对主要字段。",
         "- leave-one-out：起草时只参照另外三份规则（往年的 id、别名、要素名称），从不参照被对照的那份；"
         "no prior：不参照任何规则，只读通知。",
         "- 注意：这四份通知也是编写起草规则时参照的样本，下表是开发集上的一致率，不是对新通知的泛化估计；"
         "独立的检验是 tests/campaigns/ 中另写的短通知（不同的类别、要素、字数和名额）。",
+        "- 转发通知：四份通知中只有 nrta-2024-smart-network-services 是转发（福建省局只转发并提前报送日期，"
+        "未另定名额），按“转发”读成总局的征集、福建省局记为 forwarded_by；转发单位另定本地名额时按本单位的征集起草"
+        "（发文机关、文号、截止时间、名额取自转发通知，被转发通知记为 origin_issuer / origin_notice），"
+        "这类通知不在种子中，只由 tests/campaigns/draft_notices.py 中另写的通知检验。",
         "- category ids：新系列的类别没有往年的英文 id 可沿用，草稿给出可见的临时值 `new-<名称>` 并列入待核对，"
         "这一行的不一致是设计如此。",
         f"- 起草耗时：每份 {min(timings) * 1000:.0f}–{max(timings) * 1000:.0f} ms（首份含 jieba 词典加载）。",

@@ -14,9 +14,14 @@ Earlier rulebooks are used as a dictionary, not as a template: a category or ele
 and cue words keeps them (so archive records match across years), while every name, limit, date and quota is read
 from the new notice alone. Pass ``known=()`` to draft from the notice with no earlier rulebooks at all.
 
+A bureau's forwarding notice is drafted as what it is (``drafting/forwarding.py``): when the letter sets its own
+quotas, the rulebook is the bureau's call (its issuer, number, deadline and per-level quotas; the forwarded call as
+``origin_issuer`` / ``origin_notice``); when it only passes the call on, the rulebook is the forwarded call with the
+bureau as ``forwarded_by``.
+
 The pieces, one module each under ``drafting/``: ``text`` (normalised view with offsets) → ``outline`` (clauses) →
-``header``, ``categories``, ``elements``, ``materials``, ``quotas``, ``eligibility``, ``criteria``, ``data`` →
-``toml_out``.
+``forwarding`` → ``header`` (with ``deadlines``), ``categories``, ``elements``, ``materials``, ``quotas``,
+``eligibility``, ``criteria``, ``data`` → ``toml_out``.
 """
 
 from __future__ import annotations
@@ -37,11 +42,12 @@ from .drafting.criteria import read_criteria
 from .drafting.data import read_data
 from .drafting.eligibility import read_eligibility
 from .drafting.elements import read_elements
+from .drafting.forwarding import Forwarding, read_forwarding
 from .drafting.header import Header, read_header
 from .drafting.known import Known, series_name
 from .drafting.materials import read_materials
 from .drafting.notes import PLACEHOLDER, Evidence, Notes, Unsure, format_path
-from .drafting.quotas import read_quotas
+from .drafting.quotas import read_quotas, sets_quotas
 from .drafting.reading import Notice
 from .drafting.toml_out import dumps
 from .loader import all_campaigns
@@ -115,7 +121,9 @@ def draft_rulebook(text: str, *, source: str = "", known: Sequence[Campaign] | N
         notes.unsure((), f"通知文本过长（{len(text)} 字符），只读取了前 {MAX_NOTICE_CHARS} 字符，请核对是否遗漏。")
         text = text[:MAX_NOTICE_CHARS]
     notice = Notice(text)
-    header = read_header(notice, notes)
+    forwarding = read_forwarding(notice)
+    local = forwarding is not None and sets_quotas(notice, 0, forwarding.letter_end)
+    header = read_header(notice, notes, forwarding, local=local)
     data = _identity(header, earlier, notes)
     categories = read_categories(notice, earlier, notes, family=data["family"])
     specified, elements_note, elements_for = read_elements(notice, categories, earlier, notes)
@@ -128,7 +136,7 @@ def draft_rulebook(text: str, *, source: str = "", known: Sequence[Campaign] | N
         "materials": read_materials(notice, earlier, notes.at("materials"), elements_for=elements_for,
                                     elements_specified=specified),
         "data": read_data(notice, notes.at("data")),
-        "quotas": read_quotas(notice, notes.at("quotas")),
+        "quotas": _quotas(notice, notes.at("quotas"), forwarding if local else None),
         "eligibility": read_eligibility(notice, notes.at("eligibility")),
         "criteria": read_criteria(notice, notes.at("criteria")),
         "categories": categories,
@@ -172,7 +180,23 @@ def _identity(header: Header, known: Known, notes: Notes) -> dict:
         "notice_number": header.notice_number,
         "forwarded_by": header.forwarded_by,
         "forwarding_notice": header.forwarding_notice,
+        "origin_issuer": header.origin_issuer,
+        "origin_notice": header.origin_notice,
     }
+
+
+def _quotas(notice: Notice, notes: Notes, local: Forwarding | None) -> dict:
+    """The call's quotas; a bureau's own call takes its letter's quotas, which replace the forwarded call's.
+
+    The forwarded call's caps bind the province as a whole towards the national body; the letter's caps bind the
+    province's own units (省级 / 设区市 / 县级), who are the ones screening against this rulebook.
+    """
+    if local is None:
+        return read_quotas(notice, notes)
+    quotas = read_quotas(notice, notes, span=(0, local.letter_end))
+    replaced = "转发单位另定本地名额，取代被转发通知对各省的名额。"
+    quotas["note"] = f"{quotas['note']}{replaced}" if quotas.get("note") else replaced
+    return quotas
 
 
 def _short_name(name: str, year: int) -> str:
@@ -202,7 +226,8 @@ def _default_known(notes: Notes) -> list[Campaign]:
 
 def _ordered(doubts: list[Unsure]) -> list[Unsure]:
     """Top-level fields first, then in rulebook order, so the review list reads like the file."""
-    order = ["id", "name", "family", "year", "level", "issuer", "notice_number", "forwarded_by", "summary", "source",
+    order = ["id", "name", "family", "year", "level", "issuer", "notice_number", "forwarded_by", "origin_issuer",
+             "origin_notice", "summary", "source",
              "dates", "elements_specified", "materials", "data", "quotas", "eligibility", "criteria", "categories"]
     rank = {key: k for k, key in enumerate(order)}
     return sorted(doubts, key=lambda d: rank.get(str(d.path[0]) if d.path else "", -1))

@@ -7,6 +7,9 @@
 - ``FORWARDED``: a provincial bureau forwarding a national call: ``1. X。聚焦…`` categories, one element list for
   every category, ``不超过 3,000 字`` limits repeated in an application form, quotas by kind of province, and the
   eligibility phrases (one category per case, completed only, no re-submission of a product, no process documents).
+- ``FORWARDED_LOCAL`` / ``FORWARDED_BARE``: forwarding letters that set their own quotas per unit level and their
+  own deadline, with and without the forwarded call attached (see the comment above them).
+- ``DEADLINE_PHRASES``: deadline sentences in the forms notices use, and dates that are not deadlines.
 """
 
 NATIONAL = """国家广播电视总局办公厅文件
@@ -160,3 +163,95 @@ FORWARDED = """云岭省广播电视局文件
 案例简介\t（300字以内）
 申报材料\t（3000字以内）
 """
+
+# ---- forwarding notices whose letter sets its own rules --------------------------------------------------------------
+#
+# ``FORWARDED_LOCAL``: "关于转发《…》的通知" with the national call attached after the letter. The letter has its own
+# number, quotas per unit level (省级 with per-category and total caps; 设区市 and 县级 in one sentence) and its own
+# deadline "于…前将纸质材料寄送至省局"; the attached call has other quotas and a later deadline.
+# ``FORWARDED_BARE``: "A局转发B办公厅关于…的通知", the national call not attached, the deadline without a year.
+
+FORWARDED_LOCAL = """江汉省广播电视局
+
+江广发〔2033〕9号
+
+江汉省广播电视局关于转发《国家广播电视总局办公厅关于开展2033年智慧广电服务创新案例征集工作的通知》的通知
+
+各设区市广播电视局，省广播电视台，省广电网络公司：
+
+现将《国家广播电视总局办公厅关于开展2033年智慧广电服务创新案例征集工作的通知》（广电办发〔2033〕21号）转发给你们，结合我省情况，提出以下要求，请一并落实。
+
+一、推荐名额。省级单位每个类别推荐不超过2个，总数不超过4个；各设区市台推荐不超过2个，县级台推荐不超过1个。
+
+二、报送要求。请各地于2033年5月15日前将纸质材料寄送至省局科技处，电子版同时发送至指定邮箱。
+
+江汉省广播电视局
+
+2033年4月20日
+
+附件：国家广播电视总局办公厅关于开展2033年智慧广电服务创新案例征集工作的通知
+
+国家广播电视总局办公厅关于开展2033年智慧广电服务创新案例征集工作的通知
+
+广电办发〔2033〕21号
+
+各省、自治区、直辖市广播电视局：
+
+为推广智慧广电服务创新成果，广电总局决定开展本次征集。现就有关事项通知如下：
+
+一、征集类别
+
+本次征集包括便民服务和应急服务两个类别：
+
+1. 便民服务。聚焦社区和乡村居民需求，依托有线电视和融媒体平台，提供政务办理、生活缴费、健康咨询等服务并取得明显成效。
+
+2. 应急服务。聚焦灾害预警和突发事件处置，依托应急广播和智能终端，实现预警信息精准发布、快速覆盖并取得明显成效。
+
+二、材料编写体例
+
+材料应包括以下要素：基本情况，主要做法，取得的成效，下一步计划。详细材料不超过 4,000 字。
+
+三、征集安排
+
+1. 征集时间。征集截止时间为2033年6月30日。
+
+2. 推荐名额。各省每个类别推荐不超过3个，总数不超过6个。
+
+特此通知。
+
+国家广播电视总局办公厅
+
+2033年4月2日
+"""
+
+FORWARDED_BARE = """滨海省广播电视局转发国家广播电视总局办公厅关于开展2034年视听公共服务案例征集推选工作的通知
+
+滨广〔2034〕3号
+
+各市（州）广播电视局，省级有关单位：
+
+现将《国家广播电视总局办公厅关于开展2034年视听公共服务案例征集推选工作的通知》（广电办发〔2034〕12号）转发给你们。请各市（州）组织辖区内单位申报，每个市（州）推荐总数不超过3个，县（市、区）融媒体中心推荐不超过1个。推荐材料请于5月20日前报送省局。
+
+滨海省广播电视局
+
+2034年4月8日
+"""
+
+# One sentence each, to be put in a notice in place of its deadline: (sentence, the deadline it states or None).
+DEADLINE_PHRASES = [
+    ("征集截止时间为2033年5月15日。", "2033-05-15"),
+    ("申报截止日期:2033-05-15。", "2033-05-15"),
+    ("请各单位于2033年5月15日前报送推荐材料。", "2033-05-15"),
+    ("于2033年5月15日前将纸质材料寄送至省局。", "2033-05-15"),
+    ("请于2033年5月15日前将已盖章的推荐表寄送至省局。", "2033-05-15"),
+    ("纸质材料须在2033年5月15日（星期五）17:00前寄达省局。", "2033-05-15"),
+    ("各地请于2033年5月15日下班前将推荐汇总表上传至平台。", "2033-05-15"),
+    ("报送时间截至2033年5月15日。", "2033-05-15"),
+    ("各地2033年5月15日之前完成申报。", "2033-05-15"),
+    ("申报时间为2033年4月1日至5月15日。", "2033-05-15"),
+    ("材料于2033年5月15日截止报送。", "2033-05-15"),
+    # Dates that are not deadlines: eligibility cut-offs and events.
+    ("截至2032年12月31日已上线运营的服务均可申报。", None),
+    ("2032年12月31日前建成投用的项目可以申报。", None),
+    ("省局将于2033年6月1日召开评审会。", None),
+]

@@ -8,7 +8,14 @@ import json
 import tomllib
 
 import pytest
-from tests.campaigns.draft_notices import FORWARDED, NATIONAL, PROVINCIAL
+from tests.campaigns.draft_notices import (
+    DEADLINE_PHRASES,
+    FORWARDED,
+    FORWARDED_BARE,
+    FORWARDED_LOCAL,
+    NATIONAL,
+    PROVINCIAL,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,10 +98,10 @@ def test_provincial_web_copy_without_limits_or_elements():
     assert not c.elements_specified and c.elements_note
     (material,) = c.materials
     assert material.limit is None
-    assert [(r.per_category, r.total) for r in c.quotas.rules] == [(None, 6)]
+    assert [(r.unit_kind, r.per_category, r.total) for r in c.quotas.rules] == [("city", None, 6)]  # 各市(州)
     assert c.quotas.ranking_required
     # Silence is reported, not filled in.
-    assert {"materials[0].limit", "elements_specified", "eligibility", "quotas.rules[0]"} <= set(fields(d))
+    assert {"materials[0].limit", "elements_specified", "eligibility"} <= set(fields(d))
 
 
 def test_forwarded_call_single_element_list_form_fields_and_eligibility():
@@ -114,12 +121,100 @@ def test_forwarded_call_single_element_list_form_fields_and_eligibility():
     assert sorted(e.kind for e in c.eligibility) == sorted(
         ["one_category_per_case", "no_resubmit_same_product", "completed_only", "no_process_documents"])
     assert "dates.provincial_deadline" in fields(d)  # the forwarder's date had no year
+    # A relay: the letter sets no quotas of its own, so the rulebook is the national call.
+    assert (c.issuer, c.level, c.origin_issuer, c.origin_notice) == ("国家广播电视总局办公厅", "national", None, None)
+    assert c.dates.deadline == dt.date(2032, 5, 8)
+
+
+# ---- forwarding letters with their own rules -------------------------------------------------------------------------
+
+
+def test_forwarding_letter_with_own_quotas_is_the_bureaus_call():
+    d = draft(FORWARDED_LOCAL)
+    c = d.campaign()
+    assert (c.issuer, c.notice_number, c.level) == ("江汉省广播电视局", "江广发〔2033〕9号", "provincial")
+    assert (c.origin_issuer, c.origin_notice) == ("国家广播电视总局办公厅", "广电办发〔2033〕21号")
+    assert (c.forwarded_by, c.forwarding_notice) == (None, None)
+    assert c.name == "2033年智慧广电服务创新案例征集" and c.year == 2033
+    # The letter's date wins; the attached call's own date is kept beside it.
+    assert (c.dates.issued, c.dates.deadline, c.dates.origin_deadline) == (
+        dt.date(2033, 4, 20), dt.date(2033, 5, 15), dt.date(2033, 6, 30))
+    deadline = d.sources[("dates", "deadline")]
+    assert "2033年5月15日前" in FORWARDED_LOCAL[deadline.start : deadline.end]
+    # Local quotas per unit level replace the national per-province caps (3 per category, 6 in all).
+    assert [(r.unit_kind, r.per_category, r.total) for r in c.quotas.rules] == [
+        ("province", 2, 4), ("city", None, 2), ("county", None, 1)]
+    assert [r.unit_label for r in c.quotas.rules] == ["省级单位", "各设区市台", "县级台"]
+    assert c.dates.deadline_clause == "二、报送要求" and {r.clause for r in c.quotas.rules} == {"一、推荐名额"}
+    assert "取代" in c.quotas.note
+    # The rest of the call still comes from the attached notice.
+    assert [k.name for k in c.categories] == ["便民服务", "应急服务"]
+    assert [m.limit for m in c.materials] == [4000]
+    assert {"issuer", "quotas.rules[1]", "quotas.rules[2]"} <= set(fields(d))
+
+
+def test_forwarding_title_is_split_into_forwarder_and_origin_without_the_attached_text():
+    d = draft(FORWARDED_BARE)
+    c = d.campaign()
+    assert (c.issuer, c.notice_number) == ("滨海省广播电视局", "滨广〔2034〕3号")
+    assert (c.origin_issuer, c.origin_notice) == ("国家广播电视总局办公厅", "广电办发〔2034〕12号")
+    assert c.name == "2034年视听公共服务案例征集推选"
+    assert c.dates.deadline == dt.date(2034, 5, 20) and c.dates.origin_deadline is None
+    assert "dates.deadline" in fields(d)  # written without a year; completed from the letter's date
+    assert [(r.unit_kind, r.unit_label, r.total) for r in c.quotas.rules] == [
+        ("city", "每个市(州)", 3), ("county", "县(市、区)融媒体中心", 1)]
+    assert "categories" in fields(d)  # the categories are in the national call, which was not attached
+
+
+def test_forwarding_letter_without_own_quotas_is_a_relay_of_the_national_call():
+    relay = FORWARDED_BARE.replace("每个市（州）推荐总数不超过3个，县（市、区）融媒体中心推荐不超过1个。", "")
+    d = draft(relay)
+    c = d.campaign()
+    assert (c.issuer, c.notice_number, c.level) == ("国家广播电视总局办公厅", "广电办发〔2034〕12号", "national")
+    assert (c.forwarded_by, c.forwarding_notice, c.origin_notice) == ("滨海省广播电视局", "滨广〔2034〕3号", None)
+    # The bureau's date is its earlier upload date; the national deadline is not in the letter, and is asked for.
+    assert (c.dates.deadline, c.dates.provincial_deadline) == (None, dt.date(2034, 5, 20))
+    assert {"dates.deadline", "dates.provincial_deadline", "quotas.specified"} <= set(fields(d))
+
+
+@pytest.mark.parametrize(("sentence", "expected"), DEADLINE_PHRASES)
+def test_deadline_phrasings(sentence, expected):
+    c = draft(NATIONAL.replace("征集的截止时间为2031年5月20日。", sentence)).campaign()
+    assert c.dates.deadline == (dt.date.fromisoformat(expected) if expected else None)
+
+
+def test_local_quotas_drive_the_batch_quota_check():
+    from screening.batch.models import BatchRow
+    from screening.batch.quota import check_quota
+    from screening.campaigns.describe import describe
+
+    c = draft(FORWARDED_LOCAL).campaign()
+    rows = [BatchRow(id=f"r{k}", index=k, rank=k, suggested_rank=k, filename=f"{k}.docx", category="应急服务",
+                     verdict="pass", score=1.0) for k in (1, 2, 3)]
+    county = check_quota(rows, c, unit_kind="county")
+    assert county.specified and county.unit_label == "县级台"
+    assert [(line.scope, line.count, line.limit, line.over) for line in county.lines] == [("total", 3, 1, ["r2", "r3"])]
+    city = check_quota(rows, c, unit_kind="city")
+    assert [line.over for line in city.lines] == [["r3"]]
+    assert [r.id for r in rows if r.over_quota] == ["r3"]
+    assert check_quota(rows, c, unit_kind="province").lines[0].over == ["r3"]  # 2 per category
+    text = describe(c)
+    assert "广电办发〔2033〕21号" in text and "2033年06月30日" in text
+
+
+def test_forwarding_notice_as_docx_reads_the_same():
+    from tests.factories import make_docx
+
+    paragraphs = [p for p in FORWARDED_LOCAL.split("\n") if p.strip()]
+    c = draft_file(make_docx(sections=[(paragraphs[0], 0, paragraphs[1:])]), filename="转发.docx", known=[]).campaign()
+    assert (c.issuer, c.origin_notice, c.dates.deadline) == ("江汉省广播电视局", "广电办发〔2033〕21号", dt.date(2033, 5, 15))
+    assert [(r.unit_kind, r.total) for r in c.quotas.rules] == [("province", 4), ("city", 2), ("county", 1)]
 
 
 # ---- sources, doubts and the TOML ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("notice", [NATIONAL, PROVINCIAL, FORWARDED])
+@pytest.mark.parametrize("notice", [NATIONAL, PROVINCIAL, FORWARDED, FORWARDED_LOCAL, FORWARDED_BARE])
 def test_every_source_is_a_span_of_the_original_text(notice):
     d = draft(notice)
     assert d.sources
@@ -270,7 +365,7 @@ def test_repeated_names_and_ids_are_made_unique_and_flagged():
     assert {"categories[1].name", "categories[1].id", "materials[1].id"} <= set(fields(d))
 
 
-_NOTICE_ALPHABET = st.sampled_from(list("一二三四、（）().1234567890。，；：征集类别材料编写体例不超过字个总数每省中央截止时间为年月日要素是指\n 　"))
+_NOTICE_ALPHABET = st.sampled_from(list("一二三四、（）().1234567890。，；：征集类别材料编写体例不超过字个总数每省中央截止时间为年月日要素是指转发《》前于县级设区市局关于的通知\n 　"))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,6 +20,7 @@ _TITLE_END = re.compile(r"[。:;]")
 _MAX_TITLE = 16
 _CLOSING = re.compile(r"^特此通知。?$")
 _ATTACHMENT = re.compile(r"^附件\s*(\d{0,2})$")
+_RUN_IN_TOP = re.compile(r"^([一二三四五六七八九十]+、[\u4e00-\u9fff]{2,10})[。:]")
 _RUN_IN_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,8}):")  # "数量及报送要求：各省…" inside an item
 
 
@@ -53,6 +54,13 @@ class Outline:
     def section_at(self, pos: int) -> Section | None:
         return next((s for s in self.sections if s.start <= pos < s.end), None)
 
+    def _run_in_top(self, pos: int) -> str:
+        """``一、推荐名额`` for a line outside any section that opens with a run-in top-level title (a forwarding
+        letter's short points: "一、推荐名额。省级单位…"), else ""."""
+        line = self.notice.line_at(pos)
+        m = _RUN_IN_TOP.match(line.text) if line else None
+        return m.group(1) if m else ""
+
     def item_at(self, pos: int) -> Heading | None:
         section = self.section_at(pos)
         if section is None:
@@ -64,7 +72,7 @@ class Outline:
         """The citation for a position: ``二、征集类别（一）`` or ``五、征集和推选安排（二）征集方式``."""
         section = self.section_at(pos)
         if section is None:
-            return "正文"
+            return self._run_in_top(pos) or "正文"
         label = section.heading.marker + section.heading.title
         item = self.item_at(pos)
         if item is not None and item.marker.startswith("（"):

@@ -41,5 +41,6 @@ class Notice:
         return (m.start(), len(self.text)) if m and self.search(r"转发", 0, m.start()) else (0, len(self.text))
 
 
-# A title line of the forwarded (inner) notice: "…关于开展…的通知" on its own line, not the forwarding title itself.
-_FORWARDED_TITLE = re.compile(r"(?m)^(?!.*转发)[^\n]{0,30}关于[^\n]{4,80}的通知$")
+# A title line of the forwarded (inner) notice: "…关于开展…的通知" on its own line, not the forwarding title itself,
+# and not the letter's "附件:…的通知" line or a "《…》" citation of it.
+_FORWARDED_TITLE = re.compile(r"(?m)^(?!.*转发)(?!附件)(?![^\n]*《)[^\n]{0,30}关于[^\n]{4,80}的通知$")
