@@ -11,14 +11,21 @@ SCREENING_CORPORA_DIR           rulebooks, lexicons, training texts             
 SCREENING_MAX_FILE_MB           largest upload / file accepted                       20
 SCREENING_MAX_PAGES             most pages parsed in one PDF                         300
 SCREENING_PARSE_SECONDS         wall-clock budget for parsing one file               8
+SCREENING_OCR_SECONDS           extra budget for OCR of a scanned PDF (all pages)    120
+SCREENING_OCR_PAGES             most scanned (image-only) pages read by OCR          30
 SCREENING_API_KEYS              bureau keys, ``key=机构名`` separated by commas          (none: bureau endpoints closed)
+SCREENING_LEASE_SECONDS         how long a batch worker's claim on an item lasts     30
+                                without a heartbeat (then any worker may take it)
+SCREENING_LEASE_SECONDS         how long a batch worker's claim on an item lasts     30
+                                without a heartbeat (then any worker may take it)
+SCREENING_REVIEWER_KEYS         reviewer keys, ``key=姓名:call1|call2`` (``*`` = all)   (none: review desk closed)
 ==============================  ===================================================  =================================
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +40,11 @@ class Settings:
     max_pages: int
     parse_seconds: float
     api_keys: dict[str, str]
+    ocr_seconds: float = 120.0
+    max_ocr_pages: int = 30
+    # key -> (reviewer's name, campaign ids assigned, or ("*",) for all); see screening.review.roles
+    reviewer_keys: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    lease_seconds: float = 30.0  # batch queue: see screening.batch_store
 
     @property
     def campaigns_dir(self) -> Path:
@@ -51,6 +63,18 @@ def _api_keys(raw: str) -> dict[str, str]:
     return keys
 
 
+def _reviewer_keys(raw: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """``key=姓名:call1|call2`` items separated by commas; ``*`` assigns every call, no calls assigns none
+    (least privilege: a reviewer whose calls were forgotten sees nothing rather than everything)."""
+    keys = {}
+    for item in filter(None, (p.strip() for p in raw.split(","))):
+        key, _, spec = item.partition("=")
+        name, _, calls = spec.partition(":")
+        assigned = tuple(c.strip() for c in calls.split("|") if c.strip())
+        keys[key.strip()] = (name.strip() or key.strip(), assigned)
+    return keys
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     var = PROJECT_DIR / "var"
@@ -62,6 +86,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_pages=int(env.get("SCREENING_MAX_PAGES", "300")),
         parse_seconds=float(env.get("SCREENING_PARSE_SECONDS", "8")),
         api_keys=_api_keys(env.get("SCREENING_API_KEYS", "")),
+        ocr_seconds=float(env.get("SCREENING_OCR_SECONDS", "120")),
+        max_ocr_pages=int(env.get("SCREENING_OCR_PAGES", "30")),
+        reviewer_keys=_reviewer_keys(env.get("SCREENING_REVIEWER_KEYS", "")),
+        lease_seconds=max(1.0, float(env.get("SCREENING_LEASE_SECONDS", "30"))),
     )
 
 

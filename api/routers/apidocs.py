@@ -1,7 +1,8 @@
 """``GET /docs``: the API documentation as a plain page built from the OpenAPI schema, readable offline.
 
-FastAPI's Swagger UI loads its scripts from a CDN, which a bureau's intranet machine may not reach; it stays available
-at ``/docs/swagger`` for machines that can. The schema itself is always at ``/openapi.json``.
+FastAPI's Swagger UI loads its scripts from a CDN, which a bureau's intranet machine may not reach, and runs an inline
+script, which the site's Content-Security-Policy refuses (api.security); it is not served. The schema itself is always
+at ``/openapi.json``.
 """
 
 from __future__ import annotations
