@@ -1,51 +1,108 @@
 """Running batches in the background while the API answers progress polls.
 
-A batch is stored first (``BatchStore.create``: every file in one transaction), then screened by one background
-thread, item by item, each result committed as it is done. The request that created the batch returns at once with
-the batch id; clients poll ``GET /api/batches/{id}`` for progress.
+A batch is stored first (``BatchStore.create``: every file in one transaction), then screened item by item by the
+workers, each result committed as it is done. The request that created the batch returns at once with the batch id;
+clients poll ``GET /api/batches/{id}`` for progress.
+
+The database is the queue. Each worker process runs one ``BatchRunner`` thread that asks the store for work
+(``BatchStore.claim``: the next pending item under a lease, or a batch whose items are all done, to compare them and
+mark it done), screens it while a heartbeat thread renews the lease, records the result, and asks again. Nothing
+ties a batch to the process that received it, so ``screening serve --workers N`` on one machine and N machines on
+one PostgreSQL database behave the same: whichever worker is free takes the next item. When a worker dies (SIGKILL,
+power cut), its lease stops being renewed and expires after ``lease_seconds``; any live worker then takes the item.
+A result is recorded only while its item is pending, so nothing is screened twice while a lease is alive, a finished
+item is never redone, and each item has exactly one report.
 
 Why one thread per process: screening is CPU-bound Python, so more threads would only share one core through the GIL
-while making the self-check page slower for everyone else. A deployment that wants more batch throughput runs more
-worker processes (``screening serve --workers N``): a batch runs in the worker that received it. Known limit: at
-start every worker recovers every unfinished batch, so after a crash with several workers two of them may screen the
-same pending item; ``save_item`` keeps the first result, so the outcome is right, only the work is done twice.
+while making the self-check page slower for everyone else; more throughput = more worker processes.
 
-Crash and restart: at start (``recover``) every batch left ``queued`` or ``running`` is queued again; its finished
-items keep their reports and only ``pending`` ones are screened. If the rulebook it was made for has disappeared, the
-batch is marked ``failed`` with the reason. A material that makes the pipeline raise anything other than a
-``ScreeningError`` is a bug: the item is recorded as failed with a Chinese message and the batch goes on.
+Database outages: every call to the store may fail while the database restarts. The loop logs it and tries again
+with a growing pause (up to ``MAX_BACKOFF`` s); a result already computed is kept and its save retried until its
+lease would have run out, so a short restart loses no work (the pool's pre-ping replaces dead connections).
+
+A batch whose rulebook has disappeared is marked ``failed`` with the reason. A material that makes the pipeline
+raise anything other than a ``ScreeningError`` is a bug: the item is recorded as failed with a Chinese message and
+the batch goes on.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor
+import time
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError
 
 from screening.batch import BatchEdits, BatchReport, Source, assess, find_duplicates, screen_one
-from screening.batch_store import BatchInfo, BatchStore
+from screening.batch_store import BatchInfo, BatchStore, Claim
 from screening.campaigns import get_campaign
 from screening.config import Settings
 from screening.db import get_engine
 from screening.documents import Limits
 from screening.errors import ScreeningError
+from screening.export import DUPLICATES_FAILED
 
 from .reports import pipeline_options
 
 log = logging.getLogger(__name__)
 
 ITEM_CRASH_MESSAGE = "这份材料预审时程序出错，已跳过；请单独自查，或把出错时间告知运维人员。"
-DUPLICATES_FAILED = "本批材料之间的重复检查未能完成，表中未列出批内重复。"
+BATCH_CRASH_MESSAGE = "批量预审意外中断，请重新提交；如果反复出现，请联系运维人员。"
+MAX_BACKOFF = 5.0
+T = TypeVar("T")
+
+__all__ = ["DUPLICATES_FAILED", "BatchRunner", "worker_name"]
+
+
+def worker_name() -> str:
+    """``host:pid:random``: unique per process, and tells an operator which machine holds a lease."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Heartbeat:
+    """Renews a claim every third of the lease while the work runs; a failed renewal is logged, never raised."""
+
+    def __init__(self, store: BatchStore, claim: Claim, lease_seconds: float) -> None:
+        self.store, self.claim, self.lease_seconds = store, claim, lease_seconds
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="screening-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.lease_seconds / 3):
+            try:
+                if not self.store.renew(self.claim, self.lease_seconds):
+                    self.lost = True
+                    log.warning("租约已失效（%s）：另一个工作进程可能已接手", self.claim.item_id or self.claim.batch_id)
+            except Exception:  # noqa: BLE001 - the database may be restarting; the next beat tries again
+                log.warning("续租失败（数据库暂不可用？），稍后重试")
 
 
 class BatchRunner:
-    """Owns the batch store of one app and the thread that screens its batches."""
+    """Owns the batch store of one app and the worker thread that takes work from the shared queue."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, worker: str | None = None) -> None:
         self.settings = settings
+        self.worker = worker or worker_name()
+        self.lease_seconds = settings.lease_seconds
+        self.poll_seconds = min(1.0, self.lease_seconds / 4)
         self._store: BatchStore | None = None
         self._store_lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screening-batch")
+        self._thread: threading.Thread | None = None
+        self._wake = threading.Event()
         self._stopping = threading.Event()
 
     @property
@@ -62,50 +119,98 @@ class BatchRunner:
                unit_kind: str = "province", title: str = "", refused: list[str] | None = None) -> BatchInfo:
         info = self.store.create(owner=owner, campaign_id=campaign_id, sources=sources, material=material,
                                  unit_kind=unit_kind, title=title, refused=refused)
-        self._executor.submit(self._run, info.id)
+        self.start()
+        self._wake.set()
         return info
 
-    def recover(self) -> None:
-        """Queue again the batches a previous process left unfinished."""
-        try:
-            unfinished = self.store.unfinished()
-        except Exception:  # noqa: BLE001 - no database: health says so; the rest of the service still works
-            log.exception("无法读取未完成的批次")
-            return
-        for info in unfinished:
-            log.info("恢复未完成的批次 %s（%d/%d）", info.id, info.done + info.failed, info.total)
-            self._executor.submit(self._run, info.id)
+    def start(self) -> None:
+        """Start the worker thread (idempotent). It also picks up what earlier or other processes left unfinished."""
+        if self._thread is None or not self._thread.is_alive():
+            self._stopping.clear()
+            self._thread = threading.Thread(target=self._loop, name="screening-batch", daemon=True)
+            self._thread.start()
 
-    def shutdown(self) -> None:
-        """Stop after the current item; unfinished batches stay ``running`` and resume at the next start."""
+    recover = start  # the app calls this at start: unfinished batches are just work in the queue
+
+    def shutdown(self, timeout: float = 60.0) -> None:
+        """Stop after the current item; unfinished batches stay in the queue for any worker."""
         self._stopping.set()
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def run_until_idle(self, *, batch_id: str | None = None) -> int:
+        """Work in the calling thread until the queue (or ``batch_id``) has nothing claimable; return how many."""
+        done = 0
+        while not self._stopping.is_set() and self.work_once(batch_id=batch_id):
+            done += 1
+        return done
+
+    def _loop(self) -> None:
+        pause = self.poll_seconds
+        while not self._stopping.is_set():
+            try:
+                worked = self.work_once()
+                pause = self.poll_seconds
+            except Exception:  # noqa: BLE001 - the database may be down: say so, wait, try again
+                log.exception("批量预审工作进程无法访问数据库，%.1f 秒后重试", pause)
+                worked = False
+                pause = min(pause * 2, MAX_BACKOFF)
+            if not worked:
+                self._wake.wait(pause)
+                self._wake.clear()
 
     # --- the work -----------------------------------------------------------------------------------------
 
-    def _run(self, batch_id: str) -> None:
+    def work_once(self, *, batch_id: str | None = None) -> bool:
+        """Claim one piece of work and do it; False when there was none."""
+        claim = self.store.claim(self.worker, self.lease_seconds, batch_id=batch_id)
+        if claim is None:
+            return False
+        with Heartbeat(self.store, claim, self.lease_seconds):
+            try:
+                self._do(claim)
+            except DBAPIError:
+                raise  # the database, not the batch: the loop waits and retries; the lease lets another take over
+            except Exception:  # noqa: BLE001 - a batch must end clearly failed, never hang in "running"
+                log.exception("批次 %s 失败", claim.batch_id)
+                self._persist(lambda: self.store.mark(claim.batch_id, "failed", error=BATCH_CRASH_MESSAGE))
+        return True
+
+    def _do(self, claim: Claim) -> None:
         store = self.store
+        info = store.lookup(claim.batch_id)
+        if info is None or info.status in ("done", "failed"):
+            return
         try:
-            info = store.lookup(batch_id)
-            if info is None or info.status in ("done", "failed"):
-                return
             campaign = get_campaign(info.campaign_id, self.settings.campaigns_dir)
-            store.mark(batch_id, "running")
-            for item_id, _position, _name in store.pending(batch_id):
-                if self._stopping.is_set():
-                    return
-                source = store.source(item_id)
-                if source is None:
-                    report, error, text = None, {"code": "missing", "message": "原始文件缺失，请重新提交这份材料。"}, ""
-                else:
-                    report, error, text = self._screen(source, info, campaign)
-                store.save_item(batch_id, item_id, report=report, error=error, text=text)
-            store.finish(batch_id, self._duplicates(store, batch_id, campaign))
         except ScreeningError as exc:
-            store.mark(batch_id, "failed", error=exc.message)
-        except Exception:  # noqa: BLE001 - a batch must end clearly failed, never hang in "running"
-            log.exception("批次 %s 失败", batch_id)
-            store.mark(batch_id, "failed", error="批量预审意外中断，请重新提交；如果反复出现，请联系运维人员。")
+            self._persist(lambda: store.mark(claim.batch_id, "failed", error=exc.message))
+            return
+        if claim.finishes_batch:
+            duplicates = self._duplicates(store, claim.batch_id, campaign)
+            self._persist(lambda: store.finish(claim.batch_id, duplicates))
+            return
+        source = store.source(claim.item_id)
+        if source is None:
+            report, error, text = None, {"code": "missing", "message": "原始文件缺失，请重新提交这份材料。"}, ""
+        else:
+            report, error, text = self._screen(source, info, campaign)
+        self._persist(lambda: store.save_item(claim.batch_id, claim.item_id, report=report, error=error, text=text))
+
+    def _persist(self, write: Callable[[], T]) -> T:
+        """Run a write, retrying database errors until the lease would have expired (a restarting database)."""
+        deadline = time.monotonic() + self.lease_seconds
+        pause = 0.2
+        while True:
+            try:
+                return write()
+            except DBAPIError:
+                if time.monotonic() + pause > deadline:
+                    raise
+                log.warning("写入数据库失败，%.1f 秒后重试", pause)
+                time.sleep(pause)
+                pause = min(pause * 2, MAX_BACKOFF)
 
     def _screen(self, source: Source, info: BatchInfo, campaign):
         try:
@@ -121,7 +226,7 @@ class BatchRunner:
         try:
             embedder = embedder_for("duplicates", self.settings.model_dir)
             return find_duplicates(store.all_screened(batch_id), campaign, embedder=embedder)
-        except Exception:  # noqa: BLE001 - the table is still useful without them; the page says what is missing
+        except Exception:  # noqa: BLE001 - the table is still useful without them; the page and export say so
             log.exception("批次 %s 的批内重复检查失败", batch_id)
             return {"_failed": []}
 

@@ -11,8 +11,23 @@ Three tables on ``screening.db.Base``:
 Crash safety comes from the order of writes. The files are stored with the batch in one transaction before any work
 starts; each item's report and status are written in one transaction when it is done; the batch becomes ``done``
 only in the transaction that also stores its duplicates. After a crash, ``unfinished()`` finds batches still
-``queued``/``running``: their ``pending`` items still have their bytes, so the runner resumes them (``resumable``);
-a batch that cannot be resumed is marked ``failed`` with a Chinese reason. No state is ever half-written.
+``queued``/``running``: their ``pending`` items still have their bytes, so any worker resumes them; a batch that
+cannot be resumed is marked ``failed`` with a Chinese reason. No state is ever half-written.
+
+Work is claimed, not assumed (several worker processes, on one machine or several, share one database):
+
+- ``claim`` hands a worker one pending item whose lease is free or expired, and writes a lease on it (a random token,
+  the worker's name, an expiry). On PostgreSQL the candidate row is taken with ``SELECT … FOR UPDATE SKIP LOCKED``, so
+  workers claiming together never wait for or pick the same row; on SQLite the database has one writer at a time and
+  the claim is a conditional ``UPDATE … WHERE status = 'pending' AND lease expired`` whose row count says whether
+  this worker won (retried a few times if another won). The same compare-and-set is also applied on PostgreSQL.
+- ``renew`` (the worker's heartbeat) pushes the expiry forward while the item is screened; it succeeds only while the
+  token is still the item's, so a worker that lost its lease learns it.
+- ``save_item`` records a result only while the item is still ``pending`` (again a conditional ``UPDATE``), and bumps
+  the batch's counter only when it did: a finished item is never redone or counted twice, and each item has exactly
+  one report, even if a worker whose lease expired finishes late.
+- When no item of a batch is pending, one worker claims the batch itself (the same lease, on ``batches``) to compare
+  its materials and mark it ``done``.
 
 Every read takes the owner and filters on it: one bureau cannot load, list, edit or export another's batch, even by
 guessing an id (ids are random 128-bit anyway).
@@ -28,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, select, update
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, exists, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import db
@@ -64,6 +79,9 @@ class BatchTable(db.Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Schema 2: the lease of the worker comparing the finished items (see the module docstring).
+    lease_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class BatchItemTable(db.Base):
@@ -81,6 +99,12 @@ class BatchItemTable(db.Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON {code, message}
     text: Mapped[str] = mapped_column(Text, default="")  # the document's text, for duplicates across the batch
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    # Schema 2: who is screening the item, until when (renewed by a heartbeat), since when, how many claims so far.
+    lease_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    attempts: Mapped[int | None] = mapped_column(Integer, nullable=True, server_default="0")
 
 
 class BatchFileTable(db.Base):
@@ -151,6 +175,43 @@ def _info(row: BatchTable) -> BatchInfo:
     )
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A lease a worker holds: on one item (``item_id`` set) or on a whole batch to finish it (``item_id`` None)."""
+
+    batch_id: str
+    item_id: str | None
+    token: str
+    worker: str
+    position: int = 0
+    filename: str = ""
+
+    @property
+    def finishes_batch(self) -> bool:
+        return self.item_id is None
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    """What ``/api/health`` reports about the shared queue."""
+
+    pending_items: int  # items still to screen, in queued or running batches
+    open_batches: int  # batches queued or running
+    leased_items: int  # items a live worker is screening now
+    expired_leases: int  # items whose worker stopped renewing (waiting for another worker)
+    oldest_lease_seconds: float | None  # how long the longest-held live lease has been held
+    workers: list[str]  # names of the workers holding live leases
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pending_items": self.pending_items, "open_batches": self.open_batches,
+                "leased_items": self.leased_items, "expired_leases": self.expired_leases,
+                "oldest_lease_seconds": self.oldest_lease_seconds, "workers": self.workers}
+
+
+OPEN = ("queued", "running")
+CLAIM_ATTEMPTS = 5
+
+
 def storage_name(filename: str) -> str:
     """A generated name for stored bytes: random, plus the accepted suffix. The client's name is never a path."""
     suffix = PurePosixPath(filename.lower()).suffix
@@ -196,29 +257,123 @@ class BatchStore:
             s.execute(update(BatchTable).where(BatchTable.id == batch_id).values(**values))
 
     def save_item(self, batch_id: str, item_id: str, *, report: Report | None, error: dict | None,
-                  text: str = "") -> None:
-        """Record one item's outcome and bump the batch's counters in the same transaction."""
+                  text: str = "") -> bool:
+        """Record one item's outcome and bump the batch's counters in the same transaction.
+
+        Only a ``pending`` item is recorded (a conditional UPDATE, atomic on both databases): return False when the
+        item was already recorded, by this worker or another, and then nothing changes.
+        """
         status = "done" if report is not None else "failed"
+        values = {
+            "status": status, "text": text, "updated_at": _now(), "lease_token": None, "lease_until": None,
+            "report": json.dumps(report.model_dump(mode="json", by_alias=True), ensure_ascii=False) if report else None,
+            "error": json.dumps(error, ensure_ascii=False) if error else None,
+        }
         with db.session_scope(self.engine) as s:
-            item = s.get(BatchItemTable, item_id)
-            if item is None or item.batch_id != batch_id or item.status != "pending":
-                return  # already recorded (a resumed batch re-running an item is harmless)
-            item.status = status
-            item.report = json.dumps(report.model_dump(mode="json", by_alias=True), ensure_ascii=False) if report else None
-            item.error = json.dumps(error, ensure_ascii=False) if error else None
-            item.text = text
-            item.updated_at = _now()
+            recorded = s.execute(update(BatchItemTable).where(
+                BatchItemTable.id == item_id, BatchItemTable.batch_id == batch_id, BatchItemTable.status == "pending",
+            ).values(**values)).rowcount
+            if not recorded:
+                return False
             counter = BatchTable.done if status == "done" else BatchTable.failed
             s.execute(update(BatchTable).where(BatchTable.id == batch_id)
                       .values({counter: counter + 1, "updated_at": _now()}))
+            return True
 
-    def finish(self, batch_id: str, duplicates: dict[str, list[DuplicateLink]]) -> None:
-        """Store the cross-batch duplicates and mark the batch done, together."""
+    def finish(self, batch_id: str, duplicates: dict[str, list[DuplicateLink]]) -> bool:
+        """Store the cross-batch duplicates and mark the batch done, together (once: False if already finished)."""
         payload = {k: [d.model_dump() for d in v] for k, v in duplicates.items()}
         with db.session_scope(self.engine) as s:
-            s.execute(update(BatchTable).where(BatchTable.id == batch_id).values(
-                status="done", duplicates=json.dumps(payload, ensure_ascii=False), finished_at=_now(),
-                updated_at=_now()))
+            return bool(s.execute(update(BatchTable).where(BatchTable.id == batch_id, BatchTable.status.in_(OPEN))
+                                  .values(status="done", duplicates=json.dumps(payload, ensure_ascii=False),
+                                          finished_at=_now(), updated_at=_now(), lease_token=None,
+                                          lease_until=None)).rowcount)
+
+    # --- the shared queue ---------------------------------------------------------------------------------
+
+    def claim(self, worker: str, lease_seconds: float, *, batch_id: str | None = None) -> Claim | None:
+        """The next piece of work for ``worker``: a pending item, else a batch to finish, else None."""
+        return (self.claim_item(worker, lease_seconds, batch_id=batch_id)
+                or self.claim_finish(worker, lease_seconds, batch_id=batch_id))
+
+    def claim_item(self, worker: str, lease_seconds: float, *, batch_id: str | None = None) -> Claim | None:
+        """Lease the oldest batch's first pending item whose lease is free or expired (see the module docstring)."""
+        for _ in range(CLAIM_ATTEMPTS):
+            now = _now()
+            query = (select(BatchItemTable.id, BatchItemTable.batch_id, BatchItemTable.position,
+                            BatchItemTable.filename)
+                     .join(BatchTable, BatchTable.id == BatchItemTable.batch_id)
+                     .where(BatchItemTable.status == "pending", _free(BatchItemTable, now), BatchTable.status.in_(OPEN))
+                     .order_by(BatchTable.created_at, BatchItemTable.position).limit(1))
+            if batch_id is not None:
+                query = query.where(BatchItemTable.batch_id == batch_id)
+            if db.is_postgres(self.engine):
+                query = query.with_for_update(skip_locked=True, of=BatchItemTable)
+            token = uuid.uuid4().hex
+            with db.session_scope(self.engine) as s:
+                row = s.execute(query).first()
+                if row is None:
+                    return None
+                won = s.execute(update(BatchItemTable).where(
+                    BatchItemTable.id == row.id, BatchItemTable.status == "pending", _free(BatchItemTable, now),
+                ).values(lease_token=token, lease_owner=worker[:200], lease_until=_later(lease_seconds),
+                         claimed_at=now, attempts=func.coalesce(BatchItemTable.attempts, 0) + 1)).rowcount
+                if won:
+                    s.execute(update(BatchTable).where(BatchTable.id == row.batch_id, BatchTable.status == "queued")
+                              .values(status="running", updated_at=now))
+                    return Claim(row.batch_id, row.id, token, worker, row.position, row.filename)
+        return None  # others kept winning: the caller simply asks again
+
+    def claim_finish(self, worker: str, lease_seconds: float, *, batch_id: str | None = None) -> Claim | None:
+        """Lease an open batch with no pending item left, to compare its materials and mark it done."""
+        now = _now()
+        pending = exists().where(BatchItemTable.batch_id == BatchTable.id, BatchItemTable.status == "pending")
+        query = (select(BatchTable.id).where(BatchTable.status.in_(OPEN), ~pending, _free(BatchTable, now))
+                 .order_by(BatchTable.created_at).limit(1))
+        if batch_id is not None:
+            query = query.where(BatchTable.id == batch_id)
+        if db.is_postgres(self.engine):
+            query = query.with_for_update(skip_locked=True)
+        token = uuid.uuid4().hex
+        with db.session_scope(self.engine) as s:
+            found = s.scalar(query)
+            if found is None:
+                return None
+            won = s.execute(update(BatchTable).where(BatchTable.id == found, BatchTable.status.in_(OPEN),
+                                                     _free(BatchTable, now))
+                            .values(lease_token=token, lease_until=_later(lease_seconds))).rowcount
+            return Claim(found, None, token, worker) if won else None
+
+    def renew(self, claim: Claim, lease_seconds: float) -> bool:
+        """The heartbeat: extend the lease while this worker still holds it; False when it was lost."""
+        table = BatchTable if claim.finishes_batch else BatchItemTable
+        key = claim.batch_id if claim.finishes_batch else claim.item_id
+        with db.session_scope(self.engine) as s:
+            return bool(s.execute(update(table).where(table.id == key, table.lease_token == claim.token)
+                                  .values(lease_until=_later(lease_seconds))).rowcount)
+
+    def release(self, claim: Claim) -> None:
+        """Give a lease back unfinished (a worker shutting down), so another worker need not wait for it to expire."""
+        table = BatchTable if claim.finishes_batch else BatchItemTable
+        key = claim.batch_id if claim.finishes_batch else claim.item_id
+        with db.session_scope(self.engine) as s:
+            s.execute(update(table).where(table.id == key, table.lease_token == claim.token)
+                      .values(lease_token=None, lease_until=None))
+
+    def queue_stats(self) -> QueueStats:
+        now = _now()
+        open_items = (select(BatchItemTable).join(BatchTable, BatchTable.id == BatchItemTable.batch_id)
+                      .where(BatchItemTable.status == "pending", BatchTable.status.in_(OPEN)).subquery())
+        live = open_items.c.lease_until >= now
+        expired = open_items.c.lease_until < now
+        with db.session_scope(self.engine) as s:
+            pending, leased, stale, oldest = s.execute(select(
+                func.count(), func.count().filter(live), func.count().filter(expired),
+                func.min(open_items.c.claimed_at).filter(live))).one()
+            batches = s.scalar(select(func.count()).select_from(BatchTable).where(BatchTable.status.in_(OPEN)))
+            workers = sorted(s.scalars(select(open_items.c.lease_owner).where(live).distinct()))
+        age = round((now - oldest).total_seconds(), 1) if oldest else None
+        return QueueStats(pending or 0, batches or 0, leased or 0, stale or 0, age, workers)
 
     def save_edits(self, owner: str, batch_id: str, edits: BatchEdits) -> None:
         with db.session_scope(self.engine) as s:
@@ -304,6 +459,15 @@ class BatchStore:
         if row is None:
             raise KeyError(batch_id)
         return row
+
+
+def _free(table, now: dt.datetime):
+    """The lease of ``table``'s row is free or expired."""
+    return or_(table.lease_until.is_(None), table.lease_until < now)
+
+
+def _later(seconds: float) -> dt.datetime:
+    return _now() + dt.timedelta(seconds=seconds)
 
 
 def _screened(row: BatchItemTable) -> Screened:

@@ -9,6 +9,11 @@ disappears from the file.
 CSV is UTF-8 with a BOM, which Excel in China opens correctly (without it Excel guesses GBK and shows mojibake).
 XLSX is written with openpyxl: a title row naming the call, a bold frozen header, wrapped text, and a second sheet
 with the quota status.
+
+Nothing hidden in what a bureau sends on: when a check did not run fully (the in-batch duplicate comparison failed,
+or a report was made without a capability such as the embedding model, ``Report.degraded``), the affected rows say
+so in the 预审未完成项 column, and the batch-level notes follow the table: a 预审说明 sheet in the XLSX (announced in
+the subtitle row) and trailing 说明 rows in the CSV, after one empty row so a paste of the table stops before them.
 """
 
 from __future__ import annotations
@@ -21,10 +26,14 @@ from .batch import BatchReport, BatchRow
 from .spreadsheet import formula_safe
 
 OFFICIAL_COLUMNS = ["序号", "案例名称", "征集类别", "申报单位", "联系人", "部门及职务", "联系方式"]
-OUR_COLUMNS = ["预审结论", "预审得分", "排序理由", "主要问题", "名额提示", "备注", "文件名"]
+OUR_COLUMNS = ["预审结论", "预审得分", "排序理由", "主要问题", "名额提示", "备注", "文件名", "预审未完成项"]
 COLUMNS = OFFICIAL_COLUMNS + OUR_COLUMNS
-WIDTHS = [6, 34, 14, 26, 10, 18, 18, 10, 9, 36, 48, 30, 20, 24]
+WIDTHS = [6, 34, 14, 26, 10, 18, 18, 10, 9, 36, 48, 30, 20, 24, 30]
 NOT_RECOMMENDED = "未推荐"
+NOTES_SHEET = "预审说明"
+NOTE_LABEL = "说明"
+DUPLICATES_FAILED = "本批材料之间的重复检查未能完成，表中未列出批内重复。"
+DUPLICATES_UNCHECKED_MARK = "批内查重未完成"
 
 
 def table_title(result: BatchReport) -> str:
@@ -37,15 +46,33 @@ def table_rows(result: BatchReport) -> list[list]:
     """The table body: included rows numbered in priority order, then the excluded ones marked 未推荐."""
     included = [r for r in result.rows if r.included]
     excluded = [r for r in result.rows if not r.included]
-    return [_cells(str(n), r) for n, r in enumerate(included, start=1)] + [_cells(NOT_RECOMMENDED, r) for r in excluded]
+    numbered = [(str(n), r) for n, r in enumerate(included, start=1)] + [(NOT_RECOMMENDED, r) for r in excluded]
+    return [_cells(number, row, row_marks(result, row)) for number, row in numbered]
 
 
-def _cells(number: str, row: BatchRow) -> list:
+def _cells(number: str, row: BatchRow, marks: list[str]) -> list:
     return [
         number, row.case_name, row.category, row.unit, row.contact, row.position, row.phone,
         row.verdict_label, row.score, "；".join(row.reasons), "；".join(row.warnings + [d.message for d in row.duplicates]),
-        "；".join(row.over_quota), row.note, row.filename,
+        "；".join(row.over_quota), row.note, row.filename, "；".join(marks),
     ]
+
+
+def row_marks(result: BatchReport, row: BatchRow) -> list[str]:
+    """What was not fully checked for this row: the batch's failed duplicate comparison, the report's gaps."""
+    marks = [DUPLICATES_UNCHECKED_MARK] if DUPLICATES_FAILED in result.notes and row.error is None else []
+    return marks + list(dict.fromkeys(row.degraded))
+
+
+def batch_notes(result: BatchReport) -> list[str]:
+    """The batch-level notes, then each distinct gap of the reports with how many rows it affects."""
+    notes = list(dict.fromkeys(result.notes))
+    gaps: dict[str, int] = {}
+    for row in result.rows:
+        for note in dict.fromkeys(row.degraded):
+            gaps[note] = gaps.get(note, 0) + 1
+    notes += [f"{note}（涉及 {count} 份材料，见“预审未完成项”列）" for note, count in gaps.items()]
+    return notes
 
 
 def export_csv(result: BatchReport) -> bytes:
@@ -53,6 +80,10 @@ def export_csv(result: BatchReport) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     writer.writerows([formula_safe(v) for v in row] for row in table_rows(result))
+    notes = batch_notes(result)
+    if notes:
+        writer.writerow([])
+        writer.writerows([NOTE_LABEL, formula_safe(note)] for note in notes)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -65,7 +96,10 @@ def export_xlsx(result: BatchReport) -> bytes:
     sheet = book.active
     sheet.title = table_title(result)
     sheet.append([f"{result.campaign.name}　{table_title(result)}"])
-    sheet.append([f"{result.campaign.notice_number}　预审生成于 {dt.date.today().isoformat()}，排序与结论供参考，以审核意见为准。"])
+    notes = batch_notes(result)
+    warning = f"注意：部分检查未完成，见“{NOTES_SHEET}”表和“预审未完成项”列。" if notes else ""
+    sheet.append([f"{result.campaign.notice_number}　预审生成于 {dt.date.today().isoformat()}，排序与结论供参考，以审核意见为准。"
+                  f"{warning}"])
     sheet.append(COLUMNS)
     for row in table_rows(result):
         sheet.append([formula_safe(v) for v in row])
@@ -82,6 +116,8 @@ def export_xlsx(result: BatchReport) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A4"
     _quota_sheet(book.create_sheet("名额核对"), result)
+    if notes:
+        _notes_sheet(book.create_sheet(NOTES_SHEET), notes)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -104,6 +140,13 @@ def _quota_sheet(sheet, result: BatchReport) -> None:
     for message in quota.messages:
         sheet.append([message])
     sheet.column_dimensions["A"].width = 40
+
+
+def _notes_sheet(sheet, notes: list[str]) -> None:
+    sheet.append([NOTE_LABEL])
+    for note in notes:
+        sheet.append([formula_safe(note)])
+    sheet.column_dimensions["A"].width = 100
 
 
 def export_filename(result: BatchReport, title: str, fmt: str) -> str:

@@ -3,6 +3,13 @@
 The service starts and screens without its optional parts (the embedding model, the archive database); the report
 then says it is degraded. Health lists the same gaps so an operator sees them before a user does. Each probe is cheap
 and never raises: a broken capability is a line in ``degraded``, not a failed health check.
+
+``database`` names the backend (sqlite / postgresql) and ``queue`` describes the batch queue all workers share
+(depth, live and expired leases, the oldest lease), so an operator of several workers sees a stuck one.
+
+At start-up the service warms up (``api.warmup``): until that is done, health answers **503** with status
+"warming", so a load balancer sends no traffic to a process whose first screen would take seconds; then 200 with
+"ok" or "degraded". A failed warm-up is a ``degraded`` line, not an outage.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from screening.campaigns import all_campaigns
 from screening.config import Settings
@@ -18,17 +25,52 @@ from screening.config import Settings
 router = APIRouter(tags=["状态"])
 
 
-@router.get("/api/health", summary="服务状态")
-def health(request: Request) -> dict[str, Any]:
+@router.get("/api/health", summary="服务状态",
+            responses={503: {"description": "服务正在启动预热（status 为 warming），暂不接收请求"}})
+def health(request: Request, response: Response) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
     capabilities = {name: probe(settings) for name, probe in PROBES.items()}
     degraded = [note for ok, note in capabilities.values() if not ok]
+    warm_up = getattr(request.app.state, "warm_up", None)
+    warming = warm_up is not None and warm_up.status == "warming"
+    if warm_up is not None and warm_up.status == "failed":
+        degraded.append(f"启动预热失败（{warm_up.error}），首次预审会较慢。")
+    if warming:  # start-up (api.warmup): a load balancer must not send traffic yet
+        response.status_code = 503
     return {
-        "status": "degraded" if degraded else "ok",
+        "status": "warming" if warming else "degraded" if degraded else "ok",
         "capabilities": {name: ok for name, (ok, _) in capabilities.items()},
         "degraded": degraded,
         "campaigns": len(_campaigns(settings)),
+        "warm_up": _warm_up_state(warm_up),
+        "database": _database_state(settings, capabilities["database"][0]),
+        "queue": _queue_state(request),
     }
+
+
+def _database_state(settings: Settings, reachable: bool) -> dict[str, Any]:
+    """Which database this worker uses (the kind only: health is public, so no host or user) and whether it answers."""
+    backend = "postgresql" if settings.database_url.startswith("postgresql") else "sqlite"
+    return {"backend": backend, "reachable": reachable}
+
+
+def _queue_state(request: Request) -> dict[str, Any] | None:
+    """The shared batch queue (``BatchStore.queue_stats``): items waiting, items being screened, leases that expired
+    (a worker died; another takes its item over), the age of the oldest live lease, and this process's worker name.
+    None when the database cannot be read (``degraded`` says so)."""
+    runner = request.app.state.batches
+    try:
+        stats = runner.store.queue_stats().to_dict()
+    except Exception:  # noqa: BLE001 - the database probe reports it
+        return None
+    return {**stats, "this_worker": runner.worker, "lease_seconds": runner.lease_seconds}
+
+
+def _warm_up_state(warm_up) -> dict[str, Any] | None:
+    if warm_up is None:
+        return None
+    seconds = round(warm_up.seconds, 1) if warm_up.seconds is not None else None
+    return {"status": warm_up.status, "seconds": seconds, "screens": warm_up.screens}
 
 
 def _campaigns(settings: Settings) -> list:
@@ -87,9 +129,41 @@ def _importable(name: str) -> bool:
         return False
 
 
+def _probe_ocr(settings: Settings) -> tuple[bool, str]:
+    """Tesseract with Chinese data, for scanned PDFs (cached after the first call: two subprocess runs)."""
+    try:
+        from screening.documents.ocr import engine
+
+        ok = engine() is not None
+    except Exception:  # noqa: BLE001
+        ok = False
+    return ok, "未安装文字识别组件（Debian tesseract-ocr、tesseract-ocr-chi-sim），扫描件 PDF 无法读取。"
+
+
+def _probe_legacy(settings: Settings) -> tuple[bool, str]:
+    """LibreOffice for .doc/.wps; a PATH look-up, nothing is started."""
+    from screening.documents.legacy import soffice_path
+
+    return soffice_path() is not None, "未安装 LibreOffice（Debian libreoffice-writer-nogui），.doc/.wps 文件无法读取。"
+
+
+def _probe_element_model(settings: Settings) -> tuple[bool, str]:
+    """The learned element matcher's file (models/elements/model.json, read once); without it elements run on cue words."""
+    try:
+        from screening.checks import element_model
+
+        ok = element_model.load() is not None
+    except Exception:  # noqa: BLE001
+        ok = False
+    return ok, "未找到要素识别模型（models/elements/model.json），要素识别改用关键词规则。"
+
+
 PROBES = {
     "rulebooks": _probe_rulebooks,
     "pipeline": _probe_pipeline,
     "embeddings": _probe_embeddings,
+    "element_model": _probe_element_model,
     "database": _probe_database,
+    "ocr": _probe_ocr,
+    "legacy_word": _probe_legacy,
 }

@@ -65,6 +65,7 @@ class BatchRow(BaseModel):
     over_quota: list[str] = Field(default_factory=list)
     note: str = ""  # the bureau's own note
     error: dict[str, Any] | None = None
+    degraded: list[str] = Field(default_factory=list)  # the report's notes on checks run without a capability
 
     @property
     def verdict_label(self) -> str:

@@ -38,6 +38,7 @@ def assess(
                 id=item.id, index=item.index, rank=0, suggested_rank=0, filename=item.filename, verdict=verdict,
                 score=score, reasons=reasons, warnings=problems_of(item.report), duplicates=links,
                 note=edits.notes.get(item.id, ""), error=item.error, **columns_of(item),
+                degraded=list(item.report.degraded) if item.report else [],
             )
         )
     suggested = sorted(rows, key=lambda r: (-r.score, r.index))

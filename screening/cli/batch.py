@@ -15,6 +15,7 @@ Nothing is stored in the database: the CLI batch is a pure function of the files
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from ..batch import BatchReport, Screened, assess, find_duplicates, screen_sourc
 from ..campaigns import get_campaign
 from ..embeddings import embedder_for, embedding_options
 from ..errors import UsageError
-from ..export import export_csv, export_xlsx, table_title
+from ..export import DUPLICATES_FAILED, batch_notes, export_csv, export_xlsx, table_title
 from ._common import user_errors
 
 # One command mounted as a group (``app.add_typer(batch.app, name="batch")``), so it lives in the callback; click
@@ -41,7 +42,7 @@ def batch(
     source: Path = typer.Argument(..., metavar="DIR_OR_ZIP", help="材料所在的文件夹，或一个 zip 压缩包"),
     campaign: str = typer.Option(..., "--campaign", "-c", help="征集活动编号（screening campaigns 查看）"),
     out: Path = typer.Option(..., "--out", "-o", help="输出文件夹（不存在时自动创建）"),
-    unit_kind: str = typer.Option("province", help="推荐单位类型：province / province_3plus / central / other"),
+    unit_kind: str = typer.Option("province", help="推荐单位类型：province / province_3plus / central / city / county / other"),
     material: str | None = typer.Option(None, help="材料类型编号（默认按详细材料检查）"),
     no_model: bool = typer.Option(False, "--no-model", help="不加载语义模型：更快，要素、类别和重复只按字词判断"),
 ) -> None:
@@ -50,8 +51,8 @@ def batch(
         if not source.exists():
             raise UsageError(f"找不到 {source}。")
         found = get_campaign(campaign)
-        if unit_kind not in ("province", "province_3plus", "central", "other"):
-            raise UsageError(f"推荐单位类型 {unit_kind!r} 无效，可选 province、province_3plus、central、other。")
+        if unit_kind not in ("province", "province_3plus", "central", "city", "county", "other"):
+            raise UsageError(f"推荐单位类型 {unit_kind!r} 无效，可选 province、province_3plus、central、city、county、other。")
         sources, refused = sources_from_path(source)
         if not sources:
             raise UsageError(f"{source} 中没有可预审的材料（.docx、.pdf、.txt、.md）。")
@@ -60,10 +61,22 @@ def batch(
         options = {} if no_model else embedding_options()
         items = _screen_with_progress(sources, found, material, options=options)
         err.print("正在检查批内重复……")
-        duplicates = find_duplicates(items, found, embedder=None if no_model else embedder_for("duplicates"))
-        result = assess(items, found, unit_kind=unit_kind, duplicates=duplicates)
+        duplicates = _duplicates(items, found, no_model=no_model)
+        result = assess(items, found, unit_kind=unit_kind, duplicates=duplicates or {})
+        if duplicates is None:
+            result.notes.append(DUPLICATES_FAILED)
         write_outputs(out, items, result)
     err.print(f"完成：{len(items)} 份材料，结果在 {out}")
+
+
+def _duplicates(items: list[Screened], campaign, *, no_model: bool):
+    """The in-batch duplicates, or None when the comparison failed: the outputs then say so (never a silent gap)."""
+    try:
+        return find_duplicates(items, campaign, embedder=None if no_model else embedder_for("duplicates"))
+    except Exception:  # noqa: BLE001 - the table is still useful; summary and 推荐排序表 carry the note
+        logging.getLogger(__name__).exception("批内重复检查失败")
+        err.print(f"[yellow]{DUPLICATES_FAILED}[/]")
+        return None
 
 
 def _screen_with_progress(sources, campaign, material, *, options) -> list[Screened]:
@@ -119,9 +132,9 @@ def summary_markdown(result: BatchReport) -> str:
         f"共 {len(result.rows)} 份：可推荐 {counts['pass']}，需修改 {counts['revise']}，不符合要求 {counts['reject']}，"
         f"无法读取 {counts['unreadable']}；建议推荐 {counts['included']} 份。",
         "",
-        "## 名额核对",
-        "",
     ]
+    lines += [f"> 注意：{note}" for note in batch_notes(result)] + [""] if batch_notes(result) else []
+    lines += ["## 名额核对", ""]
     quota = result.quota
     if not quota.specified:
         lines.append(quota.note)

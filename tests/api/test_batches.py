@@ -1,4 +1,8 @@
-"""The bureau's batch over HTTP: keys, progress, the table, edits, exports, and bureaus kept apart."""
+"""The bureau's batch over HTTP: keys, progress, the table, edits, exports, and bureaus kept apart.
+
+The whole module runs twice: over SQLite and over a real PostgreSQL server (``app_settings`` below overrides the
+suite's SQLite-only fixture).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from tests.api.conftest import CAMPAIGN, key, wait_for_batch
+from tests.api.conftest import CAMPAIGN, key, make_settings, wait_for_batch
+from tests.pgcluster import BACKENDS, fresh_url
 from tests.api.docs import form_docx, material_docx
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -17,6 +22,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def upload(name: str, data: bytes, kind: str = DOCX):
     return ("files", (name, data, kind))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def app_settings(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("api-batches")
+    return make_settings(folder, SCREENING_DATABASE_URL=fresh_url(request.param, request, folder))
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +99,25 @@ def test_exports(client, finished):
     assert sheet.max_row == 3 + 4
     text = client.get(f"/api/batches/{batch_id}/export.csv", headers=key()).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert len(rows) == 5 and "智慧社区服务平台" in {r[1] for r in rows}
+    table = rows[:rows.index([])] if [] in rows else rows
+    assert len(table) == 5 and "智慧社区服务平台" in {r[1] for r in table}
+
+
+def test_exports_carry_what_was_not_fully_checked(client, finished):
+    """The test service has no embedding model: every readable report is degraded, and the export must say so."""
+    batch_id, _ = finished
+    result = client.get(f"/api/batches/{batch_id}/result", headers=key()).json()
+    degraded = {r["filename"] for r in result["rows"] if r["degraded"]}
+    assert degraded == {"甲.docx", "乙.docx", "甲-重复.docx"}
+    text = client.get(f"/api/batches/{batch_id}/export.csv", headers=key()).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header, table, notes = rows[0], rows[1:rows.index([])], rows[rows.index([]) + 1:]
+    marks = {r[header.index("文件名")]: r[header.index("预审未完成项")] for r in table}
+    assert all(marks[name] for name in degraded) and marks["损坏.pdf"] == ""
+    assert notes and all(r[0] == "说明" for r in notes) and "涉及 3 份材料" in notes[-1][1]
+    book = load_workbook(io.BytesIO(client.get(f"/api/batches/{batch_id}/export.xlsx", headers=key()).content))
+    assert "预审说明" in book.sheetnames and "预审说明" in book.worksheets[0]["A2"].value
+    assert any("涉及 3 份材料" in (c.value or "") for row in book["预审说明"].iter_rows() for c in row)
 
 
 def test_item_report_and_html_result(client, finished):
@@ -154,3 +183,12 @@ def test_batch_without_usable_files_or_with_a_bad_call(client):
     bad_kind = client.post("/api/batches", data={"campaign": CAMPAIGN, "unit_kind": "martian"}, headers=key(),
                            files=[upload("a.txt", b"x", "text/plain")])
     assert bad_kind.status_code == 422
+
+
+def test_health_reports_the_database_and_the_shared_queue(client, finished, app_settings):
+    body = client.get("/api/health").json()
+    backend = "postgresql" if app_settings.database_url.startswith("postgresql") else "sqlite"
+    assert body["database"] == {"backend": backend, "reachable": True}
+    queue = body["queue"]
+    assert (queue["pending_items"], queue["leased_items"], queue["expired_leases"]) == (0, 0, 0)
+    assert queue["oldest_lease_seconds"] is None and queue["this_worker"]

@@ -48,10 +48,12 @@ def test_folder_batch_writes_reports_summary_and_table(folder, tmp_path):
     assert summary["schema"] == "screening.batch/1" and len(summary["rows"]) == 4
     assert summary["counts"]["unreadable"] == 1
     rows = list(csv.reader(io.StringIO((out / "推荐排序表.csv").read_text(encoding="utf-8-sig"))))
-    assert rows[0][:3] == ["序号", "案例名称", "征集类别"] and len(rows) == 5
+    table, notes = rows[:rows.index([])], rows[rows.index([]) + 1:]  # --no-model: reports are degraded, and say so
+    assert table[0][:3] == ["序号", "案例名称", "征集类别"] and len(table) == 5
+    assert notes and all(note[0] == "说明" for note in notes)
     assert (out / "推荐排序表.xlsx").stat().st_size > 0
     markdown = (out / "summary.md").read_text(encoding="utf-8")
-    assert "名额核对" in markdown and "智慧社区服务平台" in markdown
+    assert "名额核对" in markdown and "智慧社区服务平台" in markdown and "> 注意：" in markdown
     assert "说明.xls" in result.output  # skipped files are named
 
 

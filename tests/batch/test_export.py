@@ -65,3 +65,32 @@ def test_table_title_and_filename():
     result = batch_result()
     assert table_title(result) == "推荐排序表"
     assert export_filename(result, "初审/第一批", "xlsx") == "初审第一批-推荐排序表.xlsx"
+
+
+def test_a_failed_duplicate_check_and_degraded_reports_are_in_both_exports():
+    from screening.export import DUPLICATES_FAILED, batch_notes
+    from tests.batch.helpers import unreadable
+
+    degraded = screened(1, name="甲案例")
+    degraded.report.degraded.append("未安装向量模型，要素识别只使用关键词。")
+    result = assess([degraded, screened(2, name="乙案例"), unreadable(3)], NRTA_2025)
+    result.notes.append(DUPLICATES_FAILED)
+    assert batch_notes(result)[0] == DUPLICATES_FAILED and "涉及 1 份材料" in batch_notes(result)[1]
+
+    rows = list(csv.reader(io.StringIO(export_csv(result).decode("utf-8-sig"))))
+    header, table, notes = rows[0], rows[1:rows.index([])], rows[rows.index([]) + 1:]
+    marks = {r[header.index("文件名")]: r[header.index("预审未完成项")] for r in table}
+    assert marks == {"甲案例.docx": "批内查重未完成；未安装向量模型，要素识别只使用关键词。",
+                     "乙案例.docx": "批内查重未完成", "坏文件3.pdf": ""}  # unreadable: nothing was checked anyway
+    assert notes == [["说明", note] for note in batch_notes(result)]
+
+    book = load_workbook(io.BytesIO(export_xlsx(result)))
+    assert "部分检查未完成" in book.worksheets[0]["A2"].value
+    assert [c.value for c in book["预审说明"]["A"]] == ["说明", *batch_notes(result)]
+
+
+def test_a_fully_checked_batch_has_no_notes():
+    result = batch_result()
+    rows = list(csv.reader(io.StringIO(export_csv(result).decode("utf-8-sig"))))
+    assert [] not in rows and all(r[-1] == "" for r in rows[1:])
+    assert "预审说明" not in load_workbook(io.BytesIO(export_xlsx(result))).sheetnames

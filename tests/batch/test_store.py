@@ -1,18 +1,22 @@
-"""Batches in the database: stored before work starts, one transaction per item, owners kept apart, resumable."""
+"""Batches in the database: stored before work starts, one transaction per item, owners kept apart, resumable.
+
+Every test runs on SQLite and on a real PostgreSQL server (the ``db_url`` fixture).
+"""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import create_engine
 
+from screening import db
 from screening.batch import BatchEdits, DuplicateLink, Source
 from screening.batch_store import BatchStore
 from tests.batch.helpers import report
 
 
 @pytest.fixture()
-def store(tmp_path):
-    return BatchStore(create_engine(f"sqlite:///{tmp_path / 'batches.db'}"))
+def store(db_url):
+    return BatchStore(db.get_engine(db_url))
 
 
 def new_batch(store, owner="吉林局", n=3):
@@ -54,14 +58,16 @@ def test_other_bureaus_cannot_see_or_edit_a_batch(store):
         store.screened("福建局", info.id)
 
 
-def test_unfinished_batches_survive_a_restart(store, tmp_path):
+def test_unfinished_batches_survive_a_restart(store, db_url):
     info = new_batch(store)
     first = store.pending(info.id)[0][0]
     store.mark(info.id, "running")
     store.save_item(info.id, first, report=report(name="甲"), error=None)
-    reopened = BatchStore(create_engine(f"sqlite:///{tmp_path / 'batches.db'}"))  # a new process
+    engine = create_engine(db_url)  # a new process
+    reopened = BatchStore(engine)
     assert [b.id for b in reopened.unfinished()] == [info.id]
     assert len(reopened.pending(info.id)) == 2  # only the unfinished items are screened again
+    engine.dispose()
 
 
 def test_finish_stores_duplicates_and_edits_round_trip(store):

@@ -23,6 +23,9 @@ from sqlalchemy import event  # noqa: E402
 from screening import db  # noqa: E402
 
 
+LEASE_SECONDS = 1.0  # a killed child's lease on its item runs out quickly, so the test's recovery can take it
+
+
 def die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
@@ -51,21 +54,22 @@ def crash_in_batch(url: str, batch_id: str, kill_at: int) -> None:
     runner_module.screen_one = fake_screen
     saves = {"n": 0}
 
-    def after_flush(session, context) -> None:  # the item's row is sent, its counter and the COMMIT are not
-        if any(getattr(obj, "__tablename__", "") == "batch_items" for obj in session.dirty):
+    def after_execute(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("UPDATE BATCH_ITEMS SET STATUS"):  # row sent; counter, COMMIT not
             saves["n"] += 1
             if saves["n"] == kill_at:
                 die()
 
-    event.listen(db.Session, "after_flush", after_flush)
+    event.listen(db.get_engine(url), "after_cursor_execute", after_execute)
     runner = runner_module.BatchRunner(load_settings(settings_env(url)))
     runner._duplicates = lambda store, batch_id, campaign: {}
-    runner._run(batch_id)
+    runner.run_until_idle(batch_id=batch_id)
 
 
 def settings_env(url: str) -> dict[str, str]:
     """The database under test, and no embedding model: loading one takes 40 s and is not what is tested here."""
-    return {"SCREENING_DATABASE_URL": url, "SCREENING_MODEL_DIR": str(ROOT / "var" / "robustness-no-model")}
+    return {"SCREENING_DATABASE_URL": url, "SCREENING_MODEL_DIR": str(ROOT / "var" / "robustness-no-model"),
+            "SCREENING_LEASE_SECONDS": str(LEASE_SECONDS)}
 
 
 def fake_screen(source, campaign, **options):
