@@ -43,8 +43,11 @@ class Screening:
 
 
 def screen_material(settings: Settings, data: bytes, *, filename: str, campaign_id: str, category: str | None,
-                    material: str | None, store_for: Bureau | None = None) -> Screening:
-    """Screen one material; when ``store_for`` is a bureau, also keep it in the archive."""
+                    material: str | None, store_for: Bureau | None = None,
+                    companion: tuple[str, bytes] | None = None) -> Screening:
+    """Screen one material; when ``store_for`` is a bureau, also keep it in the archive. ``companion`` is the other
+    version of the same material (``(filename, bytes)``, e.g. the stamped scan of a Word file): it is compared with
+    this one and searched for the seal the call requires (``screening.checks.consistency`` / ``scan``)."""
     from screening import pipeline  # late: loading the NLP models is paid on first use, not at import
 
     from screening.documents import load_document  # late, with the pipeline
@@ -52,6 +55,8 @@ def screen_material(settings: Settings, data: bytes, *, filename: str, campaign_
     campaign = get_campaign(campaign_id, settings.campaigns_dir)  # 404 before any parsing when the call is unknown
     document = load_document(data, filename=filename, limits=Limits.from_settings(settings))
     options = pipeline_options(settings)
+    if companion is not None:
+        options["companion"] = load_document(companion[1], filename=companion[0], limits=Limits.from_settings(settings))
     report = pipeline.screen(document, campaign, category=category, material=material, options=options)
     text = screened_text(document, campaign, report.material)
     if store_for is None:

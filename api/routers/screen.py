@@ -1,7 +1,9 @@
 """``POST /api/screen``: the applicant's self-check of one material (no account; nothing stored unless asked).
 
 The material comes as an uploaded file or as pasted text (exactly one of them), with the call, and optionally the
-declared category and the material (综合材料, 详细材料 …). The answer is the Report JSON (schema
+declared category and the material (综合材料, 详细材料 …). A second file ``other`` is the other version of the same
+material (the Word file and its stamped scan): the Word version is screened, the two are compared, and the PDF is
+searched for the seal the call requires. The answer is the Report JSON (schema
 ``screening.report/1``), or the report page when the client asks for ``text/html``.
 
 Storing: ``store=true`` keeps the material in the archive as a submission, so later materials are checked against
@@ -47,6 +49,7 @@ async def screen_upload(
     request: Request,
     campaign: Annotated[str, Form(description="征集活动编号，见 GET /api/campaigns")],
     file: Annotated[UploadFile | None, File(description="申报材料文件")] = None,
+    other: Annotated[UploadFile | None, File(description="同一材料的另一版本（如 Word 版配盖章扫描 PDF 版），将比对两版内容并检查印章")] = None,
     text: Annotated[str | None, Form(description="或直接粘贴材料文字")] = None,
     category: Annotated[str | None, Form(description="申报类别（名称、编号或往年别名）")] = None,
     material: Annotated[str | None, Form(description="材料类型编号，如 detailed（详细材料）")] = None,
@@ -56,9 +59,13 @@ async def screen_upload(
     filename, data = await material_bytes(request, file, text)
     if store and bureau is None:
         raise HTTPException(401, error_body("unauthorized", "保存材料需要机构密钥（请求头 X-API-Key）；自查不保存任何内容。"))
+    companion = await other_version(request, other)
+    if companion is not None and filename.lower().endswith(".pdf") and not companion[0].lower().endswith(".pdf"):
+        (filename, data), companion = companion, (filename, data)  # screen the Word version: its text is exact
     done = await run_in_threadpool(
         screen_material, request.app.state.settings, data, filename=filename, campaign_id=campaign,
         category=category or None, material=material or None, store_for=bureau if store else None,
+        companion=companion,
     )
     headers = {"X-Submission-Id": str(done.stored_id)} if done.stored_id is not None else None
     if wants_html(request):
@@ -75,6 +82,13 @@ async def material_bytes(request: Request, file: UploadFile | None, text: str | 
     if has_file:
         return await read_upload(file, max_bytes=request.app.state.settings.max_file_bytes)
     return PASTED_NAME, text.encode("utf-8")
+
+
+async def other_version(request: Request, other: UploadFile | None) -> tuple[str, bytes] | None:
+    """The optional second version of the material as ``(name, bytes)``, read under the same size limit."""
+    if other is None or not other.filename:
+        return None
+    return await read_upload(other, max_bytes=request.app.state.settings.max_file_bytes)
 
 
 def wants_html(request: Request) -> bool:

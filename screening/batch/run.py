@@ -11,10 +11,10 @@ from ..campaigns.model import Campaign
 from ..documents.guard import Limits
 from ..documents.model import Document
 from ..errors import ScreeningError
-from ..report import Report
+from ..report import Finding, Report
 from .columns import case_name_of, columns_of
 from .models import DuplicateLink, Screened
-from .sources import Source, check_suffix
+from .sources import Source, check_suffix, pair_versions
 
 
 def new_item_id() -> str:
@@ -40,10 +40,34 @@ def screen_one(
     try:
         check_suffix(source.filename)
         document = load_document(source.data, filename=source.filename, limits=limits)
+        companion, refusal = _companion(source, limits)
+        if companion is not None:
+            options = {**(options or {}), "companion": companion}
         report = screen(document, campaign, material=material, options=options)
+        if refusal is not None:
+            report.findings.append(refusal)
+            report.finalise()
         return report, None, screened_text(document, campaign, report.material)
     except ScreeningError as exc:
         return None, exc.to_dict(), ""
+
+
+def _companion(source: Source, limits: Limits | None) -> tuple[Document | None, Finding | None]:
+    """The other version of the material (``pair_versions``), or the warning saying why it could not be read."""
+    from ..documents import load_document
+
+    other = source.companion
+    if other is None:
+        return None, None
+    try:
+        check_suffix(other.filename)
+        return load_document(other.data, filename=other.filename, limits=limits), None
+    except ScreeningError as exc:
+        return None, Finding(
+            check="consistency", code="consistency.other_unreadable", severity="warning",
+            message=f"同名的另一版本“{other.filename}”无法读取，未能比对两版内容：{exc.message}",
+            suggestion="请重新提交清晰的盖章扫描 PDF 或由 Word 导出的 PDF。",
+        )
 
 
 def screened_text(document: Document, campaign: Campaign, material_id: str | None) -> str:
@@ -65,7 +89,7 @@ def screen_sources(
 ) -> list[Screened]:
     """Screen each source in order; ``on_progress`` is called after each one (the CLI's progress bar, tests)."""
     done = []
-    for index, source in enumerate(sources, start=1):
+    for index, source in enumerate(pair_versions(list(sources)), start=1):  # Word + stamped PDF of one material: one row
         report, error, text = screen_one(source, campaign, material=material, options=options, limits=limits)
         item = Screened(new_item_id(), index, source.filename, report, error, text)
         done.append(item)

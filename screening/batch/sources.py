@@ -30,6 +30,32 @@ class Source:
 
     filename: str
     data: bytes
+    companion: Source | None = None  # the other version of the same material (see ``pair_versions``)
+
+
+def pair_versions(sources: list[Source]) -> list[Source]:
+    """Pair the Word file and the stamped PDF of one material: same stem (``材料.docx`` + ``材料.pdf``, case and
+    spaces ignored), exactly one PDF and one other file. The pair becomes one Source, the Word file with the PDF as
+    its ``companion`` (screened once, compared, the PDF searched for its seal), at the Word file's place in the order;
+    everything else is returned as it came."""
+    by_stem: dict[str, list[int]] = {}
+    for index, source in enumerate(sources):
+        by_stem.setdefault(_stem_key(source.filename), []).append(index)
+    companion_of: dict[int, int] = {}
+    for indices in by_stem.values():
+        pdfs = [i for i in indices if sources[i].filename.lower().endswith(".pdf")]
+        others = [i for i in indices if i not in pdfs]
+        if len(indices) == 2 and len(pdfs) == 1:
+            companion_of[others[0]] = pdfs[0]
+    taken = set(companion_of.values())
+    return [
+        Source(s.filename, s.data, sources[companion_of[i]]) if i in companion_of else s
+        for i, s in enumerate(sources) if i not in taken
+    ]
+
+
+def _stem_key(filename: str) -> str:
+    return re.sub(r"\s+", "", PurePosixPath(safe_filename(filename)).stem).lower()
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from .model import Campaign, Quotas
 
-UNIT_KIND_LABELS = {"province": "省级", "province_3plus": "省级（上年入选多）", "central": "中央单位", "other": "其他单位"}
+UNIT_KIND_LABELS = {"province": "省级", "province_3plus": "省级（上年入选多）", "central": "中央单位", "city": "设区市", "county": "县级", "other": "其他单位"}
 COUNT_LABELS = {"word": "Word字数", "hanzi": "汉字数", "chars": "字符数（计空格）", "chars_no_spaces": "字符数（不计空格）"}
 
 
 def describe(campaign: Campaign) -> str:
     """Plain text with light Markdown headings; each rule names the clause it comes from."""
     c = campaign
-    lines = [f"# {c.name}", "", f"{c.issuer}　{c.notice_number}" + (f"（{c.forwarded_by}以{c.forwarding_notice}转发）" if c.forwarded_by else ""), "", c.summary, ""]
+    lines = [f"# {c.name}", "", f"{c.issuer}　{c.notice_number}" + (f"（{c.forwarded_by}以{c.forwarding_notice}转发）" if c.forwarded_by else "") + (f"（转发{c.origin_issuer or ''}{c.origin_notice}，本地名额和截止时间以本通知为准）" if c.origin_notice else ""), "", c.summary, ""]
     lines += _dates(c)
     lines += ["", "## 申报材料"]
     for m in c.materials:
         limit = f"不超过 {m.limit} 字（按{COUNT_LABELS[m.count]}）" if m.limit else "通知未规定字数"
         extra = "，须覆盖必备要素" if m.elements_required else ""
         lines.append(f"- {m.name}：{limit}{extra}　〔{m.clause}〕")
+    if c.stamping:
+        lines += ["", "## 盖章要求"]
+        lines += [f"- {s.document}：加盖{s.seal}，{s.format}　〔{s.clause}〕" for s in c.stamping]
     lines += ["", "## 征集类别与必备要素"]
     if not c.elements_specified:
         lines.append(f"（{c.elements_note}）")
@@ -51,6 +54,8 @@ def _dates(c: Campaign) -> list[str]:
     lines.append(f"- 征集截止：{d.deadline:%Y年%m月%d日}　〔{d.deadline_clause}〕" if d.deadline else "- 征集截止：通知未载明")
     if d.provincial_deadline:
         lines.append(f"- 省局上传截止：{d.provincial_deadline:%Y年%m月%d日}")
+    if d.origin_deadline:
+        lines.append(f"- 被转发通知的截止：{d.origin_deadline:%Y年%m月%d日}（本通知的截止时间优先）")
     if d.note:
         lines.append(f"- 说明：{d.note}")
     return lines

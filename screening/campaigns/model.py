@@ -19,7 +19,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CountBasis = Literal["word", "hanzi", "chars", "chars_no_spaces"]
-UnitKind = Literal["province", "province_3plus", "central", "other"]
+# city (设区市 / 市（州）) and county (县级) are the unit levels of a province's own call, e.g. a bureau forwarding a
+# national call with its own quotas for its cities' and counties' stations.
+UnitKind = Literal["province", "province_3plus", "central", "city", "county", "other"]
 EligibilityKind = Literal[
     "completed_only",  # the case must be finished and producing results
     "no_resubmit_same_category",  # an earlier selection may not apply again in the same category
@@ -115,6 +117,21 @@ class Eligibility(_Strict):
     excludes: str = ""  # e.g. 提名案例不在此列
 
 
+class StampRequirement(_Strict):
+    """A document the notice wants stamped with a red official seal (盖章) and sent as a scan.
+
+    ``submitter`` says who stamps it: ``applicant`` (the applying unit's own material, e.g. 申报表 — the seal check
+    looks for a seal on the PDF an applicant uploads) or ``recommender`` (the bureau's 推荐排序表 / 推荐汇总表,
+    recorded so the rules are complete; the service builds those tables and cannot check their stamp).
+    """
+
+    document: str  # 申报表, 推荐排序表, 推荐汇总表
+    submitter: Literal["applicant", "recommender"]
+    seal: str  # whose seal, e.g. 申报单位公章
+    format: str = ""  # how it is sent, e.g. 盖章扫描PDF版，另附不盖章的Word版
+    clause: str
+
+
 class Criterion(_Strict):
     name: str  # 政治性, 创新性, 实效性, 典型性 ...
     summary: str
@@ -127,6 +144,7 @@ class Dates(_Strict):
     deadline: dt.date | None = None  # 征集截止
     deadline_clause: str = ""
     provincial_deadline: dt.date | None = None  # a forwarding bureau's earlier upload date, when any
+    origin_deadline: dt.date | None = None  # a forwarded call's own deadline, when the forwarder's date replaces it
     note: str = ""
 
 
@@ -141,6 +159,9 @@ class Campaign(_Strict):
     notice_number: str
     forwarded_by: str | None = None
     forwarding_notice: str | None = None
+    # A bureau's call that forwards a national one and sets its own quotas and date: the call it forwards.
+    origin_issuer: str | None = None
+    origin_notice: str | None = None
     summary: str
     dates: Dates
     materials: list[Material] = Field(min_length=1)
@@ -151,6 +172,7 @@ class Campaign(_Strict):
     quotas: Quotas
     eligibility: list[Eligibility] = Field(default_factory=list)
     criteria: list[Criterion] = Field(default_factory=list)
+    stamping: list[StampRequirement] = Field(default_factory=list)  # optional: documents that must be stamped
     source: str  # the seed file this rulebook was read from
 
     @field_validator("categories")

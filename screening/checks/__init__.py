@@ -4,7 +4,7 @@
 ``ctx.results`` (quantities reads the element spans, claims reads the quantities), never the other way round.
 """
 
-from . import claims, elements, eligibility, length, quantities
+from . import claims, consistency, elements, eligibility, length, quantities, scan
 
 CHECKS = (
     ("length", length.run),
@@ -12,6 +12,8 @@ CHECKS = (
     ("quantities", quantities.run),
     ("claims", claims.run),
     ("eligibility", eligibility.run),
+    ("scan", scan.run),  # OCR confidence and the required seal (issue 16)
+    ("consistency", consistency.run),  # Word vs stamped PDF, when both versions are given
 )
 
 __all__ = ["CHECKS"]

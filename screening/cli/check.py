@@ -5,6 +5,10 @@ Without ``--campaign`` only the document part is printed (what was read: format,
 Exit codes: 0 screened (whatever the verdict), 2 usage error, 3 a file could not be read; messages on stderr in
 Chinese. Several files are screened one after the other; one unreadable file does not stop the others, but the
 exit code is then 3. With several files, ``--out`` names a directory that receives one report per file.
+
+Two versions of one material (the Word file and its stamped scan): files with the same stem (``材料.docx`` and
+``材料.pdf``) are screened together, or any two files with ``--pair``. The Word version is screened, the PDF is
+compared with it (``screening.checks.consistency``) and searched for the seal the call requires.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ def check(
     out: Path | None = typer.Option(None, "--out", help="输出到文件（多个文件时为目录）。"),
     submitted_on: str | None = typer.Option(None, "--submitted-on", help="提交日期 YYYY-MM-DD，用于检查是否逾期。"),
     no_model: bool = typer.Option(False, "--no-model", help="不加载语义模型：更快，要素只按关键词判断。"),
+    pair: bool = typer.Option(False, "--pair", help="两个文件是同一材料的两个版本（Word 版和盖章扫描 PDF 版），一起预审并比对。"),
 ) -> None:
     """预审申报材料：字数、必备要素、数据、主观表述和申报类别。"""
     try:
@@ -46,11 +51,12 @@ def check(
             options["submitted_on"] = submitted_on
         failed = False
         outputs = []
-        for path in files:
+        for path, other in version_groups(files, pair=pair):
             try:
-                outputs.append((path, _one(path, chosen, category, material, fmt, options)))
+                outputs.append((path, _one(path, chosen, category, material, fmt, options, other=other)))
             except InputError as exc:
-                print(f"错误：{path.name}：{exc.message}", file=sys.stderr)
+                names = path.name + (f"、{other.name}" if other else "")
+                print(f"错误：{names}：{exc.message}", file=sys.stderr)
                 failed = True
         _write(outputs, fmt, out)
     except ScreeningError as exc:
@@ -60,10 +66,35 @@ def check(
         raise typer.Exit(3)
 
 
-def _one(path: Path, campaign, category, material, fmt: str, options: dict) -> str:
+def version_groups(files: list[Path], *, pair: bool = False) -> list[tuple[Path, Path | None]]:
+    """``(file screened, other version or None)`` in the order given: same-stem files pair up (at most two per
+    stem), or the two files when ``pair``. Of a Word/PDF pair the Word file is screened: its text is exact."""
+    if pair:
+        if len(files) != 2:
+            raise UsageError("--pair 需要正好两个文件：同一材料的 Word 版和盖章扫描 PDF 版。")
+        return [_word_first(*files)]
+    groups: dict[str, list[Path]] = {}
+    for path in files:
+        members = groups.setdefault(path.stem, [])
+        if len(members) == 2:  # a third file of the same stem is screened on its own
+            groups.setdefault(f"{path.stem}\0{len(groups)}", []).append(path)
+        else:
+            members.append(path)
+    return [_word_first(*members) if len(members) == 2 else (members[0], None) for members in groups.values()]
+
+
+def _word_first(first: Path, second: Path) -> tuple[Path, Path]:
+    return (second, first) if first.suffix.lower() == ".pdf" and second.suffix.lower() != ".pdf" else (first, second)
+
+
+def _one(path: Path, campaign, category, material, fmt: str, options: dict, *, other: Path | None = None) -> str:
     if not path.is_file():
         raise InputError(f"找不到文件 {path}。")
     document = load_document(path, filename=path.name)
+    if other is not None:
+        if not other.is_file():
+            raise InputError(f"找不到文件 {other}。")
+        options = {**options, "companion": load_document(other, filename=other.name)}
     if campaign is None:
         info = document_info(document)
         if fmt == "json":

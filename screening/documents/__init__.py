@@ -9,9 +9,10 @@ Public entry points::
 
 Modules, one idea each: ``intake`` (the pipeline, start here), ``guard`` (limits and refusals before parsing),
 ``text`` / ``docx`` / ``pdf`` (formats to draft blocks; a PDF is extracted by ``pdf_extract`` under bounds, in a
-throw-away process from ``pdf_worker``), ``legacy`` (.doc/.wps), ``normalize``, ``structure`` (headings, title,
-offsets, sections), ``forms`` (申报表), ``info`` (the report's document part). 字数 conventions live in
-``screening.wordcount``.
+throw-away process from ``pdf_worker``; pages without a text layer are rendered and read by ``ocr`` in the scan
+phase, ``pdf_scan``, which also looks for red official seals with ``seal``), ``legacy`` (.doc/.wps through
+LibreOffice, bounded), ``normalize``, ``structure`` (headings, title, offsets, sections), ``forms`` (申报表), ``info``
+(the report's document part). 字数 conventions live in ``screening.wordcount``.
 """
 
 from .forms import field_document

@@ -151,4 +151,5 @@ def field_document(doc: Document, name: str) -> Document:
         title=doc.field_value("案例名称") or doc.title,
         sha256=doc.sha256,
         notes=[f"本材料取自申报表「{name}」一栏。"],
+        scan=doc.scan,  # OCR and seals belong to the file, whichever field is screened
     )

@@ -80,6 +80,9 @@ class Limits:
     max_rss_bytes: int = 1024 * MB  # address-space cap of the isolated PDF parser process
     isolate_pdf: bool = True  # parse PDFs in a child process with a hard timeout and memory cap
     kill_grace_seconds: float = 2.0  # how long past parse_seconds the isolated parser may take before it is killed
+    ocr: bool = True  # read PDF pages without a text layer with OCR (``pdf_scan``); False refuses scans as before
+    ocr_seconds: float = 120.0  # budget of the scan phase (OCR and seal search), on top of parse_seconds
+    max_ocr_pages: int = 30  # scanned pages read at most; a longer scan is refused before any page is read
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides) -> Limits:
@@ -88,7 +91,8 @@ class Limits:
 
             settings = current
         values = dict(
-            max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, parse_seconds=settings.parse_seconds
+            max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, parse_seconds=settings.parse_seconds,
+            ocr_seconds=settings.ocr_seconds, max_ocr_pages=settings.max_ocr_pages,
         )
         values.update(overrides)
         return cls(**values)

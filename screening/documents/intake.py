@@ -3,9 +3,10 @@
 ``load_document`` is the single entry point for anything a user uploads or names on the command line::
 
     bytes ─► guard.check_basics (empty, size) ─► guard.file_kind (magic bytes vs extension)
-          ─► legacy.convert_to_docx (.doc/.wps, LibreOffice if present)
+          ─► legacy.convert_to_docx (.doc/.wps, LibreOffice headless, time and memory bounded)
           ─► guard.check_docx ─► docx.docx_blocks          (DOCX)
-             pdf.pdf_blocks (isolated, page/time/memory)    (PDF)
+             pdf.pdf_blocks (isolated, page/time/memory;    (PDF)
+                 scanned pages OCR'd, seals found: pdf_scan)
              text.decode ─► text.text_blocks                 (TXT/MD)
           ─► structure.assemble (headings, title, offsets, sections) ─► forms.read_form ─► Document
 
@@ -95,8 +96,8 @@ def _parse(data: bytes, kind: str, limits: Limits) -> tuple[list[Block], dict]:
         check_docx(data, limits)
         return docx_blocks(data), {}
     if kind == "pdf":
-        blocks, pages, notes = pdf_blocks(data, limits)
-        return blocks, {"pages": pages, "notes": notes}
+        blocks, pages, notes, scan = pdf_blocks(data, limits)
+        return blocks, {"pages": pages, "notes": notes, "scan": scan}
     decoded = decode(data)
     return text_blocks(decoded.text, markdown=kind == "md"), {"encoding": decoded.encoding, "notes": list(decoded.notes)}
 

@@ -54,6 +54,20 @@ class FormField:
 
 
 @dataclass(slots=True)
+class ScanInfo:
+    """What the scan phase of a PDF did: pages read by OCR (with confidence) and red seals found."""
+
+    ocr_pages: list[dict] = field(default_factory=list)  # {"page": 2, "confidence": 88.5, "chars": 512}
+    ocr_engine: str | None = None
+    seal_pages: list[int] = field(default_factory=list)  # pages rendered and searched for a seal
+    seals: list[dict] = field(default_factory=list)  # {"page": 3, "bbox": [x0, top, x1, bottom], "rim_coverage": 1.0}
+
+    @property
+    def ocr_used(self) -> bool:
+        return bool(self.ocr_pages)
+
+
+@dataclass(slots=True)
 class Document:
     text: str
     blocks: list[Block]
@@ -66,6 +80,7 @@ class Document:
     form: dict[str, FormField] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # Chinese notes on what normalisation did (e.g. removed page footers)
     encoding: str | None = None  # detected encoding for text files
+    scan: ScanInfo | None = None  # PDFs only: which pages were OCR'd, seals found (``pdf_scan``)
 
     @property
     def is_form(self) -> bool:

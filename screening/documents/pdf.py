@@ -27,7 +27,8 @@ from collections import Counter
 from ..errors import CorruptDocument, EncryptedDocument
 from . import pdf_worker
 from .guard import Limits
-from .model import Block
+from . import ocr
+from .model import Block, ScanInfo
 from .normalize import join_lines, join_pdf_spaces, normalize_text
 from .pdf_extract import PdfExtract, PdfLine, PdfPage, PdfTable, extract
 from .text import table_block
@@ -39,20 +40,38 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(r"^[-—–·\s]*(?:第\s*)?#\s*(?:页)?\s*(?:(?:[/／]|共)\s*#\s*页?)?[-—–·\s]*$|^(?:page)?#(?:of#)?$", re.I)
 
 
-def pdf_blocks(data: bytes, limits: Limits) -> tuple[list[Block], int, list[str]]:
-    """Draft blocks, page count and Chinese notes for a PDF, extracted under ``limits`` (isolated by default)."""
+def pdf_blocks(data: bytes, limits: Limits) -> tuple[list[Block], int, list[str], ScanInfo | None]:
+    """Draft blocks, page count, Chinese notes and what the scan phase did (OCR, seals; None when no page was
+    rendered) for a PDF, extracted under ``limits`` (isolated by default)."""
     isolate = limits.isolate_pdf and pdf_worker.available()  # elsewhere than Linux: fences 1 and 2 only
     extracted: PdfExtract = pdf_worker.extract_isolated(data, limits) if isolate else extract(data, limits)
     pages = extracted.pages
     notes = ["文件设有权限保护（无需打开密码），已正常读取文字。"] if extracted.encrypted else []
+    notes += extracted.notes
+    scan = _scan_info(pages)
+    if scan and scan.ocr_used:
+        read = "、".join(f"第 {p['page']} 页（置信度 {p['confidence']:.0f}）" for p in scan.ocr_pages)
+        notes.append(f"以下页面是扫描图片，已用文字识别（OCR）读取，字数只计识别出的文字：{read}。")
     notes += _drop_unmapped_glyphs(pages, encrypted=extracted.encrypted)
     removed = _drop_page_furniture(pages)
     if removed:
         notes.append(f"已删除每页重复的页眉、页脚和页码（共 {removed} 行），不计入字数。")
     image_pages = [p.number for p in pages if not p.chars and p.images]
     if image_pages:
-        notes.append(f"第 {'、'.join(map(str, image_pages))} 页是图片，没有可读取的文字，未计入。")
-    return _layout(pages), len(pages), notes
+        notes.append(f"第 {'、'.join(map(str, image_pages))} 页是图片，没有识别出文字，未计入。")
+    return _layout(pages), len(pages), notes, scan
+
+
+def _scan_info(pages: list[PdfPage]) -> ScanInfo | None:
+    checked = [p for p in pages if p.seal_checked]
+    if not checked:
+        return None
+    ocr_pages = [{"page": p.number, "confidence": p.ocr_confidence, "chars": p.chars}
+                 for p in pages if p.ocr_confidence is not None]
+    return ScanInfo(
+        ocr_pages=ocr_pages, ocr_engine=ocr.engine() if ocr_pages else None, seal_pages=[p.number for p in checked],
+        seals=[{"page": p.number, **mark} for p in checked for mark in p.seals],
+    )
 
 
 def _drop_unmapped_glyphs(pages: list[PdfPage], *, encrypted: bool) -> list[str]:

@@ -33,6 +33,7 @@ import io
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -58,6 +59,7 @@ from ..errors import (
     TooManyPages,
 )
 from .guard import Limits
+from .pdf_scan import scan_pages
 
 MIN_RULES_FOR_TABLE = 4  # a ruled table needs at least this many lines or rectangles; fewer is decoration
 
@@ -89,12 +91,16 @@ class PdfPage:
     tables: list[PdfTable] = field(default_factory=list)
     chars: int = 0
     images: int = 0
+    ocr_confidence: float | None = None  # 0–100 when the page was read by OCR (``pdf_scan``), else None
+    seals: list[dict] = field(default_factory=list)  # red seals found on the rendered page (``seal.SealMark``)
+    seal_checked: bool = False  # the page was rendered and searched for a seal
 
 
 @dataclass(slots=True)
 class PdfExtract:
     pages: list[PdfPage]
     encrypted: bool = False  # opened with the empty password (permissions only)
+    notes: list[str] = field(default_factory=list)  # Chinese notes from the scan phase
 
 
 # ---- fence 1: bounded inflation -----------------------------------------------------------------------------------
@@ -228,8 +234,18 @@ PDFDocument.getobj = getobj_without_cycles
 # ---- fence 2: extraction with page limit and deadline -------------------------------------------------------------
 
 
-def extract(data: bytes, limits: Limits) -> PdfExtract:
-    """Text lines and tables of every page, in this process (fences 1 and 2 only)."""
+def extract(data: bytes, limits: Limits, *, on_scan_start: Callable[[int, float], None] | None = None) -> PdfExtract:
+    """Text lines and tables of every page, then the scan phase (OCR of pages without a text layer, seal search;
+    ``pdf_scan``, its own budget), in this process (fences 1 and 2 only). ``on_scan_start(n, seconds)`` is called
+    when the scan phase begins, with the number of pages to OCR and the phase's budget."""
+    extracted = extract_text(data, limits)
+    extracted.notes = scan_pages(data, extracted.pages, limits, on_start=on_scan_start)
+    _check_has_text(extracted.pages)
+    return extracted
+
+
+def extract_text(data: bytes, limits: Limits) -> PdfExtract:
+    """Text lines and tables of every page from the text layer only, under the parse deadline."""
     deadline = time.monotonic() + limits.parse_seconds
     _budget.per_stream, _budget.remaining = limits.max_stream_bytes, limits.max_decoded_bytes
     try:
@@ -252,7 +268,6 @@ def extract(data: bytes, limits: Limits) -> PdfExtract:
         raise translate_error(error) from error
     finally:
         _budget.remaining = None
-    _check_has_text(extracted)
     return PdfExtract(extracted, encrypted)
 
 
@@ -373,9 +388,13 @@ def _lines(chars: list[_Char]) -> list[PdfLine]:
 
 
 def _check_has_text(pages: list[PdfPage]) -> None:
-    """No text layer at all: a scan when there are images, else an empty document."""
+    """Nothing readable at all (no text layer, and OCR read nothing): a scan when there are images, else empty."""
     if any(page.chars for page in pages):
         return
     if any(page.images for page in pages):
-        raise ScannedDocument(detail={"pages": len(pages)})
+        raise ScannedDocument(
+            "这是扫描件或图片版 PDF，文字识别也没有读出可用的文字（可能是图片太模糊、分辨率太低或页面是空白的）。"
+            "请重新清晰扫描（建议 200–300 dpi），或提交由 Word 导出的 PDF 或 .docx 原文件。",
+            detail={"pages": len(pages), "ocr": "nothing_read"},
+        )
     raise EmptyFile("PDF 中没有可读的文字（可能是空白页），请检查后重新提交。")

@@ -23,6 +23,11 @@ How, and why not ``multiprocessing``:
 - The child sets an alarm at ``parse_seconds`` that interrupts pdfminer wherever it is, even inside one page
   (``ParseTimeout``); the caller waits ``parse_seconds`` + ``kill_grace_seconds`` and then kills the child, in
   case the alarm could not get through.
+- When the PDF has pages to render (no text layer, or images to search for a seal), the child says so
+  (``SCAN_STARTED`` with the phase's budget: ``ocr_seconds``, or ``pdf_scan.SEAL_ONLY_SECONDS`` when nothing needs
+  OCR) and restarts its alarm at that budget; the caller moves its kill deadline to budget + grace from that moment. So
+  a text PDF is still killed after ``parse_seconds`` + grace, and a scan gets the larger, still bounded, OCR budget.
+  Tesseract runs as a grandchild: the alarm's exception kills it (``subprocess.run``), and it inherits the cap.
 - The server exits when the service does: the control socket is connection-oriented, so the server reads
   end-of-file when the last process holding the other end is gone (a datagram socket would never tell it, and
   servers would outlive their callers). A dead server is restarted on next use.
@@ -51,6 +56,7 @@ from .pdf_extract import PdfExtract, extract, translate_error
 STARTUP_SECONDS = 30.0  # generous: a cold start on a busy machine; parse time is counted separately
 WARM_CMAPS = ("UniGB-UCS2-H", "UniGB-UTF16-H", "GBK-EUC-H")  # what Chinese PDFs without embedded fonts use
 _HEADER = struct.Struct("!Q")
+SCAN_STARTED = "scan"  # progress message from the child: the scan phase (OCR) begins, with its own budget
 
 _server_lock = threading.Lock()
 _server: tuple[subprocess.Popen, socket.socket] | None = None
@@ -68,14 +74,26 @@ def extract_isolated(data: bytes, limits: Limits) -> PdfExtract:
     """``pdf_extract.extract`` in a forked child of the worker server, with a memory cap and a hard deadline."""
     channel, pid = _open_channel()
     deadline = time.monotonic() + limits.parse_seconds + limits.kill_grace_seconds
+    budget, scanning = limits.parse_seconds, False
     try:
         channel.settimeout(limits.parse_seconds + limits.kill_grace_seconds)
         _send_message(channel, (data, limits))
-        channel.settimeout(max(deadline - time.monotonic(), 0.01))
-        outcome, payload = _receive_message(channel)
+        while True:
+            channel.settimeout(max(deadline - time.monotonic(), 0.01))
+            outcome, payload = _receive_message(channel)
+            if outcome != SCAN_STARTED:
+                break
+            budget = float(payload)  # the scan phase has its own budget (pdf_scan); the kill follows it
+            deadline = time.monotonic() + budget + limits.kill_grace_seconds
+            scanning = True
     except TimeoutError as error:
         _kill(pid)
-        raise ParseTimeout(detail={"seconds": limits.parse_seconds, "killed": True}) from error
+        if scanning:  # killed in the scan phase
+            raise ParseTimeout(
+                f"扫描件文字识别超时（超过 {budget:g} 秒）。请只提交需要预审的页面，或提交由 Word 导出的 PDF 或 .docx 原文件。",
+                detail={"seconds": budget, "killed": True, "phase": "ocr"},
+            ) from error
+        raise ParseTimeout(detail={"seconds": budget, "killed": True}) from error
     except (EOFError, OSError, pickle.UnpicklingError) as error:  # killed by the memory cap, or a C-level crash
         raise ArchiveBomb(
             "文件解析进程异常退出（可能是内存超限或文件结构异常），已拒绝处理。请用 Word 重新导出 PDF 后再提交。",
@@ -184,7 +202,12 @@ def _child(channel: socket.socket) -> None:
         try:
             _cap_memory(limits.max_rss_bytes)
             _start_alarm(limits.parse_seconds)
-            answer = ("ok", extract(data, limits))
+
+            def scan_started(pages: int, seconds: float) -> None:
+                _send_message(channel, (SCAN_STARTED, seconds))
+                _start_alarm(seconds, what="扫描件文字识别" if pages else "印章检查")
+
+            answer = ("ok", extract(data, limits, on_scan_start=scan_started))
         except BaseException as error:  # noqa: BLE001 - every outcome must reach the caller as an answer
             translated = error if isinstance(error, ScreeningError) else translate_error(error)
             answer = ("error", (type(translated), translated.message, translated.detail))
@@ -195,14 +218,15 @@ def _child(channel: socket.socket) -> None:
         os._exit(0)
 
 
-def _start_alarm(seconds: float) -> None:
+def _start_alarm(seconds: float, *, what: str = "文件解析") -> None:
     """Interrupt the parse at its deadline, also inside a page (the child is single-threaded, and pdfminer is pure
     Python, so the handler runs promptly). The timer repeats every half second in case pdfminer swallows the first
-    exception in one of its broad ``except`` clauses; the caller's kill stays the backstop."""
+    exception in one of its broad ``except`` clauses; the caller's kill stays the backstop. Restarting it (the scan
+    phase) replaces the previous timer."""
 
     def on_alarm(signum, frame):
         raise ParseTimeout(
-            f"文件解析超时（超过 {seconds:g} 秒），文件结构可能异常。请用 Word 或 WPS 重新导出 PDF 后再提交。",
+            f"{what}超时（超过 {seconds:g} 秒），文件结构可能异常或扫描页过多。请用 Word 或 WPS 重新导出 PDF 后再提交。",
             detail={"seconds": seconds},
         )
 
@@ -227,3 +251,7 @@ def _warm_up() -> None:
     for name in WARM_CMAPS:
         CMapDB.get_cmap(name)
     CMapDB.get_unicode_map("Adobe-GB1")
+    import numpy  # noqa: F401 - the scan phase's imports (pdf_scan): 0.3 s per child otherwise
+    import pypdfium2  # noqa: F401
+    from PIL import Image  # noqa: F401
+    from scipy import ndimage  # noqa: F401
