@@ -1,5 +1,6 @@
 """Category suggestion: ranked, calibrated-looking probabilities, evidence with offsets, mismatch warnings, aliases."""
 
+import numpy as np
 import pytest
 
 from screening import category
@@ -47,23 +48,38 @@ def test_clear_texts_get_the_right_top_category_with_evidence():
     assert category.suggest(MECHANISM_TEXT, campaign)[0]["id"] == "mechanism"
 
 
-def test_declared_category_contradicting_a_confident_suggestion_warns():
+def _threshold(monkeypatch, value):
+    monkeypatch.setattr(category, "warning_threshold", lambda campaign: value)
+
+
+def test_declared_category_contradicting_a_confident_suggestion_warns(monkeypatch):
+    _threshold(monkeypatch, 0.5)
     result = category.run(_ctx(MECHANISM_TEXT, "nrta-2025-media-convergence", "融合生产传播"))
     top = result.measurement["ranked"][0]
-    assert top["id"] == "mechanism" and top["probability"] >= category.CONFIDENT
+    assert top["id"] == "mechanism" and top["probability"] >= 0.5
+    assert result.measurement["warning_threshold"] == 0.5 and result.measurement["declared"] == "融合生产传播"
     [finding] = result.findings
     assert finding.code == "category.mismatch" and finding.severity == "warning"
     assert "创新发展机制" in finding.message and finding.evidence
+    for span in finding.evidence:
+        assert MECHANISM_TEXT[span.start:span.end] == span.text
 
 
 def test_no_warning_below_confidence(monkeypatch):
-    monkeypatch.setattr(category, "CONFIDENT", 1.01)
+    _threshold(monkeypatch, 1.01)
     result = category.run(_ctx(MECHANISM_TEXT, "nrta-2025-media-convergence", "融合生产传播"))
     assert result.findings == []
 
 
+def test_shipped_threshold_is_the_learned_one_or_the_fallback():
+    campaign = get_campaign("nrta-2025-media-convergence")
+    learned = getattr(category.model_for(campaign), "confident", None)
+    assert category.warning_threshold(campaign) == (category.CONFIDENT if learned is None else learned)
+    assert 0 < category.warning_threshold(campaign) <= 1.01
+
+
 def test_alias_of_the_declared_category_is_the_same_category(monkeypatch):
-    monkeypatch.setattr(category, "CONFIDENT", 0.0)  # any disagreement would warn
+    _threshold(monkeypatch, 0.0)  # any disagreement would warn
     result = category.run(_ctx(MECHANISM_TEXT, "nrta-2025-media-convergence", "体制机制改革"))
     assert result.measurement["ranked"][0]["id"] == "mechanism"
     assert result.findings == []
@@ -133,9 +149,130 @@ def test_embedding_head_is_used_when_an_embedder_is_given():
     assert abs(sum(r["probability"] for r in ranked) - 1) < 0.01 and ranked[0]["evidence"]
 
 
+def test_declaration_line_in_the_text_is_the_declared_category_but_not_content(monkeypatch):
+    _threshold(monkeypatch, 0.0)
+    text = "申报类别：融合生产传播\n" + MECHANISM_TEXT
+    result = category.run(_ctx(text, "nrta-2025-media-convergence", None))
+    assert result.measurement["declared"] == "融合生产传播" and result.measurement["declared_in"] == "材料中填写的类别"
+    [finding] = result.findings
+    assert finding.message.startswith("材料中填写的类别为“融合生产传播”")
+    assert all("申报类别" not in span.text for span in finding.evidence)
+    # the declaration line does not move the content score
+    plain = {r["id"]: r["probability"] for r in category.suggest(MECHANISM_TEXT, get_campaign("nrta-2025-media-convergence"))}
+    declared = {r["id"]: r["probability"] for r in category.suggest(text, get_campaign("nrta-2025-media-convergence"))}
+    assert plain == declared
+
+
+def test_declared_in_text_ignores_names_the_call_does_not_have():
+    campaign = get_campaign("nrta-2025-media-convergence")
+    assert category.declared_in_text("类别：智慧家庭新场景\n正文", campaign) == (None, None)
+    cat, span = category.declared_in_text("案例名称：甲\n征集类别：体制机制改革\n正文", campaign)
+    assert cat.id == "mechanism" and span[0] > 0
+
+
+def test_choose_threshold_is_the_lowest_cut_that_holds_precision_above_it():
+    confidence = np.array([0.95, 0.9, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.45])
+    correct = np.array([1, 1, 1, 1, 1, 1, 0, 1, 0, 0], bool)
+    assert category.choose_threshold(confidence, correct, target=0.95, min_support=3) == 0.75
+    assert category.choose_threshold(confidence, ~correct, target=0.95, min_support=3) == 1.01
+
+
+def _write_cases(folder, rows):
+    folder.mkdir()
+    lines = ["file,category"]
+    for i, (text, label) in enumerate(rows):
+        (folder / f"{i:03d}.txt").write_text("# source: generated\n" + text, encoding="utf-8")
+        lines.append(f"{i:03d}.txt,{label}")
+    (folder / "labels.csv").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "index.csv").write_text("file,title\n" + "\n".join(f"{i:03d}.txt,单位{i % 7}：案例{i}"
+                                                                  for i in range(len(rows))), encoding="utf-8")
+
+
+def test_labelled_cases_become_grouped_examples_without_their_metadata(tmp_path):
+    _write_cases(tmp_path / "cases", [(SERVICES_TEXT, "综合信息服务"), (MECHANISM_TEXT, "体制机制改革"), (SERVICES_TEXT, "")])
+    examples = category.case_examples("media-convergence", tmp_path / "cases")
+    assert [(e.category, e.source, e.group) for e in examples] == [("information-services", "cases", "单位0"),
+                                                                   ("mechanism", "cases", "单位1")]
+    assert not examples[0].text.startswith("#")
+    assert category.case_examples("smart-network-services", tmp_path / "cases") == []
+    assert category.case_examples("media-convergence", tmp_path / "absent") == []
+
+
+def _generated_cases(n_per_class=6):
+    import random
+
+    rng = random.Random(1)
+    pools = {"综合信息服务": SERVICES_TEXT.split("\n"), "创新发展机制": MECHANISM_TEXT.split("\n"),
+             "融合生产传播": ["台里策划主题宣传短视频，全网播放量超过两亿次。", "大小屏联动直播节目打造爆款栏目品牌。",
+                        "中央厨房统一采编，融媒体产品多平台分发。"],
+             "新媒体平台建设": ["自主可控客户端下载量突破三百万，日活用户稳定增长。", "运营账号矩阵，粉丝总量达到八百万。",
+                         "汇聚全省资源建设省级新媒体技术平台和内容中台。"]}
+    return [("\n".join(rng.sample(lines, 2)), label) for label, lines in pools.items() for _ in range(n_per_class)]
+
+
+def test_grouped_evaluation_keeps_groups_apart_and_reports_baselines(tmp_path):
+    _write_cases(tmp_path / "cases", _generated_cases())
+    base = category.corpus_examples("media-convergence") + category.rulebook_examples("media-convergence")
+    labelled = category.case_examples("media-convergence", tmp_path / "cases")
+    scores = category.grouped_evaluation(base, labelled, folds=3, inner_folds=2)
+    assert scores["n"] == len(labelled) == 24 and sum(map(sum, scores["confusion"])) == 24
+    assert 0 <= scores["majority_top1"] <= 0.5 and 0 <= scores["zero_shot_top1"] <= 1
+    assert scores["top1"] > scores["majority_top1"]  # these generated texts are easy; a broken model would not beat it
+    assert scores["confident_correct"] <= scores["confident"] <= 24
+    assert all(0.25 <= t <= 1.01 for t in scores["thresholds"])
+
+
+def test_fitted_model_keeps_no_pruned_training_fragments():
+    model = category.fit(category.training_examples("smart-network-services"))
+    for _name, vectorizer in model.steps[0][1].transformer_list:
+        assert getattr(vectorizer, "stop_words_", None) is None  # newer scikit-learn does not store it at all
+
+
 def test_lexical_by_default_even_when_an_embedder_is_around():
     ctx = _ctx(SERVICES_TEXT, "nrta-2025-media-convergence", None)
     ctx.options["embedder"] = FakeEmbedder()  # for duplicates; category chose lexical by measurement
     result = category.run(ctx)
     assert result.measurement["model"] == category.MODEL_LABEL
     assert result.measurement["degraded"] is False and result.degraded == []
+
+
+def test_missing_model_file_is_fitted_on_first_use_and_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(category, "MODEL_DIR", tmp_path)  # no shipped models here
+    monkeypatch.setattr(category, "_models", {})
+    result = category.run(_ctx(SERVICES_TEXT, "nrta-2025-media-convergence", "综合信息服务"))
+    assert result.measurement["degraded"] is True and result.measurement["threshold"] == "fixed"
+    assert result.measurement["warning_threshold"] == category.CONFIDENT
+    assert result.degraded and "screening train" in result.degraded[0]
+    assert result.measurement["ranked"][0]["id"] == "information-services"
+
+
+@pytest.mark.slow
+def test_train_with_labelled_cases_ships_a_model_with_its_learned_threshold(tmp_path):
+    from typer.testing import CliRunner
+
+    from screening.cli.train import app
+
+    _write_cases(tmp_path / "cases", _generated_cases(n_per_class=4))
+    out = tmp_path / "models"
+    result = CliRunner().invoke(app, ["--lexical-only", "--no-archive", "--cases", str(tmp_path / "cases"),
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    import joblib
+
+    model = joblib.load(out / "media-convergence.joblib")
+    assert isinstance(model, category.CategoryModel) and model.meta["sources"]["cases"] == 16
+    assert model.confident is None or 0.25 <= model.confident <= 1.01
+    assert joblib.load(out / "smart-network-services.joblib").confident is None  # no labelled cases for that family
+    card = (out / "CARD.md").read_text(encoding="utf-8")
+    assert f"screening train --lexical-only --no-archive --cases {tmp_path / 'cases'}" in card
+    assert "labelled write-ups, grouped CV (by unit" in card
+
+
+def test_train_refuses_a_cases_folder_without_labels(tmp_path):
+    from typer.testing import CliRunner
+
+    from screening.cli.train import app
+
+    result = CliRunner().invoke(app, ["--lexical-only", "--cases", str(tmp_path), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "labels.csv" in result.output
+    assert not (tmp_path / "m").exists()
