@@ -7,11 +7,13 @@ whole surface of the service at a glance:
 =================================  =======================================================  ==========
 path                               what                                                     who
 =================================  =======================================================  ==========
-GET  /api/health                   liveness plus the capabilities that are missing          anyone
+GET  /api/health                   readiness (503 "warming" at start-up), missing capabilities anyone
 GET  /api/campaigns[/{id}]         the calls and their rules                                anyone
 POST /api/screen                   screen one upload or pasted text (JSON, or HTML)         anyone
 /api/batches...                    batch pre-screen, progress, results, 推荐排序表            bureau key
 /api/archive...                    prior selections and stored submissions                  bureau key (writes)
+/api/submissions...                a bureau submits (报送) a finished batch; both roles read  bureau / reviewer
+/api/review...                     the review desk: queue, items, decisions, import, export  reviewer key
 /api/notices/draft                 draft a rulebook from a notice (api.routers.notice)      anyone
 / , /report, /batches/...          the Chinese web page                                     anyone / key
 /docs, /openapi.json               API documentation (offline page) and the OpenAPI schema  anyone
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -30,11 +31,12 @@ from fastapi.staticfiles import StaticFiles
 
 from screening.config import Settings, load_settings
 
-from . import errors
+from . import access, errors, security
 from .batch_runner import BatchRunner
 from .paths import STATIC_DIR
-from .routers import apidocs, archive, batches, campaigns, health, pages, screen
+from .routers import apidocs, archive, batches, campaigns, health, pages, review, screen
 from .uploads import UploadLimit
+from .warmup import WarmUp
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # Resume or fail batches a previous process left unfinished, then let the runner own its threads.
         app.state.batches.recover()
-        threading.Thread(target=warm_up, args=(settings,), name="screening-warm-up", daemon=True).start()
+        app.state.warm_up = WarmUp(settings).start()  # /api/health answers 503 "warming" until it is done
         yield
         app.state.batches.shutdown()
 
@@ -66,7 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         version="1.0",
         lifespan=lifespan,
-        docs_url="/docs/swagger",  # Swagger UI needs a CDN; /docs is our offline page (api.routers.apidocs)
+        # No Swagger UI: it loads scripts from a CDN and runs an inline script, both refused by our CSP
+        # (api.security). /docs is the offline page (api.routers.apidocs); the schema stays at /openapi.json.
+        docs_url=None,
         redoc_url=None,
         openapi_tags=[
             {"name": "状态", "description": "服务状态"},
@@ -74,39 +78,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "自查", "description": "单份材料预审（无需账号）"},
             {"name": "批量预审", "description": "省级局批量预审（需要机构密钥）"},
             {"name": "案例库", "description": "往年入选案例与已存申报材料"},
+            {"name": "报送", "description": "省级局把完成的批次报送评审（需要机构密钥）"},
+            {"name": "审查", "description": "评审专家跨机构审查、记录结论、导出审查结果表（需要评审密钥）"},
         ],
     )
     app.state.settings = settings
+    app.state.warm_up = None  # set at start-up (lifespan); None: not started, nothing to wait for
     app.state.batches = BatchRunner(settings)
     errors.install(app)
     app.add_middleware(UploadLimit, settings=settings)
+    security.install(app)  # CSP, nosniff, Referrer-Policy on every response, errors included (api.security)
+    access.warn_about_keys(settings)
 
-    for module in (health, campaigns, screen, batches, archive, pages, apidocs):
+    for module in (health, campaigns, screen, batches, archive, review, pages, apidocs):
         app.include_router(module.router)
     _include_optional(app, "api.routers.notice")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
-
-
-def warm_up(settings: Settings) -> None:
-    """Pay the one-off costs (jieba's dictionary, spaCy, the embedding model, the duplicate index) at start-up, in
-    the background, so the first applicant does not wait for them. A failure here only means a slower first request."""
-    try:
-        from .reports import screen_material
-
-        screen_material(settings, WARM_UP_TEXT.encode(), filename="warm-up.txt", campaign_id=_any_campaign(settings),
-                        category=None, material=None)
-    except Exception:  # noqa: BLE001 - see the docstring
-        log.warning("预热失败（不影响服务，首个请求会较慢）", exc_info=True)
-
-
-def _any_campaign(settings: Settings) -> str:
-    from screening.campaigns import all_campaigns
-
-    return all_campaigns(settings.campaigns_dir)[0].id
-
-
-WARM_UP_TEXT = "一、总体情况\n本台建设新媒体平台，用户规模达到12万人，同比增长15%。\n二、主要做法\n整合资源，创新机制。"
 
 
 def _include_optional(app: FastAPI, module_name: str) -> None:

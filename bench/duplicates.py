@@ -1,6 +1,15 @@
 """Near-duplicate detection: precision and recall on constructed pairs, and query time at 10,000 / 100,000 records.
 
-Usage: .venv/bin/python bench/duplicates.py [--embeddings] [--skip-scale]   (writes bench/results/duplicates.md)
+Usage: .venv/bin/python bench/duplicates.py [--embeddings] [--skip-scale] [--reframed] [--scale-sizes 10000]
+(writes bench/results/duplicates.md)
+
+Reframed copies (``--reframed``, issue 13): the same project told again for another category or year, built two
+ways from each write-up (``reframe``: reworded paragraphs, sections reordered under other headings, a new opening,
+another category's emphasis, parts dropped, years moved on; ``retell``: only the facts kept, in our own template
+sentences), plus the reworded copies of ``reworded_pairs``. The rare-word second test is measured in grouped 5-fold
+CV by source case (its two weights and threshold fitted inside the folds), with same-unit pairs (index.csv
+``same_unit_as_selected_cases``) and a shared application form as negatives, then through the index and
+``check.run``.
 
 Quality. The 75 real write-ups in ../shared/cases are the originals (read here, never copied into the project).
 From each we construct queries: word-level edits of 5%, 20% and 40% (replace, delete, insert), paragraph reordering,
@@ -35,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from screening.archive import Record  # noqa: E402
 from screening.duplicates import Sample, compare  # noqa: E402
 from screening.duplicates import fingerprints as fp  # noqa: E402
+from screening.duplicates import rarewords  # noqa: E402
 from screening.duplicates.index import DuplicateIndex, Fingerprint  # noqa: E402
 
 from bench.cases import CASES, available, case_files, case_text  # noqa: E402
@@ -435,6 +445,253 @@ def reworded_quality(cases, *, embedder) -> list[str]:
     return lines
 
 
+# --- reframed copies: the same project told again for another category or year ------------------------------------
+
+# Our own headings, openings and emphasis sentences (no text of the write-ups).
+REFRAME_HEADINGS = ("项目概况", "建设背景", "主要做法", "创新亮点", "实施路径", "应用成效", "社会效益", "经验启示",
+                    "推广价值", "存在问题", "下一步打算", "运营模式", "技术架构", "服务内容", "案例简介", "发展成效")
+REFRAME_OPENINGS = ("为贯彻落实媒体深度融合发展要求，本单位立足自身实际，持续推进该项目建设。",
+                    "近年来，我们围绕服务群众、服务基层的目标，不断探索新的工作路径。",
+                    "本案例是本单位在深化改革、推动转型方面的一项重要实践。",
+                    "面对新的传播格局和用户需求变化，本单位主动求变，谋划实施了本项目。")
+REFRAME_EMPHASES = ("在综合信息服务方面，项目把政务、民生和生活服务接入同一入口，方便群众办事。",
+                    "在体制机制方面，项目推动采编、技术和经营团队重新组合，建立了新的考核办法。",
+                    "在平台建设方面，项目完善了账号体系和数据中台，为后续应用打下基础。",
+                    "在内容生产方面，项目调整了选题策划和分发流程，提高了生产效率。")
+RETELL_TEMPLATES = ("围绕{0}，{1}", "{1}，进一步推动{0}", "在{0}上，{1}", "{0}方面，{1}", "通过{0}，{1}", "{1}，其中{0}是重点")
+_ORDINALS = "一二三四五六七八九十"
+
+
+def _is_heading(paragraph: str) -> bool:
+    return len(paragraph) < 40 and not re.search(r"[。！？；]$", paragraph)
+
+
+def reframe(text: str, rng: random.Random) -> str:
+    """The project told again for another category or year: 55-80 % of the body paragraphs kept and reworded
+    (``paraphrase``), cut into up to three sections in a new order under other headings, a new opening, sentences
+    of another category's emphasis, and half the years moved on by one."""
+    body = [p for p in text.split("\n") if p.strip() and not _is_heading(p)]
+    keep = sorted(rng.sample(range(len(body)), max(1, round(len(body) * rng.uniform(0.55, 0.8)))))
+    kept = [paraphrase(body[i], rng) for i in keep]
+    cuts = sorted(rng.sample(range(1, len(kept)), min(2, len(kept) - 1))) if len(kept) > 2 else []
+    sections = [kept[a:b] for a, b in zip([0, *cuts], [*cuts, len(kept)])]
+    rng.shuffle(sections)
+    out = [rng.choice(REFRAME_OPENINGS)]
+    for n, section in enumerate(sections):
+        out += [f"{_ORDINALS[n]}、{rng.choice(REFRAME_HEADINGS)}", *section]
+        if rng.random() < 0.5:
+            out.append(rng.choice(REFRAME_EMPHASES))
+    return re.sub(r"20[12]\d", lambda m: str(int(m.group()) + 1) if rng.random() < 0.5 else m.group(), "\n".join(out))
+
+
+def retell(text: str, rng: random.Random, df: dict[str, int], n_docs: int) -> str:
+    """A harsher rewrite: every sentence replaced by one of our templates carrying 70 % of its rare words and
+    figures (words in at most 8 % of the write-ups), so nothing of the original wording but the facts is left."""
+    out = []
+    for paragraph in text.split("\n"):
+        new = []
+        for sentence in re.split(r"(?<=[。！？；])", paragraph):
+            words = [w for w in fp._jieba().lcut(sentence, HMM=False) if w.strip()]
+            rare = [w for w in words if re.fullmatch(r"[\d.%万亿]+", w) or (len(w) >= 2 and df.get(w, 0) <= n_docs * 0.08)]
+            if not rare:
+                continue
+            kept = [w for w in rare if rng.random() < 0.7] or rare[:1]
+            half = max(1, len(kept) // 2)
+            new.append(rng.choice(RETELL_TEMPLATES).format("、".join(kept[:half]), "、".join(kept[half:]) or "取得进展") + "。")
+        if new:
+            out.append("".join(new))
+    return "\n".join(out)
+
+
+def same_unit_groups(cases) -> list[list[int]]:
+    """Indices of cases from one unit (``same_unit_as_selected_cases`` in ../shared/cases/index.csv): distinct
+    projects that share the unit's name, products and boilerplate."""
+    import csv
+
+    with (CASES / "index.csv").open(encoding="utf-8") as handle:
+        unit_of = {row["file"]: row["same_unit_as_selected_cases"] for row in csv.DictReader(handle)}
+    groups: dict[str, list[int]] = {}
+    for i, (name, _text) in enumerate(cases):
+        if unit_of.get(name):
+            groups.setdefault(unit_of[name], []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def reframed_queries(cases) -> list[tuple[str, str, int, int | None]]:
+    """(construction, query text, source index, index of a case mixed in or None): reworded (the existing
+    ``reworded_pairs``: full, and a reworded quarter / two fifths inside another case) plus the two reframings."""
+    rng = random.Random(5)
+    df: dict[str, int] = {}
+    for _n, text in cases:
+        for w in set(fp._jieba().lcut(text, HMM=False)):
+            df[w] = df.get(w, 0) + 1
+    queries = [(f"reframed {kind}", fn(text), i, None) for kind, fn in
+               (("(reworded, reordered, headings, opening, emphasis, parts dropped)", lambda t: reframe(t, rng)),
+                ("(retold: only the facts kept, in new sentences)", lambda t: reframe(retell(t, rng, df, len(cases)), rng)))
+               for i, (_n, text) in enumerate(cases)]
+    return reworded_pairs(cases, random.Random(11)) + queries
+
+
+def _pair_features(ours: Sample, theirs: Sample) -> tuple[bool, float, float]:
+    """(flagged by the lexical tests alone, rare-word cosine, shared keywords)."""
+    cmp = sys.modules["screening.duplicates.compare"]  # the module (the package exports the function by that name)
+    from screening.duplicates import rarewords
+
+    c = compare(ours, theirs)
+    lexical = c.scores.get("containment", 0) >= cmp.VERBATIM_CONTAINMENT or c.scores.get("words", 0) >= cmp.WORD_JACCARD
+    return lexical, rarewords.weighted_cosine(ours.rare, theirs.rare), float(rarewords.shared_keywords(ours.rare, theirs.rare))
+
+
+def reframed_quality(cases, folds: int = 5) -> list[str]:
+    """Grouped k-fold CV of the second test (weights and threshold fitted inside the folds), then the shipped rule
+    through the real path (index candidates, then ``compare``)."""
+    from sklearn.linear_model import LogisticRegression
+
+    cmp = sys.modules["screening.duplicates.compare"]  # the module (the package exports the function by that name)
+
+    t0 = time.perf_counter()
+    queries = reframed_queries(cases)
+    originals = [Sample.of(t) for _n, t in cases]
+    units = same_unit_groups(cases)
+    same_unit = {frozenset((a, b)) for g in units for a in g for b in g if a != b}
+    pairs = []  # (construction, group, is the source, lexical flag, cosine, keywords)
+    for label, text, i, j in queries:
+        q = Sample.of(text)
+        for r, other in enumerate(originals):
+            if r != j:
+                pairs.append((label, i, r == i, *_pair_features(q, other)))
+    for a in range(len(cases)):
+        for b in range(a + 1, len(cases)):
+            label = "same unit (distinct projects)" if frozenset((a, b)) in same_unit else "distinct originals"
+            pairs.append((label, a, False, *_pair_features(originals[a], originals[b])))
+    labels = np.array([p[0] for p in pairs])
+    groups = np.array([p[1] for p in pairs])
+    y = np.array([p[2] for p in pairs])
+    lexical = np.array([p[3] for p in pairs])
+    x = np.array([[p[4], p[5] / 48] for p in pairs])
+    flagged_cv = np.zeros(len(pairs), bool)
+    fold_of = groups % folds
+    fitted = []
+    for k in range(folds):
+        train, test = fold_of != k, fold_of == k
+        model = LogisticRegression(C=10, max_iter=2000, class_weight="balanced").fit(x[train], y[train])
+        threshold = model.decision_function(x[train][~y[train]]).max()  # 0 false flags inside the training folds
+        flagged_cv[test] = model.decision_function(x[test]) > threshold
+        fitted.append((model.coef_[0][0] / (model.coef_[0][1] / 48), (threshold - model.intercept_[0]) / (model.coef_[0][1] / 48)))
+    shipped = np.array([cmp.reframed_score(p[5], p[4]) >= cmp.REFRAMED_SCORE for p in pairs])
+    seconds = time.perf_counter() - t0
+    constructions = [c for c in dict.fromkeys(labels[y])]
+    target = [c for c in constructions if not c.startswith("partial")]
+    lines = [f"{len(queries)} queries from {len(cases)} originals; {int(y.sum())} source pairs and {int((~y).sum())} "
+             f"negative pairs (every query against the other originals, every pair of originals; "
+             f"{len(same_unit)} pairs of distinct projects of one unit: {', '.join(str(len(g)) for g in units)} "
+             f"cases per unit); {seconds:.0f} s. Grouped {folds}-fold CV by source case: the second test's two weights "
+             "(logistic regression on rare-word cosine and shared keywords) and its threshold (the highest training "
+             "negative: zero false flags in training) are fitted on the training folds only.", "",
+             "| construction | pairs | lexical only (before) | + second test, grouped CV | + second test, shipped rule |",
+             "|---|---|---|---|---|"]
+
+    def rate(mask, flags):
+        return f"{int(flags[mask].sum())}/{int(mask.sum())} ({flags[mask].mean():.3f})"
+
+    for c in constructions:
+        m = (labels == c) & y
+        lines.append(f"| {c} | {int(m.sum())} | {rate(m, lexical)} | {rate(m, lexical | flagged_cv)} | "
+                     f"{rate(m, lexical | shipped)} |")
+    m = np.isin(labels, target) & y
+    lines.append(f"| **reworded + reframed (target ≥ 0.95)** | {int(m.sum())} | {rate(m, lexical)} | "
+                 f"**{rate(m, lexical | flagged_cv)}** | {rate(m, lexical | shipped)} |")
+    lines += ["", "False flags (target 0):", "", "| negatives | pairs | lexical only | + second test, grouped CV | "
+              "+ second test, shipped rule | highest score (shipped scale) |", "|---|---|---|---|---|---|"]
+    scores = np.array([cmp.reframed_score(p[5], p[4]) for p in pairs])
+    for c in ["same unit (distinct projects)", "distinct originals", *constructions]:
+        m = (labels == c) & ~y
+        if m.any():
+            lines.append(f"| {c} | {int(m.sum())} | {int(lexical[m].sum())} | {int(flagged_cv[m].sum())} | "
+                         f"{int(shipped[m].sum())} | {scores[m].max():.1f} |")
+    weights = ", ".join(f"{w:.1f}/{t:.1f}" for w, t in fitted)
+    lines += ["", f"Weights fitted in the folds (cosine weight / threshold, in shared keywords): {weights}; shipped "
+              f"(fitted on all pairs, threshold just above the highest negative): {cmp.REFRAMED_COSINE_WEIGHT} / "
+              f"{cmp.REFRAMED_SCORE}. The trivial baseline (flag nothing) has recall 0 and no false flags.", ""]
+    return lines + reframed_path(cases, queries) + reframed_in_form(cases, queries)
+
+
+def reframed_path(cases, queries) -> list[str]:
+    """The shipped rule through the index: is the source among the candidates, and is it the only match?"""
+    index = DuplicateIndex()
+    samples = []
+    for i, (name, text) in enumerate(cases):
+        sample = Sample.of(text, name=name, unit=f"单位{i}")
+        samples.append(sample)
+        index._add(Record(id=i, kind="selection", year=2024, campaign="基准", case_name=name, unit=f"单位{i}"),
+                   Fingerprint.of(sample))
+    found: dict[str, list[bool]] = {}
+    wrong = candidates = 0
+    for label, text, i, j in queries:
+        q = Sample.of(text, unit="查询单位")
+        hits = {rid for rid in index.candidates(q) if compare(q, samples[rid]).kind}
+        candidates += len(index.candidates(q))
+        found.setdefault(label, []).append(i in hits)
+        wrong += len(hits - {i, j})
+    rows = [f"| {label} | {sum(f)}/{len(f)} |" for label, f in found.items()]
+    return ["Through the index (LSH and the rare-keyword index give the candidates, `compare` decides), all "
+            f"{len(cases)} originals indexed: {candidates / len(queries):.1f} candidates per query; matches on a wrong "
+            f"original: {wrong}.", "", "| construction | source found |", "|---|---|", *rows, ""]
+
+
+
+def reframed_in_form(cases, queries, *, size: int = 30, new: int = 20) -> list[str]:
+    """``check.run`` on a database: ``size`` distinct cases stored as submissions inside the application form; the
+    queries, inside the same form, are the two reframings of the first ten and ``new`` other distinct cases (every
+    match of those is wrong). The form is the shared boilerplate: its labels, instructions and pledge."""
+    import tempfile
+
+    from screening import db
+    from screening.archive import Archive
+    from screening.campaigns import get_campaign
+    from screening.checks.base import CheckContext
+    from screening.documents.model import Document
+    from screening.duplicates import check
+
+    campaign = get_campaign("nrta-2025-media-convergence")
+    copies = [(label, text, i) for label, text, i, _j in queries if label.startswith("reframed") and i < 10]
+    others = cases[size:size + new]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Archive(db.get_engine(f"sqlite:///{tmp}/bench.db"), seed=False)
+        ids = [archive.store_submission(campaign_id=campaign.id, campaign_name=campaign.name, year=2025,
+                                        case_name=f"案例{i}", unit=f"单位{i}", category="融合生产传播",
+                                        text=FORM_HEAD + text + FORM_TAIL, batch_id="bench").id
+               for i, (_name, text) in enumerate(cases[:size])]
+        index = DuplicateIndex.from_archive(archive)
+
+        def matched(text: str) -> set[int]:
+            doc = Document(text=FORM_HEAD + text + FORM_TAIL, blocks=[], sections=[], format="txt")
+            ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=None,
+                               options={"archive": archive, "duplicate_index": index, "case_name": "新案例",
+                                        "unit": "新单位"})
+            return {m["record"]["id"] for m in check.run(ctx).measurement["matches"]}
+
+        times = []
+        found = []
+        for _label, text, _i in copies:
+            t = time.perf_counter()
+            found.append(matched(text))
+            times.append(time.perf_counter() - t)
+        wrong_new = 0
+        for _name, text in others:
+            t = time.perf_counter()
+            wrong_new += len(matched(text))
+            times.append(time.perf_counter() - t)
+    right = sum(ids[i] in f for f, (_l, _t, i) in zip(found, copies))
+    wrong = sum(len(f - {ids[i]}) for f, (_l, _t, i) in zip(found, copies))
+    times.sort()
+    return [f"Inside the application form, through `check.run` on SQLite: {size} distinct cases stored as "
+            f"submissions; {len(copies)} reframed copies (both kinds, of ten of them) and {len(others)} other distinct "
+            f"cases as queries. Sources found {right}/{len(copies)}; wrong records matched by copies {wrong}; matches "
+            f"of the distinct cases (all wrong) {wrong_new}. Time per query median {statistics.median(times) * 1000:.0f}"
+            f" ms, max {times[-1] * 1000:.0f} ms.", ""]
+
+
 def synthetic_index(n: int, rng: np.random.Generator, vocab: list[str]) -> tuple[DuplicateIndex, float, dict]:
     index = DuplicateIndex()
     texts = {}
@@ -445,7 +702,8 @@ def synthetic_index(n: int, rng: np.random.Generator, vocab: list[str]) -> tuple
         if rid % 2 == 0:  # half with text; the other half names only, as most earlier selections are
             words = [vocab[k] for k in rng.integers(0, len(vocab), 300)]
             texts[rid] = "".join(words)
-            fpr = Fingerprint(fp.minhash(fp.shingle_hashes(texts[rid])), fp.minhash(fp.word_hashes(set(words))))
+            fpr = Fingerprint(fp.minhash(fp.shingle_hashes(texts[rid])), fp.minhash(fp.word_hashes(set(words))),
+                              keywords=rarewords.keywords(rarewords.weighted_words(set(words))))
         index._add(Record(id=rid, kind="selection", year=2024, campaign="合成", case_name=f"合成案例{rid}",
                           unit=units[rid % len(units)]), fpr)
     return index, time.perf_counter() - start, texts
@@ -505,11 +763,13 @@ def main() -> None:
     parser.add_argument("--embedded-cases", type=int, default=25,
                         help="originals used with an embedding model (encoding all 75 x 7 texts with e5 takes long)")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--scale-sizes", default="10000,100000", help="archive sizes for the query-time test")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--reworded", default="", help="comma-separated: static, e5 — the passage-level second stage")
     parser.add_argument("--reworded-cases", type=int, default=75)
     parser.add_argument("--reworded-cases-e5", type=int, default=40)
+    parser.add_argument("--reframed", action="store_true", help="the rare-word second test on reframed copies")
     args = parser.parse_args()
     if not available():
         sys.exit("../shared/cases not found; nothing to measure")
@@ -537,9 +797,11 @@ def main() -> None:
         embedder = get_embedder(name={"static": STATIC_NAME, "e5": MODEL_NAME}[model])
         n = args.reworded_cases if model == "static" else args.reworded_cases_e5
         out += reworded_quality(cases[:n], embedder=embedder) if embedder else [f"({model} not built)", ""]
+    if args.reframed:
+        out += ["## Reframed copies: the rare-word second test (issue 13)", ""] + reframed_quality(cases)
     if not args.skip_scale:
         out += ["## Query time against a large archive (target ≤ 20 ms per query at 100,000)", ""]
-        out += scale(cases, (10_000, 100_000))
+        out += scale(cases, tuple(int(n) for n in args.scale_sizes.split(",")))
     (ROOT / "bench" / "results" / "duplicates.md").write_text("\n".join(out) + "\n", encoding="utf-8")
     print("\n".join(out))
 

@@ -44,6 +44,7 @@ from tests.robustness.isolation import LiveServer  # noqa: E402
 
 CAMPAIGN = "nrta-2024-smart-network-services"
 RESULTS = ROOT / "bench" / "results" / "load.md"
+LOAD_AT_START = os.getloadavg()[0]
 SLOW = {"pdf-slow-page", "pdf-huge-page", "pdf-5000-pages", "pdf-lying-count"}  # seconds each; kept, but rarer
 
 
@@ -197,7 +198,8 @@ def write_report(result: dict, args, checks, command: str, mode: str) -> str:
         f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- command: `{command}`",
         f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, "
-        f"Python {platform.python_version()}; load average at the end {os.getloadavg()[0]:.1f}",
+        f"Python {platform.python_version()}; load average at start {LOAD_AT_START:.1f}, at the end "
+        f"{os.getloadavg()[0]:.1f} (a shared machine: other jobs may run at the same time)",
         f"- server: {mode}",
         f"- clients: {args.clients}, for {result['elapsed']:.0f} s (cap {args.max_requests} requests); "
         f"{result['cases']} hostile cases from tests/hostile.py", "",

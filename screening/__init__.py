@@ -7,16 +7,41 @@ The public API, by the flow of DESIGN.md::
     screen(document, campaign, category=..., material=...)  ->  Report
 
 Everything else is reachable through its module (``screening.numbers``, ``screening.duplicates`` ...).
+
+The names above are imported on first use (PEP 562 ``__getattr__``), not when the package is: importing the pipeline
+pulls in scikit-learn, SQLAlchemy and the document parsers (~1.5 s of a cold `screening campaigns`, which needs none
+of them; bench/results/speed.md). ``from screening import screen`` works as before.
 """
 
-from .campaigns import Campaign, all_campaigns, get_campaign
-from .documents import Document, load_document
-from .errors import InputError, ScreeningError
-from .pipeline import screen, screen_file
-from .report import Finding, Report
+from __future__ import annotations
 
-__all__ = [
-    "Campaign", "Document", "Finding", "InputError", "Report", "ScreeningError",
-    "all_campaigns", "get_campaign", "load_document", "screen", "screen_file",
-]
+import importlib
+from typing import TYPE_CHECKING
+
+_EXPORTS = {
+    "Campaign": ".campaigns", "all_campaigns": ".campaigns", "get_campaign": ".campaigns",
+    "Document": ".documents", "load_document": ".documents",
+    "InputError": ".errors", "ScreeningError": ".errors",
+    "screen": ".pipeline", "screen_file": ".pipeline",
+    "Finding": ".report", "Report": ".report",
+}
+
+if TYPE_CHECKING:
+    from .campaigns import Campaign, all_campaigns, get_campaign
+    from .documents import Document, load_document
+    from .errors import InputError, ScreeningError
+    from .pipeline import screen, screen_file
+    from .report import Finding, Report
+
+__all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Import a public name's module on first access (an unknown name raises, so ``from screening import db``
+    still falls through to the submodule import)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'screening' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value

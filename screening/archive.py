@@ -212,7 +212,14 @@ class Archive:
         return self.import_rows(read_table(path), default_source=source or f"导入：{path.name}")
 
     def import_rows(self, rows: list[dict[str, str]], *, default_source: str = "") -> ImportResult:
-        """Validate ``rows`` (dicts keyed by English column names, numbered from spreadsheet row 2)."""
+        """Validate ``rows`` (dicts keyed by English column names, numbered from spreadsheet row 2).
+
+        One import at a time per database (``db.exclusive``): two workers importing the same file together would
+        otherwise both find its rows new and store them twice."""
+        with db.exclusive(self.engine, "archive-import"):
+            return self._import_rows(rows, default_source=default_source)
+
+    def _import_rows(self, rows: list[dict[str, str]], *, default_source: str = "") -> ImportResult:
         result = ImportResult()
         seen = self._identities()
         good = []
@@ -244,15 +251,20 @@ class Archive:
         return len(records)
 
     def _seed_once(self) -> None:
-        """Import the shipped selections the first time this database is used."""
+        """Import the shipped selections the first time this database is used (once, even when several workers
+        start together on a new database)."""
         with db.session_scope(self.engine) as s:
             if s.get(ArchiveMetaRow, "seeded"):
                 return
-        seed = settings.corpora_dir / SEED_FILE
-        if seed.exists():
-            self.import_file(seed, source="随软件提供的往届入选名单")
-        with db.session_scope(self.engine) as s:
-            s.merge(ArchiveMetaRow(key="seeded", value=SEED_FILE))
+        with db.exclusive(self.engine, "archive-seed"):
+            with db.session_scope(self.engine) as s:
+                if s.get(ArchiveMetaRow, "seeded"):
+                    return  # another worker seeded it while this one waited
+            seed = settings.corpora_dir / SEED_FILE
+            if seed.exists():
+                self.import_file(seed, source="随软件提供的往届入选名单")
+            with db.session_scope(self.engine) as s:
+                s.merge(ArchiveMetaRow(key="seeded", value=SEED_FILE))
 
 
 _IDENTITY = ("kind", "year", "campaign", "category", "case_name", "unit")

@@ -8,6 +8,11 @@ Three tables on ``screening.db.Base``:
   the report (the full model, measurements included, as JSON) or the refusal;
 - ``batch_files``: the uploaded bytes, apart from the items so listing a batch never loads them.
 
+One item is one material, and so one row of the 推荐排序表. When a bureau sends the Word file and the stamped PDF of
+one material (same stem, ``screening.batch.pair_versions``), both travel in one item (schema 3): the Word file in
+``filename``/``data``, the PDF in ``companion_filename``/``companion_data``. They are stored, leased, screened and
+recorded together, so the lease, heartbeat and exactly-one-report rules below hold per material, not per file.
+
 Crash safety comes from the order of writes. The files are stored with the batch in one transaction before any work
 starts; each item's report and status are written in one transaction when it is done; the batch becomes ``done``
 only in the transaction that also stores its duplicates. After a crash, ``unfinished()`` finds batches still
@@ -47,7 +52,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import db
-from .batch import BatchEdits, DuplicateLink, Screened, Source
+from .batch import ACCEPTED_SUFFIXES, BatchEdits, DuplicateLink, Screened, Source
 from .report import Report
 
 BatchStatus = str  # "queued" | "running" | "done" | "failed"
@@ -105,6 +110,9 @@ class BatchItemTable(db.Base):
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True, index=True)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     attempts: Mapped[int | None] = mapped_column(Integer, nullable=True, server_default="0")
+    # Schema 3: the other version of the same material (the stamped PDF beside the Word file), when there is one.
+    companion_filename: Mapped[str | None] = mapped_column(String(300), nullable=True)  # display only
+    companion_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class BatchFileTable(db.Base):
@@ -112,6 +120,7 @@ class BatchFileTable(db.Base):
 
     item_id: Mapped[str] = mapped_column(ForeignKey("batch_items.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    companion_data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # schema 3: the paired PDF
 
 
 @dataclass(frozen=True)
@@ -215,7 +224,7 @@ CLAIM_ATTEMPTS = 5
 def storage_name(filename: str) -> str:
     """A generated name for stored bytes: random, plus the accepted suffix. The client's name is never a path."""
     suffix = PurePosixPath(filename.lower()).suffix
-    return uuid.uuid4().hex + (suffix if suffix in (".docx", ".pdf", ".txt", ".md") else "")
+    return uuid.uuid4().hex + (suffix if suffix in ACCEPTED_SUFFIXES else "")
 
 
 class BatchStore:
@@ -229,7 +238,11 @@ class BatchStore:
 
     def create(self, *, owner: str, campaign_id: str, sources: list[Source], material: str | None = None,
                unit_kind: str = "province", title: str = "", refused: list[str] | None = None) -> BatchInfo:
-        """Store a new batch with all its files in one transaction; every item starts ``pending``."""
+        """Store a new batch with all its files in one transaction; every item starts ``pending``.
+
+        Each source is one item; a source's ``companion`` (the paired PDF, ``pair_versions``) is stored in the same
+        item, so ``total`` counts materials, as the table's rows do.
+        """
         batch_id = uuid.uuid4().hex
         with db.session_scope(self.engine) as s:
             row = BatchTable(id=batch_id, owner=owner, campaign_id=campaign_id, material=material, unit_kind=unit_kind,
@@ -239,11 +252,14 @@ class BatchStore:
             s.flush()  # the batch row first: items reference it
             for position, source in enumerate(sources, start=1):
                 item_id = uuid.uuid4().hex
+                other = source.companion
                 s.add(BatchItemTable(id=item_id, batch_id=batch_id, position=position, filename=source.filename[:300],
                                    storage_name=storage_name(source.filename),
-                                   sha256=hashlib.sha256(source.data).hexdigest(), size=len(source.data)))
+                                   sha256=hashlib.sha256(source.data).hexdigest(), size=len(source.data),
+                                   companion_filename=other.filename[:300] if other else None,
+                                   companion_sha256=hashlib.sha256(other.data).hexdigest() if other else None))
                 s.flush()
-                s.add(BatchFileTable(item_id=item_id, data=source.data))
+                s.add(BatchFileTable(item_id=item_id, data=source.data, companion_data=other.data if other else None))
             s.flush()
             return _info(row)
 
@@ -426,13 +442,21 @@ class BatchStore:
             return [tuple(r) for r in s.execute(query)]
 
     def source(self, item_id: str) -> Source | None:
-        """One item's bytes, loaded only when it is screened (a batch's files together may be large)."""
-        query = (select(BatchItemTable.filename, BatchFileTable.data)
+        """One item's bytes, with its paired version's, loaded only when it is screened (a batch's files together
+        may be large)."""
+        query = (select(BatchItemTable.filename, BatchFileTable.data, BatchItemTable.companion_filename,
+                        BatchFileTable.companion_data)
                  .join(BatchFileTable, BatchFileTable.item_id == BatchItemTable.id)
                  .where(BatchItemTable.id == item_id))
         with db.session_scope(self.engine) as s:
             row = s.execute(query).first()
-            return Source(row[0], row[1]) if row else None
+        if row is None:
+            return None
+        filename, data, other_name, other_data = row
+        # Bytes missing beside a name cannot happen through ``create``; if they do, the empty file is refused by the
+        # intake and the row carries that warning, rather than the pair silently losing its check.
+        companion = Source(other_name, other_data or b"") if other_name is not None else None
+        return Source(filename, data, companion)
 
     def all_screened(self, batch_id: str) -> list[Screened]:
         """Like ``screened`` without the owner check (the runner finishing a batch)."""

@@ -42,7 +42,8 @@ from .config import settings
 log = logging.getLogger(__name__)
 
 # 1: the tables before leases (archive, batches, fingerprints). 2: batch items and batches carry a lease.
-SCHEMA_VERSION = 2
+# 3: a batch item may carry the other version of its material (Word + stamped PDF): companion columns.
+SCHEMA_VERSION = 3
 SQLITE_BUSY_SECONDS = 30
 _SCHEMA_LOCK_KEY = 0x5C12EE  # pg_advisory_xact_lock key of the migration
 

@@ -1,10 +1,12 @@
 """Chinese text processing shared by the checks: lexicons, the spaCy pipeline, sentences and phrase matching.
 
 The pipeline is spaCy's blank Chinese language with the jieba segmenter and a sentencizer; no trained model is needed
-(none exists on PyPI, see ../shared/research/deps.md §3). It is built once per process: jieba loads its dictionary in
-about 1.3 s, so the first call pays that and every later call is warm. Before the first parse, jieba's dictionary is
-extended with our domain words (``corpora/lexicons/domain_words.txt``), the phrases of the other lexicons and the cue
-words of every rulebook, so that 融媒体 or 广受好评 stay one token and phrase matching works on whole words.
+(none exists on PyPI, see ../shared/research/deps.md §3). It is built once per process: jieba's prefix dictionary
+comes from our cache (``_stock_prefix_dictionary``, ~0.3 s against jieba's own ~0.75 s), and spaCy is imported
+without letting thinc import torch (``import_spacy``); the first call pays that and every later call is warm.
+Before the first parse, jieba's dictionary is extended with our domain words (``corpora/lexicons/domain_words.txt``),
+the phrases of the other lexicons and the cue words of every rulebook, so that 融媒体 or 广受好评 stay one token and
+phrase matching works on whole words.
 
 Why match on jieba tokens rather than substrings: a token boundary is what separates 拟 (plans to) from 模拟
 (simulate), or 将 from 将军. The price is that a phrase jieba splits differently in context can be missed, which is
@@ -18,7 +20,10 @@ Lexicons are plain files under ``corpora/lexicons/`` (each starts with a comment
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import marshal
+import os
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +31,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import settings
+from .config import PROJECT_DIR, settings
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # spaCy is imported lazily: importing it costs ~1 s and not every caller needs it
     from spacy.language import Language
@@ -64,15 +71,114 @@ def read_toml(name: str) -> dict[str, Any]:
 def pipeline() -> Language:
     """spaCy ``blank("zh")`` with the jieba segmenter and a sentencizer, built once per process."""
     import jieba
-    import spacy
+
+    spacy = import_spacy()
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    _initialise_from_cache(jieba.dt)
     _add_to_jieba(_lexicon_words())
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer.jieba_seg = _DictionaryOnlyJieba(jieba)
     nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
     return nlp
+
+
+def import_spacy():
+    """``import spacy``, keeping thinc from importing torch when nothing has imported it yet.
+
+    thinc (spaCy's ML layer) probes ``import torch`` at import time to offer GPU and PyTorch layers; a blank
+    Chinese pipeline with a sentencizer uses neither, and the probe costs 1.3-1.5 s of a cold ``screening check``
+    (``python -X importtime``, 2 cores; bench/results/speed.md). While thinc is imported, ``sys.modules["torch"]``
+    is set to None, so its ``try: import torch`` takes the ImportError branch; the entry is removed right after, so
+    a later ``import torch`` (e5 through sentence-transformers) works as usual. thinc then reports no torch for the
+    rest of the process, which only matters to thinc's PyTorch wrappers, which we never use.
+
+    The trade-off: another thread importing torch *for the first time* during those few hundred milliseconds would
+    fail (loudly: the embedding loader logs it and the report says degraded). The service imports spaCy in its
+    start-up warm-up, before it reports healthy, and the static embedding needs no torch, so nothing does that.
+    """
+    import sys
+
+    if "thinc" not in sys.modules and "torch" not in sys.modules:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # import torch -> ImportError
+        try:
+            import thinc.compat  # noqa: F401
+        finally:
+            if sys.modules.get("torch", 0) is None:
+                del sys.modules["torch"]
+    import spacy
+
+    return spacy
+
+
+# --- jieba's dictionary, cached -----------------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """Where derived, rebuildable files go (``SCREENING_CACHE_DIR``, default ``var/cache``)."""
+    return Path(os.environ.get("SCREENING_CACHE_DIR") or PROJECT_DIR / "var" / "cache")
+
+
+@cache
+def _stock_prefix_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's stock prefix dictionary ``(FREQ, total)``: what ``jieba.initialize()`` loads, read faster.
+
+    jieba keeps the same dictionary in ``/tmp/jieba.cache`` but reads it with ``marshal.load(file)``, which pulls
+    the 9 MB file in small reads: 2.5x slower than ``marshal.loads`` over the bytes read at once (measured in one run
+    on 2 cores: 5.6 s against 2.2 s under heavy load; ~0.75 s against ~0.3 s on a quiet machine). Our copy lives in
+    ``cache_dir()`` (``/tmp`` may be emptied at every boot, and then jieba's first start spends ~1.3 s rebuilding),
+    named by a hash of jieba's version and its dictionary file, so an upgrade builds a new one. A missing, unreadable
+    or corrupt cache is rebuilt from jieba's own dictionary; failing to write it only costs the next start time.
+    The returned dict is never handed out: callers get copies (0.02-0.1 s each), since each tokenizer mutates its own.
+    """
+    import jieba
+
+    path = _jieba_cache_path(jieba)
+    try:
+        freq, total = marshal.loads(path.read_bytes())
+        if isinstance(freq, dict) and isinstance(total, int) and freq:
+            return freq, total
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    freq, total = jieba.Tokenizer.gen_pfdict(jieba.Tokenizer().get_dict_file())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(marshal.dumps((freq, total)))
+        os.replace(temporary, path)  # atomic: a concurrent reader sees the old file or the whole new one
+    except OSError as exc:
+        log.warning("jieba dictionary cache not written (%s): every start rebuilds it", exc)
+    return freq, total
+
+
+def _jieba_cache_path(jieba) -> Path:
+    source = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    stat = source.stat()
+    key = hashlib.sha1(f"{jieba.__version__}|{source}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    return cache_dir() / f"jieba-{key}.marshal"
+
+
+def _initialise_from_cache(tokenizer) -> None:
+    """Give a ``jieba.Tokenizer`` on the stock dictionary its prefix dictionary from the cache; leave one that is
+    already initialised (or has another dictionary) to jieba."""
+    import jieba
+
+    with tokenizer.lock:
+        if tokenizer.initialized or tokenizer.dictionary != jieba.DEFAULT_DICT:
+            return
+        freq, total = _stock_prefix_dictionary()
+        tokenizer.FREQ, tokenizer.total = dict(freq), total
+        tokenizer.initialized = True
+
+
+def stock_jieba():
+    """A new ``jieba.Tokenizer`` with only the stock dictionary (not the domain words the pipeline adds), ready to
+    cut: for callers whose output must not depend on our lexicons (e.g. duplicate fingerprints)."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    _initialise_from_cache(tokenizer)
+    return tokenizer
 
 
 class _DictionaryOnlyJieba:

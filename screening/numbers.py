@@ -14,8 +14,13 @@ and deps.md §3). Every value here is built with ``Decimal`` arithmetic on the d
 
 What is deliberately *not* a quantity: technology names (5G, 4K/8K, 1080P), political shorthand (二十大, 十四五) and set
 phrases (一体化, 一系列, 第一时间, 统一) listed in ``corpora/lexicons/not_quantities.txt``; section numbers and
-enumerators (一、 （一） 1. （1） 第一， 一是); identifiers (H5, MP4); a lone 一 before a measure word (一个平台 is an
-article, not data); and vague amounts (数万).
+enumerators (一、 （一） 1. （1） 第一， 一是); identifiers (H5, MP4); and a lone 一 before a measure word (一个平台 is
+an article, not data).
+
+Approximate and colloquial forms are read as ranges with their marker: 三五百元 (300-500), 四五千元, 二三十万, 十七八个
+(a pair of adjacent digits), 几十万元 and 数百个 (几/数 is two to nine of the place that follows), 十块三毛 (10.3 元),
+and ranges written with one or two dashes, a tilde, 至 or 到 (1万元--5万元). Vague amounts (几十万, 数百) are found
+but are not data figures (:func:`is_data`): the notices ask for real, detailed figures.
 
 Kinds: ``date`` (2024年, 3月), ``rank`` (第一, 排名第3, 前十名) and the data kinds ``scale``, ``feedback``,
 ``finance``, ``operations``, ``expectation`` decided by the unit (元 → finance) or by the nearest dimension word in
@@ -164,12 +169,14 @@ NON_DATA_KINDS = frozenset({"date", "rank"})
 
 
 def is_data(q: Quantity) -> bool:
-    """Whether a mention is a data figure (counts toward density), as opposed to a date or a rank."""
-    return q.kind not in NON_DATA_KINDS
+    """Whether a mention is a data figure (counts toward density), as opposed to a date, a rank or a vague amount
+    (几十万, 数百: found and reported, but no figure a reviewer could check)."""
+    return q.kind not in NON_DATA_KINDS and q.approx not in _VAGUE_DIGIT
 
 
 _MARKER = re.compile(rf"(?P<pct>百分之)?(?P<num>{_NUMERAL})")
-_RANGE_SEP = re.compile(r"\s*[-—–~～至到]\s*")
+# One or two dashes (1万元--5万元, 1万元——5万元), a tilde, 至 or 到 between the ends of a range.
+_RANGE_SEP = re.compile(r"\s*(?:[-—–~～]{1,2}|[至到])\s*")
 _CLAUSE_END = "，,。；;！？!?\n\t：:"
 _SENTENCE_END = "。；;！？!?\n"
 _LIST_MARK_AFTER = "、.．）)"
@@ -178,7 +185,19 @@ _STRUCTURAL = ("章", "节", "部分", "篇", "条", "款", "点", "段")
 _DURATIONS = frozenset({"年", "年度", "个月", "月", "周", "天", "日", "小时", "分钟", "秒", "季度"})
 _RANK_UNITS = ("名", "位", "强")
 _DATE_TAIL = re.compile(rf"(?:\d{{1,2}}|[{_DIGIT_CHARS}十]{{1,3}})[月日号](?:份)?(?:(?:\d{{1,2}}|[{_DIGIT_CHARS}十]{{1,3}})[日号])?")
-_JIAO_FEN = re.compile(rf"(?:(?P<jiao>[\d{_DIGIT_CHARS}])角)?(?:(?P<fen>[\d{_DIGIT_CHARS}])分)?")
+_JIAO_FEN = re.compile(rf"(?:(?P<jiao>[\d{_DIGIT_CHARS}])[角毛])?(?:(?P<fen>[\d{_DIGIT_CHARS}])分)?")
+# 块 is money only when 毛 (角) follows it (十块三毛); alone it is a measure word (两块屏幕).
+_KUAI_MONEY = re.compile(rf"[\d{_DIGIT_CHARS}]毛")
+_REFERENCE_WORDS = ("附录", "附件", "附表", "问题", "如图", "见图", "如表", "见表")
+# Document numbers: 广办通字【2009】34号, 广电办发〔2025〕45号 — the year in brackets and the serial are identifiers.
+_DOCUMENT_NUMBER = re.compile(r"[〔【\[［]\s*\d{4}\s*[〕】\]］]\s*\d+\s*号")
+# Links and DOIs, and a reference's volume(issue):pages (今传媒,27(12),1-5 / 2024,(05):25-33+112): identifiers.
+_LINK = re.compile(r"(?:https?://|www\.|DOI[:：]\s*)[\w./:%?&=#~+-]+", re.IGNORECASE)
+_VOLUME_PAGES = re.compile(r"\d*\s*[(（]\d+[)）]\s*[,，:：]\s*\d+(?:\s*[-–—]\s*\d+)?(?:\+\d+)?")
+_FINANCIAL_DIGITS = frozenset("壹贰叁肆伍陆柒捌玖")
+_VAGUE_DIGIT = ("几", "数")  # 几十万, 数百: "a few" (2 to 9) of the place that follows
+# 数 after these is a noun's last character (人数十万 is "the number of people: 100,000"), not "a few".
+_COUNT_NOUN_ENDS = frozenset("人总次户指参倍系函分少多无岁件点票字条个位页项频基整变常约余")
 _HEADER_UNIT = re.compile(r"[（(](?P<mult>[万亿])?(?P<unit>[^（）()]{0,4})[）)]\s*$")
 
 
@@ -240,8 +259,13 @@ def _read(text: str, start: int, excluded: list[tuple[int, int]]) -> tuple[Quant
 
 def _forms_range(first: _Numeral, second: _Numeral) -> bool:
     """A dash or 至 between two figures makes a range only when the figures carry a unit or multiplier."""
-    return bool(second.unit or first.unit or second.magnitude > 1 or second.chinese)
+    return bool(second.unit or first.unit or second.magnitude > 1 or second.chinese) or _year_span(first, second)
 
+
+def _year_span(first: _Numeral, second: _Numeral) -> bool:
+    """2009-2014: two bare years, the second later, are a period (a heading's 生于微末：2009-2014)."""
+    return all(n.value == int(n.value) and 1900 <= n.value <= 2099 and not n.chinese for n in (first, second)) \
+        and first.value < second.value
 
 @dataclass(slots=True)
 class _Numeral:
@@ -267,10 +291,15 @@ def _numeral_at(text: str, start: int) -> _Numeral | None:
         raw, infix = raw[:-1], raw[-1]
     num_end = m.start("num") + len(raw)
     chinese = not any(ch.isdigit() for ch in raw)
-    value, upper = _value_of(raw)
+    vague = _vague_prefix(text, m.start(), raw)
+    value, upper = _vague_range(raw) if vague else _value_of(raw)
     if value is None:
         return None
     pos = num_end
+    magnitude = _CN_BIG.get(raw[-1], 1)
+    if not chinese and text[pos : pos + 1] in ("W", "w") and not _letters_at(text, pos + 1):
+        value, upper, magnitude = value * 10**4, upper * 10**4 if upper is not None else None, 10**4
+        pos += 1  # 2.4W: the web's shorthand for 万
     if infix is None:
         infix = _match_any(text, pos, _markers("approx_infix"))
         pos += len(infix or "")
@@ -278,30 +307,96 @@ def _numeral_at(text: str, start: int) -> _Numeral | None:
         unit = "%"
     else:
         unit = _unit_at(text, pos)
+        if unit is None and text[pos : pos + 1] == " " and text[pos + 1 : pos + 2] in ("年", "月", "日"):
+            pos += 1  # "2019 年 4 月": a space before a date unit (PDF text often has one)
+            unit = text[pos]
         if unit is None and _letters_at(text, pos):
             return None  # 5G, 4K, 1080P: a name, not a quantity
+        if unit == "块" and _KUAI_MONEY.match(text, pos + 1):
+            unit = "元"  # 十块三毛: colloquial yuan and jiao (the span keeps the words as written)
     end_of_unit = pos + len(unit or "") if not m["pct"] else pos
-    suffix = _match_any(text, end_of_unit, _markers("approx_after"))
-    approx = infix or suffix or (raw if upper is not None else None)  # 两三个: the pair itself is the marker
+    suffix = _match_any(text, end_of_unit, _markers("approx_after")) or _trailing_plus(text, end_of_unit)
+    approx = infix or suffix or vague or (_pair_marker(raw) if upper is not None else None)  # 两三个, 三五百
     if "余" in raw or "多" in raw:
         approx = approx or ("余" if "余" in raw else "多")
-    acceptable = _acceptable(raw, value, unit, chinese, text, m.start()) and not _is_version(raw, unit, text, m.start(), num_end)
+    acceptable = bool(vague) or (_acceptable(raw, value, unit, chinese, text, m.start())
+                                 and not _is_version(raw, unit, text, m.start(), pos))
     return _Numeral(
-        start=m.start(), end=end_of_unit + len(suffix or ""), end_of_unit=end_of_unit, value=value,
-        magnitude=_CN_BIG.get(raw[-1], 1), unit=unit, chinese=chinese, acceptable=acceptable,
+        start=m.start() - len(vague or ""), end=end_of_unit + len(suffix or ""), end_of_unit=end_of_unit, value=value,
+        magnitude=magnitude, unit=unit, chinese=chinese, acceptable=acceptable,
         approx=approx, upper=upper,
     )  # fmt: skip
 
 
 def _value_of(raw: str) -> tuple[Decimal | None, Decimal | None]:
-    """The numeral's value, or a (low, high) pair for two adjacent Chinese digits such as 两三 or 三五."""
+    """The numeral's value, or a (low, high) pair for two adjacent Chinese digits such as 两三 or 三五.
+
+    The pair may sit inside a numeral: 三五百 is 300-500, 四五千 4000-5000, 二三十万 200000-300000, 十七八 17-18.
+    Each end is the numeral with one digit of the pair left out, so it goes through the same exact parser.
+    """
     if len(raw) == 2 and all(ch in _CN_DIGITS and _CN_DIGITS[ch] for ch in raw):
         low, high = (_CN_DIGITS[ch] for ch in raw)
         if low < high:
             return Decimal(low), Decimal(high)
         return None, None
+    if (pair := _digit_pair(raw)) is not None:
+        at = pair
+        try:
+            return parse_number(raw[:at + 1] + raw[at + 2:]), parse_number(raw[:at] + raw[at + 1:])
+        except ValueError:
+            return None, None
     try:
         return parse_number(raw), None
+    except ValueError:
+        return None, None
+
+
+_POWER_CHARS = frozenset(_CN_POWERS) | frozenset(_CN_BIG)
+
+
+def _digit_pair(raw: str) -> int | None:
+    """Where an approximate pair of adjacent Chinese digits starts in a numeral with a place word (三五百, 十七八).
+
+    Only an ascending pair one or two apart (两三, 三五, 七八) next to a place word counts: a well-formed numeral never
+    has two digits side by side, and a run of bare digits (二〇二五) is read positionally and has no place word.
+    """
+    if not any(ch in _POWER_CHARS for ch in raw) or any(ch.isdigit() for ch in raw):
+        return None
+    for at in range(len(raw) - 1):
+        a, b = raw[at], raw[at + 1]
+        if a in _CN_DIGITS and b in _CN_DIGITS and 0 < _CN_DIGITS[a] < _CN_DIGITS[b] <= _CN_DIGITS[a] + 2:
+            before, after = raw[at - 1 : at], raw[at + 2 : at + 3]
+            if after in _POWER_CHARS or (after == "" and before in _POWER_CHARS):
+                return at
+    return None
+
+
+def _pair_marker(raw: str) -> str:
+    """The approximation marker of a pair reading: the pair itself (两三, 三五)."""
+    at = _digit_pair(raw)
+    return raw if at is None else raw[at : at + 2]
+
+
+def _vague_prefix(text: str, start: int, raw: str) -> str | None:
+    """几 or 数 right before a numeral that starts with a place word (几十万, 数百): "a few" of that place.
+
+    数 closes many nouns (人数, 总数, 次数); after one of those it is the noun, and the numeral is exact.
+    """
+    before = text[start - 1 : start] if start else ""
+    if before not in _VAGUE_DIGIT or not raw or raw[0] not in _POWER_CHARS or any(ch.isdigit() for ch in raw):
+        return None
+    return None if _noun_before(text, start) else before
+
+
+def _noun_before(text: str, start: int) -> bool:
+    """Whether the 数 before ``start`` ends a noun (人数, 总数, 次数) rather than meaning "a few"."""
+    return text[start - 1 : start] == "数" and start >= 2 and text[start - 2] in _COUNT_NOUN_ENDS
+
+
+def _vague_range(raw: str) -> tuple[Decimal | None, Decimal | None]:
+    """几十万 is 200000-900000: 几 is a digit from two to nine (现代汉语词典: 大于一而小于十的不定的数目)."""
+    try:
+        return parse_number("二" + raw), parse_number("九" + raw)
     except ValueError:
         return None, None
 
@@ -309,25 +404,36 @@ def _value_of(raw: str) -> tuple[Decimal | None, Decimal | None]:
 def _acceptable(raw: str, value: Decimal, unit: str | None, chinese: bool, text: str, start: int) -> bool:
     """Whether a numeral is worth reporting on its own (a range or a 第 can make a lone digit acceptable)."""
     before = text[start - 1] if start else ""
-    if before in ("数", "几"):
-        return False  # 数百个, 几十家: vague, no value to report
+    if before in _VAGUE_DIGIT and not _noun_before(text, start):
+        return False  # 几个, 数个: a lone digit after 几 is no figure (几十, 数百 are read by _vague_range)
     if not chinese or before == "第":
         return True
     if before == "上" and raw in ("百", "千", "万", "亿"):
         return True  # 上万, 上千: an approximate magnitude
     if len(raw) > 1:
         return True
+    if raw in _FINANCIAL_DIGITS:
+        return False  # 大陆间, 队伍: a lone 陆 or 伍 is a word; the financial forms come with a place word (伍仟)
     if raw in _CN_DIGITS:  # a lone Chinese digit: only with a unit, and 一 is an article (一个平台), not data
         return unit is not None and value != 1
     return unit is not None  # a bare 十/百/万 needs a unit (十家), or it is a word (十分, 百度, 万达)
 
 
 def _is_version(raw: str, unit: str | None, text: str, start: int, end: int) -> bool:
-    """智媒云6.0, 2.0版, 8+N: a bare figure that names a version or a formula, not an amount."""
+    """智媒云6.0, 2.0版, 8+N: a bare figure that names a version or a formula, not an amount (600+ is an amount)."""
     if unit is not None or not raw[:1].isdigit() or header_unit(text[max(0, start - 10) : start]):
         return False
     _, _, fraction = raw.partition(".")
-    return bool(fraction) and set(fraction) == {"0"} or text[end : end + 1] in ("版", "代", "+", "＋")
+    formula = text[end : end + 1] in ("+", "＋") and not _trailing_plus(text, end)
+    return bool(fraction) and set(fraction) == {"0"} or text[end : end + 1] in ("版", "代") or formula
+
+
+def _trailing_plus(text: str, pos: int) -> str | None:
+    """"+" closing a figure (点赞量600+，) means "more than"; followed by a word or figure (8+N) it is a formula."""
+    if text[pos : pos + 1] not in ("+", "＋"):
+        return None
+    nxt = text[pos + 1 : pos + 2]
+    return None if nxt and (nxt.isalnum() or nxt in "“\"《（(") else "+"
 
 
 def _merge_range(first: _Numeral, second: _Numeral) -> _Numeral:
@@ -454,14 +560,22 @@ def _is_list_marker(text: str, num: _Numeral) -> bool:
     if before == "第":
         at_clause_start = num.start < 2 or text[num.start - 2] in _SENTENCE_END + "，,：: \t"
         return at_clause_start and after in tuple(_ENUM_AFTER) or text.startswith(_STRUCTURAL, num.end_of_unit)
-    if before in ("（", "(") and after in ("）", ")"):
-        return True
+    if before in ("（", "(", "[", "［") and after in ("）", ")", "]", "］"):
+        return not _is_year(num)  # （1） and [2] enumerate or cite; （2019） is a year
+    if after in ("）", ")") and before and before in "：:；;。":
+        return True  # 要求：1）必须…；2）…: an enumerator inside a sentence
+    if _match_any_before(text, num.start, _REFERENCE_WORDS) and num.unit is None:
+        return True  # 附录5, 问题3, 如图2: a label, not an amount
     line_start = text.rfind("\n", 0, num.start) + 1
     if text[line_start : num.start].strip() not in ("", "（", "("):
         return False
     if after in tuple(_LIST_MARK_AFTER):
         return not (after in ".．" and text[num.end_of_unit + 1 : num.end_of_unit + 2].isdigit())
     return num.unit is None and not num.chinese and after.isspace() and num.magnitude == 1  # "3.1 平台建设"
+
+
+def _is_year(num: _Numeral) -> bool:
+    return not num.chinese and num.value == int(num.value) and 1900 <= num.value <= 2099
 
 
 def _glued_to_identifier(text: str, start: int) -> bool:
@@ -486,7 +600,9 @@ def _skip_excluded(start: int, excluded: list[tuple[int, int]]) -> int:
 
 
 def _excluded_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _not_quantities_re().finditer(text)]
+    spans = [m.span() for m in _not_quantities_re().finditer(text)]
+    spans += [m.span() for pattern in (_DOCUMENT_NUMBER, _LINK, _VOLUME_PAGES) for m in pattern.finditer(text)]
+    return sorted(spans)
 
 
 @cache

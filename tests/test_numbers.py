@@ -80,7 +80,7 @@ def test_cn2an_misreadings_do_not_happen(text):
 @pytest.mark.parametrize(
     "text",
     ["5G和4K/8K超高清", "学习二十大精神", "十四五规划", "推进一体化", "一系列举措", "第一时间发布", "H5页面和MP4文件",
-     "一是加强，二是完善", "1080P高清", "第三方平台", "智媒云6.0整体架构", "8＋N模式", "数百个客户端"],  # fmt: skip
+     "一是加强，二是完善", "1080P高清", "第三方平台", "智媒云6.0整体架构", "8＋N模式", "数个客户端", "几个平台"],  # fmt: skip
 )
 def test_not_quantities(text):
     assert find_quantities(text) == []
@@ -95,6 +95,54 @@ def test_ranges_share_multiplier_and_unit():
     assert (exact(q.value), exact(q.upper), q.unit) == ("100000", "200000", "元")
     (q,) = find_quantities("三至五年内完成")
     assert (exact(q.value), exact(q.upper), q.unit) == ("3", "5", "年")
+
+
+def _ranges(text):
+    return [(q.span, exact(q.value), q.upper if q.upper is None else exact(q.upper), q.unit, q.approx)
+            for q in find_quantities(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("每场三五百元", [("三五百元", "300", "500", "元", "三五")]),
+        ("成本四五千元", [("四五千元", "4000", "5000", "元", "四五")]),
+        ("投入二三十万元", [("二三十万元", "200000", "300000", "元", "二三")]),
+        ("来了十七八个人", [("十七八个", "17", "18", "个", "七八")]),
+        ("约一千七八百人参加", [("约一千七八百人", "1700", "1800", "人", "约")]),
+        ("投资几十万元", [("几十万元", "200000", "900000", "元", "几")]),
+        ("服务数百个客户端", [("数百个", "200", "900", "个", "数")]),
+        ("每月增长几千粉丝", [("几千粉丝", "2000", "9000", "粉丝", "几")]),
+        ("票价十块三毛", [("十块三毛", "10.3", None, "元", None)]),
+        ("奖励1万元--5万元", [("1万元--5万元", "10000", "50000", "元", None)]),
+        ("奖励1万元——5万元", [("1万元——5万元", "10000", "50000", "元", None)]),
+        ("补贴3万至5万元", [("3万至5万元", "30000", "50000", "元", None)]),
+        ("2023年至2024年", [("2023年至2024年", "2023", "2024", "年", None)]),
+    ],
+)
+def test_approximate_and_colloquial_forms(text, expected):
+    assert _ranges(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("参与人数十万", [("十万", "100000", None, None, None)]),  # 人数 is a noun: the figure is exact
+        ("安装两块屏幕", [("两块", "2", None, "块", None)]),  # 块 without 毛 is a measure word
+        ("二〇二三年", [("二〇二三年", "2023", None, "年", None)]),  # bare digits stay positional
+        ("两三个平台", [("两三个", "2", "3", "个", "两三")]),
+        ("一百五十元", [("一百五十元", "150", None, "元", None)]),
+    ],
+)
+def test_exact_forms_are_not_read_as_approximate(text, expected):
+    assert _ranges(text) == expected
+
+
+def test_vague_amounts_are_found_but_not_data():
+    from screening.numbers import is_data
+
+    vague, exact_figure = find_quantities("投资几十万元，营收300万元")
+    assert not is_data(vague) and is_data(exact_figure)
 
 
 def test_approx_and_comparative_markers():
@@ -148,3 +196,26 @@ def test_any_text_yields_well_formed_mentions(text):
         assert text[q.start : q.end] == q.span
         assert Decimal(exact(q.value)) == q.value
         assert q.upper is None or q.upper >= 0
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("阅读量2.4W+，点赞量600+。", [("2.4W+", "24000", None, None, "+"), ("600+", "600", None, None, "+")]),
+        ("生于微末：2009-2014，亚文化", [("2009-2014", "2009", "2014", None, None)]),
+        ("2019 年 4 月", [("2019 年", "2019", None, "年", None), ("4 月", "4", None, "月", None)]),
+        ("杨凯.(2019).研究.今传媒,27(12),1-5.", [("2019", "2019", None, None, None)]),
+    ],
+)
+def test_web_and_layout_forms(text, expected):
+    assert _ranges(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["广办通字【2009】34号", "要求：1）必须结合；2）不得", "附录5：数字藏品", "讨论问题3的案例", "欧亚大陆间", "采用第一人称叙事",
+     "五位一体的采编中心", "二次加工后发布", "十六国时期", "见https://a.cn/13.1356.F.20241224.html", "DOI:10.12677/ml.2023.1111717",
+     "三个模型有机结合[2]", "8+N模式", "1+N全媒体联盟"],  # fmt: skip
+)
+def test_identifiers_labels_and_set_phrases_are_not_quantities(text):
+    assert [q.span for q in find_quantities(text) if q.span not in ("三个",)] == []

@@ -6,7 +6,10 @@ HTML with ``Accept: text/html``) at any time, with the materials finished so far
 order and exclusions; ``GET .../export.xlsx`` / ``export.csv`` download the 推荐排序表 / 推荐汇总表.
 
 A batch is several files, one zip of files, or both. Files of other types are listed as refused (the batch goes on);
-a zip that breaks a limit (member count, sizes, ratio, path traversal) refuses the whole request with 413.
+a zip that breaks a limit (member count, sizes, ratio, path traversal) refuses the whole request with 413. The Word
+file and the stamped PDF of one material (same stem) become one item, one row, as in the CLI batch
+(``screening.batch.pair_versions``): the Word version is screened, compared with the PDF, and the PDF searched for the
+seal the call requires; a PDF that cannot be read is a warning on that row.
 """
 
 from __future__ import annotations
@@ -17,7 +20,15 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from screening.batch import BatchEdits, BatchReport, Source, check_suffix, sources_from_zip
+from screening.batch import (
+    ACCEPTED_LABEL,
+    BatchEdits,
+    BatchReport,
+    Source,
+    check_suffix,
+    pair_versions,
+    sources_from_zip,
+)
 from screening.batch_store import BatchInfo
 from screening.campaigns import get_campaign
 from screening.errors import ArchiveBomb, MaterialNotFound, UnsupportedFormat, UsageError
@@ -32,7 +43,7 @@ from .screen import ERROR_RESPONSES, wants_html
 
 router = APIRouter(prefix="/api/batches", tags=["批量预审"], dependencies=[Depends(require_bureau)])
 
-UnitKind = Literal["province", "province_3plus", "central", "other"]
+UnitKind = Literal["province", "province_3plus", "central", "city", "county", "other"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -64,13 +75,15 @@ async def create_from_uploads(request: Request, bureau: Bureau, *, campaign: str
         raise MaterialNotFound(f"征集活动“{found.short_name}”没有材料类型 {material!r}。")
     sources, refused = await unpack(files, settings)
     if not sources:
-        raise UsageError("没有可预审的材料：请上传 .docx、.pdf、.txt、.md 文件，或包含这些文件的 zip 压缩包。")
+        raise UsageError(f"没有可预审的材料：请上传 {ACCEPTED_LABEL} 文件，或包含这些文件的 zip 压缩包。")
     return await run_in_threadpool(runner(request).submit, owner=bureau.name, campaign_id=found.id, sources=sources,
                                    material=material or None, unit_kind=unit_kind, title=title, refused=refused)
 
 
 async def unpack(files: list[UploadFile], settings) -> tuple[list[Source], list[str]]:
-    """Uploaded files and zip members as sources; names of files of other types are returned as refused."""
+    """Uploaded files and zip members as sources, the two versions of one material paired into one source
+    (``pair_versions``); names of files of other types are returned as refused. The file limit counts files, before
+    pairing: it bounds the bytes and the work, and a pair is two files of both."""
     sources: list[Source] = []
     refused: list[str] = []
     limits = zip_limits(settings)
@@ -91,8 +104,8 @@ async def unpack(files: list[UploadFile], settings) -> tuple[list[Source], list[
             continue
         sources.append(Source(name, data))
     if len(sources) > BATCH_MAX_FILES:
-        raise ArchiveBomb(f"一个批次最多 {BATCH_MAX_FILES} 份材料（本次 {len(sources)} 份），请分批提交。")
-    return sources, refused
+        raise ArchiveBomb(f"一个批次最多 {BATCH_MAX_FILES} 个文件（本次 {len(sources)} 个），请分批提交。")
+    return pair_versions(sources), refused
 
 
 @router.get("", summary="本机构的批次")

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from screening.batch import BatchEdits
 from screening.errors import ScreeningError
 
-from ..access import Bureau, bureau_for_key
+from ..access import RATE_LIMITED, Bureau, bureau_for_key, client_of, key_guard, record_failure
 from ..errors import error_body
 from ..paths import templates
 from ..reports import batch_context, campaign_choices, render_report_page, screen_material
@@ -32,7 +32,7 @@ router = APIRouter(include_in_schema=False)
 
 COOKIE = "screening_key"
 UNIT_KINDS = {"province": "省（区、市）", "province_3plus": "省（区、市）：上年入选 3 个及以上",
-              "central": "中央单位", "other": "其他单位"}
+              "central": "中央单位", "city": "设区市（市、州）", "county": "县级（县、市、区）", "other": "其他单位"}
 
 
 def page(request: Request, name: str, *, status: int = 200, **context) -> HTMLResponse:
@@ -88,7 +88,16 @@ def notice_action(request: Request) -> str:
 
 
 def cookie_bureau(request: Request) -> Bureau | None:
-    return bureau_for_key(request.cookies.get(COOKIE), request.app.state.settings.api_keys)
+    """The bureau of the key cookie. The cookie is a key like the header, so a wrong one counts as a failed attempt
+    and a blocked client is treated as logged out (guessing through the cookie is capped like the header)."""
+    settings = request.app.state.settings
+    key = request.cookies.get(COOKIE)
+    if not key or key_guard(request).retry_after(client_of(request)):
+        return None
+    bureau = bureau_for_key(key, settings.api_keys, settings.reviewer_keys)
+    if bureau is None:
+        record_failure(request, key, role="机构")
+    return bureau
 
 
 @router.get("/batches", response_class=HTMLResponse)
@@ -104,7 +113,13 @@ def login(request: Request, api_key: Annotated[str, Form()]) -> Response:
     if not request.app.state.settings.api_keys:
         error = error_body("bureau_disabled", "本服务未配置机构密钥，批量预审不可用。请运维人员设置 SCREENING_API_KEYS。")
         return page(request, "batches.html", status=403, nav="batches", bureau=None, error=error)
-    if bureau_for_key(api_key.strip(), request.app.state.settings.api_keys) is None:
+    wait = key_guard(request).retry_after(client_of(request))
+    if wait:  # too many failed keys from this client (api.access.KeyGuard)
+        error = error_body("too_many_attempts", RATE_LIMITED.format(minutes=max(1, -(-wait // 60))))
+        return page(request, "batches.html", status=429, nav="batches", bureau=None, error=error)
+    settings = request.app.state.settings
+    if bureau_for_key(api_key.strip(), settings.api_keys, settings.reviewer_keys) is None:
+        record_failure(request, api_key.strip(), role="机构")
         error = error_body("unauthorized", "机构密钥无效，请检查后重试。")
         return page(request, "batches.html", status=401, nav="batches", bureau=None, error=error)
     response = RedirectResponse("/batches", status_code=303)

@@ -37,13 +37,24 @@ from .models import (
 from .quota import check_quota, quota_rule
 from .run import find_duplicates, new_item_id, screen_one, screen_sources, screened_text
 from .scoring import data_coverage, data_dimensions, element_coverage, element_statuses, score_row
-from .sources import Source, ZipLimits, check_suffix, safe_filename, sources_from_path, sources_from_zip, zip_member_name
+from .sources import (
+    ACCEPTED_LABEL,
+    ACCEPTED_SUFFIXES,
+    Source,
+    ZipLimits,
+    check_suffix,
+    pair_versions,
+    safe_filename,
+    sources_from_path,
+    sources_from_zip,
+    zip_member_name,
+)
 from .table import assess
 
 __all__ = [
-    "ROW_VERDICT_LABELS", "SCHEMA", "BatchEdits", "BatchReport", "BatchRow", "DuplicateLink", "QuotaLine", "QuotaStatus",
-    "Screened", "Source", "ZipLimits", "assess", "case_name_of", "check_quota", "check_suffix", "columns_of",
-    "data_coverage", "data_dimensions", "element_coverage", "element_statuses", "find_duplicates", "new_item_id",
-    "quota_rule", "safe_filename", "score_row", "screen_one", "screen_sources", "screened_text", "sources_from_path",
-    "sources_from_zip", "zip_member_name",
+    "ACCEPTED_LABEL", "ACCEPTED_SUFFIXES", "ROW_VERDICT_LABELS", "SCHEMA", "BatchEdits", "BatchReport", "BatchRow",
+    "DuplicateLink", "QuotaLine", "QuotaStatus", "Screened", "Source", "ZipLimits", "assess", "case_name_of",
+    "check_quota", "check_suffix", "columns_of", "data_coverage", "data_dimensions", "element_coverage",
+    "element_statuses", "find_duplicates", "new_item_id", "pair_versions", "quota_rule", "safe_filename", "score_row",
+    "screen_one", "screen_sources", "screened_text", "sources_from_path", "sources_from_zip", "zip_member_name",
 ]

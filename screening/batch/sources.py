@@ -1,7 +1,7 @@
 """What goes into a batch: the files of a folder or a zip, each as a ``Source`` (display name + bytes).
 
-Only the accepted kinds (.docx, .pdf, .txt, .md) are read; other files are returned as refused so the bureau sees
-them named, and operating-system junk (``__MACOSX/``, ``.DS_Store`` …) is skipped silently. A zip is checked on its
+Only the accepted kinds (``ACCEPTED_SUFFIXES``: .docx, .doc, .wps, .pdf, .txt, .md) are read; other files are
+returned as refused so the bureau sees them named, and operating-system junk (``__MACOSX/``, ``.DS_Store`` …) is skipped silently. A zip is checked on its
 central directory before anything is inflated, like the DOCX guard in ``screening.documents.guard``: member count,
 declared sizes, compression ratio (above a 1 MB floor), and no absolute or ``..`` paths. Names are for display only:
 nothing is ever written under a name taken from an upload.
@@ -16,10 +16,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..errors import ArchiveBomb, InputError, LegacyWordFormat, UnsupportedFormat
+from ..errors import ArchiveBomb, InputError, UnsupportedFormat
 
-ACCEPTED_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
-LEGACY_SUFFIXES = (".doc", ".wps")
+# The one list of what a batch takes. .doc/.wps are converted by LibreOffice inside the guarded intake
+# (``screening.documents.legacy``: time and memory budget, a Chinese refusal when it cannot convert), as for one file.
+ACCEPTED_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md")
+ACCEPTED_LABEL = "、".join(ACCEPTED_SUFFIXES)  # for messages: ".docx、.doc、.wps、.pdf、.txt、.md"
 # Files operating systems add to zips and folders; skipped silently rather than reported as unsupported.
 _JUNK_NAME = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$|~\$|\._)", re.IGNORECASE)
 
@@ -84,12 +86,13 @@ def safe_filename(name: str, *, max_length: int = 120) -> str:
 
 
 def check_suffix(filename: str) -> None:
-    """Refuse names outside the allow-list with the intake's own Chinese messages (415)."""
-    lower = filename.lower()
-    if lower.endswith(LEGACY_SUFFIXES):
-        raise LegacyWordFormat()
-    if not lower.endswith(ACCEPTED_SUFFIXES):
-        raise UnsupportedFormat(f"不支持文件“{safe_filename(filename)}”的格式，请提交 .docx、.pdf、.txt 或 .md 文件。")
+    """Refuse names outside the allow-list (``ACCEPTED_SUFFIXES``) with a Chinese message (415).
+
+    Only the name is judged here; whether the bytes are what the name says (and whether a .doc converts) is the
+    intake's guard, per file, so one bad file is that row's refusal and never stops the batch.
+    """
+    if not filename.lower().endswith(ACCEPTED_SUFFIXES):
+        raise UnsupportedFormat(f"不支持文件“{safe_filename(filename)}”的格式，请提交 {ACCEPTED_LABEL} 文件。")
 
 
 def zip_member_name(info: zipfile.ZipInfo) -> str:

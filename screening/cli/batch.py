@@ -23,7 +23,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..batch import BatchReport, Screened, assess, find_duplicates, screen_sources, sources_from_path
+from ..batch import ACCEPTED_LABEL, BatchReport, Screened, assess, find_duplicates, screen_sources, sources_from_path
 from ..campaigns import get_campaign
 from ..embeddings import embedder_for, embedding_options
 from ..errors import UsageError
@@ -55,7 +55,7 @@ def batch(
             raise UsageError(f"推荐单位类型 {unit_kind!r} 无效，可选 province、province_3plus、central、city、county、other。")
         sources, refused = sources_from_path(source)
         if not sources:
-            raise UsageError(f"{source} 中没有可预审的材料（.docx、.pdf、.txt、.md）。")
+            raise UsageError(f"{source} 中没有可预审的材料（{ACCEPTED_LABEL}）。")
         for item in refused:
             err.print(f"[yellow]跳过[/]：{item.filename}（格式不支持或文件过大）")
         options = {} if no_model else embedding_options()

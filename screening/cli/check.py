@@ -31,7 +31,7 @@ _SUFFIX = {"text": ".txt", "json": ".json", "md": ".md", "html": ".html"}
 
 
 def check(
-    files: list[Path] = typer.Argument(..., help="申报材料文件（.docx、.pdf、.txt、.md），可多个。", show_default=False),
+    files: list[Path] = typer.Argument(..., help="申报材料文件（.docx、.doc、.wps、.pdf、.txt、.md），可多个。", show_default=False),
     campaign: str | None = typer.Option(None, "--campaign", help="征集活动编号，见 `screening campaigns`。"),
     category: str | None = typer.Option(None, "--category", help="申报类别名称（也接受往年的类别名）。"),
     material: str | None = typer.Option(None, "--material", help="材料编号或名称，默认为详细材料。"),

@@ -67,10 +67,10 @@ def _jieba():
     """
     import jieba
 
+    from ..nlp import stock_jieba  # the same stock dictionary, from the cache (~0.3 s instead of jieba's ~0.75 s)
+
     jieba.setLogLevel(60)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
+    return stock_jieba()
 
 
 def word_set(text: str) -> set[str]:

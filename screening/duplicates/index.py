@@ -6,12 +6,14 @@ What it keeps per record, all small and all in memory:
 - two MinHash LSH tables (datasketch): character 5-grams at a low Jaccard threshold (verbatim and partial reuse) and
   word sets (rewording);
 - the record's embedding (chunk mean), when the model was loaded, in one float32 matrix searched by a dot product;
-- a map from normalised unit to records, for name/unit matches of records that have no text.
+- a map from normalised unit to records, for name/unit matches of records that have no text;
+- an inverted index of each record's ``rarewords.KEYWORDS`` rarest words (table ``duplicate_keywords``), which finds
+  the same project told again for another category or year when its wording has changed too much for the word LSH.
 
 Signatures and vectors are stored in ``duplicate_fingerprints`` beside the archive, so a restart loads them instead of
 re-reading and re-hashing every text; records without a stored fingerprint get one on the next build. The index
 subscribes to the archive and adds records as they are written (API workers each keep their own copy, rebuilt at
-start).
+start); records other processes wrote are added by ``catch_up`` before each check.
 
 Candidates are only candidates: ``compare.compare`` decides with exact scores on the texts.
 """
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 CHAR_LSH_THRESHOLD = 0.15
 WORD_LSH_THRESHOLD = 0.2
 VECTOR_CANDIDATES = 20
+KEYWORD_MIN_SHARED = 6  # of a record's KEYWORDS rarest words, to be a candidate (bench/results/duplicates.md)
+KEYWORD_CANDIDATES = 20  # at most, the records sharing the most keywords
 
 
 class FingerprintRow(db.Base):
@@ -53,15 +57,27 @@ class FingerprintRow(db.Base):
     text_chars: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class KeywordRow(db.Base):
+    """A record's rarest words (CRC-32 hashes, ``rarewords.keywords``): computed once when the record is written,
+    so a query reads no stored text to find reframed copies. A table of its own, not a column of
+    ``duplicate_fingerprints``: ``create_all`` adds it to existing databases."""
+
+    __tablename__ = "duplicate_keywords"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id", ondelete="CASCADE"), primary_key=True)
+    hashes: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 @dataclass
 class Fingerprint:
     chars: object  # LeanMinHash
     words: object  # LeanMinHash
     vector: np.ndarray | None = None
+    keywords: np.ndarray | None = None  # rarewords.keywords; None for a record indexed before they existed
 
     @classmethod
     def of(cls, sample: Sample) -> Fingerprint:
-        return cls(fp.minhash(sample.shingles), fp.minhash(sample.words), sample.vector)
+        return cls(fp.minhash(sample.shingles), fp.minhash(sample.words), sample.vector, sample.keywords)
 
 
 class DuplicateIndex:
@@ -75,6 +91,7 @@ class DuplicateIndex:
         self._chars = MinHashLSH(threshold=CHAR_LSH_THRESHOLD, num_perm=fp.NUM_PERM)
         self._words = MinHashLSH(threshold=WORD_LSH_THRESHOLD, num_perm=fp.NUM_PERM)
         self._units: dict[str, list[int]] = {}
+        self._keywords: dict[int, list[int]] = {}  # rare-word hash -> records
         self._vector_ids: list[int] = []
         self._vector_pos: dict[int, int] = {}
         self._vectors: list[np.ndarray] = []
@@ -97,24 +114,26 @@ class DuplicateIndex:
         missing = []
         with db.session_scope(archive.engine) as s:
             stored = {row.record_id: row for row in s.scalars(select(FingerprintRow))}
+            keywords = dict(s.execute(select(KeywordRow.record_id, KeywordRow.hashes)).all())
             for row in s.execute(select(*columns)):
                 data = row._mapping
                 record = Record(**{k: v for k, v in data.items() if k in Record.__slots__})
                 fpr = stored.get(record.id)
-                if fpr is None and data["text_chars"]:
-                    missing.append(record.id)  # has text, never fingerprinted (e.g. imported by an older version)
+                if data["text_chars"] and (fpr is None or record.id not in keywords):
+                    missing.append(record.id)  # has text, never fingerprinted or without keywords (older version)
                     continue
-                index._add(record, index._load(fpr) if fpr else None)
+                index._add(record, index._load(fpr, keywords.get(record.id)) if fpr else None)
         if missing:
             index._fingerprint_missing(missing)
         archive.subscribe(index.add_records)
         return index
 
-    def _load(self, row: FingerprintRow) -> Fingerprint:
+    def _load(self, row: FingerprintRow, keywords: bytes | None = None) -> Fingerprint:
         vector = None
         if row.vector is not None and row.vector_model == self.model_name:
             vector = np.frombuffer(row.vector, dtype=np.float32)
-        return Fingerprint(fp.from_bytes(row.chars), fp.from_bytes(row.words), vector)
+        return Fingerprint(fp.from_bytes(row.chars), fp.from_bytes(row.words), vector,
+                           None if keywords is None else np.frombuffer(keywords, dtype=np.uint32))
 
     def _fingerprint_missing(self, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
@@ -137,11 +156,14 @@ class DuplicateIndex:
                              words=fp.signature_bytes(fpr.words), text_chars=n_chars,
                              vector=None if fpr.vector is None else fpr.vector.astype(np.float32).tobytes(),
                              vector_model=self.model_name if fpr.vector is not None else None)
+        rows = [row] if fpr.keywords is None else [row, KeywordRow(record_id=record_id, hashes=fpr.keywords.tobytes())]
         if session is not None:
-            session.merge(row)
+            for r in rows:
+                session.merge(r)
             return
         with db.session_scope(self.archive.engine) as s:
-            s.merge(row)
+            for r in rows:
+                s.merge(r)
 
     def _add(self, record: Record, fpr: Fingerprint | None) -> None:
         with self._lock:
@@ -155,6 +177,8 @@ class DuplicateIndex:
             self.with_text.add(record.id)
             self._chars.insert(record.id, fpr.chars, check_duplication=False)
             self._words.insert(record.id, fpr.words, check_duplication=False)
+            for h in (fpr.keywords if fpr.keywords is not None else ()):
+                self._keywords.setdefault(int(h), []).append(record.id)
             if fpr.vector is not None:
                 self._vector_pos[record.id] = len(self._vector_ids)
                 self._vector_ids.append(record.id)
@@ -173,9 +197,21 @@ class DuplicateIndex:
             found.update(self._words.query(fpr.words))
             if sample.vector is not None:
                 found.update(self._near_vectors(sample.vector))
+            found.update(self._sharing_keywords(sample.keywords))
         if sample.unit:
             found.update(self._same_unit(sample.unit))
         return found
+
+    def _sharing_keywords(self, keywords: np.ndarray) -> list[int]:
+        """Records sharing at least ``KEYWORD_MIN_SHARED`` of the query's rarest words (the most first, at most
+        ``KEYWORD_CANDIDATES``): one dictionary lookup per keyword, however large the archive."""
+        counts: dict[int, int] = {}
+        with self._lock:
+            for h in keywords.tolist():
+                for rid in self._keywords.get(h, ()):
+                    counts[rid] = counts.get(rid, 0) + 1
+        best = sorted((n, rid) for rid, n in counts.items() if n >= KEYWORD_MIN_SHARED)[::-1]
+        return [rid for _n, rid in best[:KEYWORD_CANDIDATES]]
 
     def _near_vectors(self, vector: np.ndarray) -> list[int]:
         with self._lock:
@@ -230,4 +266,59 @@ def get_index(archive: Archive, *, embedder=None) -> DuplicateIndex:
     with _lock:
         if archive not in _indexes:
             _indexes[archive] = DuplicateIndex.from_archive(archive, embedder=embedder)
-        return _indexes[archive]
+        index = _indexes[archive]
+    catch_up(index)
+    return index
+
+
+# --- other workers' writes (the hook of the shared-queue deployment; see screening.batch_store) ------------------
+
+
+def archive_state(engine) -> tuple[int, int]:
+    """``(count, max id)`` of the archive: changes with every committed insert, by any process (records are never
+    deleted). One indexed aggregate per duplicate check; a version counter would need a write on every insert."""
+    with db.session_scope(engine) as s:
+        count, top = s.execute(select(func.count(ArchiveRecordRow.id), func.max(ArchiveRecordRow.id))).one()
+    return count or 0, top or 0
+
+
+def catch_up(index: DuplicateIndex) -> int:
+    """Index the records other processes (workers of ``serve --workers N``, other machines) wrote since this
+    index last looked; return how many. Called per request by ``get_index``, so every duplicate check sees every
+    committed record. Stored fingerprints are reused; a record whose writer has not stored one yet is fingerprinted
+    here in memory only (its writer stores it). A database error leaves the index as it was: the check still runs
+    on what is indexed, and the next call tries again."""
+    if index.archive is None:
+        return 0
+    try:
+        state = archive_state(index.archive.engine)
+        if state == getattr(index, "_archive_state", None):
+            return 0
+        with index._lock:
+            known = len(index.records), (max(index.records) if index.records else 0)
+        added = 0 if known == state else _add_unseen(index)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.warning("无法核对案例库的更新，查重使用本进程已有的索引", exc_info=True)
+        return 0
+    index._archive_state = state
+    return added
+
+
+def _add_unseen(index: DuplicateIndex) -> int:
+    engine = index.archive.engine
+    with db.session_scope(engine) as s:
+        unseen = sorted(set(s.scalars(select(ArchiveRecordRow.id))) - set(index.records))
+    for start in range(0, len(unseen), 500):
+        ids = unseen[start:start + 500]
+        with db.session_scope(engine) as s:
+            stored = {row.record_id: row for row in s.scalars(select(FingerprintRow)
+                                                              .where(FingerprintRow.record_id.in_(ids)))}
+            keywords = dict(s.execute(select(KeywordRow.record_id, KeywordRow.hashes)
+                                      .where(KeywordRow.record_id.in_(ids))).all())
+            for record in map(_record, s.scalars(select(ArchiveRecordRow).where(ArchiveRecordRow.id.in_(ids)))):
+                fpr = index._load(stored[record.id], keywords.get(record.id)) if record.id in stored else None
+                if fpr is None and record.text:
+                    sample = Sample.of(record.text, name=record.case_name, unit=record.unit, embedder=index.embedder)
+                    fpr = Fingerprint.of(sample) if sample.has_text else None
+                index._add(_without_text(record), fpr)
+    return len(unseen)

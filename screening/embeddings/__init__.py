@@ -16,7 +16,15 @@ paths compare the same passages.
 
 Trade-off: e5 costs ~1.4 GB RSS and ~4 s to load, and encodes ~20 passages/s on 2 cores; the static embedding
 (~260 MB) encodes a 5,000-字 material's 40 passages in ~15 ms. Each is loaded once per process (cached) and only
-when a use in ``POLICY`` names it.
+when a use in ``POLICY`` names it. The static embedding is loaded without torch (``numpy_static.StaticEmbedder``,
+memory-mapped table), so a process that uses only it never imports torch or sentence-transformers.
+
+Stable public API (other modules and benches rely on it): ``get_embedder(model_dir, name=)``,
+``load_embedder(path, name=)``, ``embedder_for(use)``, ``embedding_options()``, ``degraded_note(use, embedder)``,
+``model_path``, ``chunk_text``/``Chunk``, ``POLICY``/``OPTION_KEYS``, ``MODEL_NAME``/``STATIC_NAME``, and on every
+embedder ``name``, ``dim``, ``static``, ``encode(texts, query=) -> float32 (n, dim) unit rows``, ``encode_long(text)
+-> float32 (dim,)``, ``chunks(text)``, ``count_tokens(text)``. ``Embedder.model`` is the sentence-transformers
+object for e5 and None for the numpy static embedder.
 """
 
 from __future__ import annotations
@@ -91,6 +99,9 @@ class Embedder:
         self.name = name
         self._translate = one_pass_normaliser(getattr(model.tokenizer, "backend_tokenizer", model.tokenizer))
         self.dim = model.get_embedding_dimension()
+        self._init_cache()
+
+    def _init_cache(self) -> None:
         # The category and duplicates checks both want the material's vector; encode it once (~1.5 s for 5,000 字).
         self._long_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -176,10 +187,27 @@ def model_path(model_dir: Path | None = None, *, name: str = MODEL_NAME) -> Path
 
 
 def load_embedder(path: Path, *, name: str = MODEL_NAME) -> Embedder | None:
-    """Load the folder at ``path`` offline; None (with a log line) when it is missing or unusable."""
+    """Load the folder at ``path`` offline; None (with a log line) when it is missing or unusable.
+
+    A static-embedding folder (StaticEmbedding + Normalize) is read with numpy and ``tokenizers`` (``numpy_static``:
+    no torch, ~0.1 s instead of ~6 s of imports); any other folder (e5) goes through sentence-transformers.
+    """
     if not (path / "modules.json").exists():
         log.warning("embedding model not found at %s; running on lexical features (degraded)", path)
         return None
+    from .numpy_static import StaticEmbedder, static_module_dir
+
+    module_dir = static_module_dir(path)
+    if module_dir is not None:
+        try:
+            return StaticEmbedder(module_dir, name=name)
+        except Exception:  # same contract as below: loud, and the service runs degraded
+            log.exception("static embedding at %s failed to load; running on lexical features (degraded)", path)
+            return None
+    return _load_sentence_transformer(path, name=name)
+
+
+def _load_sentence_transformer(path: Path, *, name: str) -> Embedder | None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:

@@ -4,7 +4,8 @@ Built at setup from the e5 folder (``python -m screening.embeddings distill``, ~
 ../shared/research/deps.md §2: every CJK or ASCII piece of the vocabulary goes through e5 alone (``<s> piece </s>``,
 mean-pooled), the vectors are reduced to 256 dimensions with PCA, and each piece is weighted by SIF
 (``a / (a + p(piece))`` from the Unigram log-probabilities) so frequent pieces count less. The result is a plain
-``StaticEmbedding`` folder that sentence-transformers loads natively.
+``StaticEmbedding`` folder that sentence-transformers loads natively; the service reads it without torch
+(``numpy_static.StaticEmbedder``: numpy + ``tokenizers``, the same vectors), so only this setup step needs torch.
 
 It encodes ~200 paragraphs/s against e5's ~18, with no 512-token limit, but separates texts less well: whether it
 is good enough is decided per use in bench/results/ (category and duplicates).

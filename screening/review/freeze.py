@@ -19,7 +19,16 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..batch import BatchEdits, BatchReport, assess, find_duplicates, screen_sources, sources_from_zip
+from ..batch import (
+    ACCEPTED_LABEL,
+    BatchEdits,
+    BatchReport,
+    assess,
+    find_duplicates,
+    pair_versions,
+    screen_sources,
+    sources_from_zip,
+)
 from ..batch.sources import ZipLimits
 from ..campaigns.model import Campaign
 from ..documents.guard import Limits
@@ -74,14 +83,15 @@ def import_zip(review: ReviewStore, *, data: bytes, bureau: str, known_bureaus: 
     bureau = check_bureau(bureau, known_bureaus)
     accepted, _skipped = sources_from_zip(data, limits=zip_limits)
     if not accepted:
-        raise UsageError("压缩包中没有可预审的材料（.docx、.pdf、.txt、.md），未导入任何内容。")
-    items = screen_sources(accepted, campaign, material=material, options=options, limits=limits)
+        raise UsageError(f"压缩包中没有可预审的材料（{ACCEPTED_LABEL}），未导入任何内容。")
+    paired = pair_versions(accepted)  # Word + stamped PDF of one material: one item (screen_sources pairs the same way)
+    items = screen_sources(paired, campaign, material=material, options=options, limits=limits)
     # Everything in a mailed zip is recommended: an order naming every item includes them all (assess otherwise
     # leaves rejected ones out by default, which is the bureau's choice to make, not ours).
     table = assess(items, campaign, unit_kind=unit_kind, duplicates=find_duplicates(items, campaign),
                    edits=BatchEdits(order=[i.id for i in items]))
     frozen = Frozen(rows=table.rows, items={i.id: i for i in items},
-                    files={i.id: s.data for i, s in zip(items, accepted)})
+                    files={i.id: s.data for i, s in zip(items, paired, strict=True)})
     submitted_at = dt.datetime.combine(received_on, dt.time()) if received_on else None
     return review.add_submission(bureau=bureau, campaign_id=campaign.id, unit_kind=unit_kind,
                                  title=title or f"{bureau}（邮寄导入）", origin="import", submitted_by=reviewer,

@@ -42,6 +42,7 @@ def client(app_settings):
     from api.app import create_app
 
     with TestClient(create_app(app_settings)) as test_client:
+        test_client.app.state.warm_up.wait()  # health answers 503 "warming" until the start-up warm-up is done
         yield test_client
 
 

@@ -48,6 +48,7 @@ def test_a_database_from_before_leases_is_upgraded_and_its_batch_resumes(db_url)
     assert db.migrate(engine) == 1  # tables without a recorded version are version 1
     columns = {c["name"] for c in inspect(engine).get_columns("batch_items")}
     assert {"lease_token", "lease_owner", "lease_until", "claimed_at", "attempts"} <= columns
+    assert {"companion_filename", "companion_sha256"} <= columns  # schema 3: the paired stamped PDF
     assert _version(db_url) == db.SCHEMA_VERSION
     claim = BatchStore(engine).claim("升级后的进程", 60)
     assert (claim.batch_id, claim.item_id, claim.filename) == ("b1", "i1", "旧材料.txt")
@@ -64,3 +65,23 @@ def test_a_table_declared_later_is_created_on_the_next_call(db_url):
         assert _version(db_url) == db.SCHEMA_VERSION
     finally:
         db.Base.metadata.remove(table)
+
+
+def test_a_database_from_before_pairs_gets_the_companion_columns_and_its_items_stay_single(db_url):
+    """Version 2 (leases, no pairs): the upgrade adds nullable companion columns; old items read as single files."""
+    engine = db.get_engine(db_url)
+    store = BatchStore(engine)
+    info = store.create(owner="吉林局", campaign_id="c", sources=[Source("a.txt", b"x")])
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE batch_items DROP COLUMN companion_filename"))
+        conn.execute(text("ALTER TABLE batch_items DROP COLUMN companion_sha256"))
+        conn.execute(text("ALTER TABLE batch_files DROP COLUMN companion_data"))
+        conn.execute(text("UPDATE schema_version SET version = 2"))
+    db.dispose_engine(db_url)  # a new process: nothing migrated yet
+    engine = db.get_engine(db_url)
+    assert db.migrate(engine) == 2
+    assert {"companion_filename", "companion_sha256"} <= {c["name"] for c in inspect(engine).get_columns("batch_items")}
+    assert "companion_data" in {c["name"] for c in inspect(engine).get_columns("batch_files")}
+    assert _version(db_url) == db.SCHEMA_VERSION
+    store = BatchStore(engine)
+    assert store.source(store.pending(info.id)[0][0]) == Source("a.txt", b"x")

@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from screening.batch import ZipLimits, safe_filename, sources_from_path, sources_from_zip
-from screening.errors import ArchiveBomb, InputError, LegacyWordFormat, UnsupportedFormat
+from screening.batch import ZipLimits, check_suffix, safe_filename, sources_from_path, sources_from_zip
+from screening.errors import ArchiveBomb, InputError, UnsupportedFormat
 from tests.factories import make_docx
 
 
@@ -99,8 +99,8 @@ def test_single_file_path(tmp_path):
     assert [s.filename for s in accepted] == ["一.txt"] and not refused
     legacy = tmp_path / "旧.doc"
     legacy.write_bytes(b"x")
-    with pytest.raises(LegacyWordFormat):
-        sources_from_path(legacy)
+    # .doc/.wps are taken by name; whether the bytes convert is the intake's guard, per material (see test_legacy_batch)
+    assert [s.filename for s in sources_from_path(legacy)[0]] == ["旧.doc"]
     program = tmp_path / "x.exe"
     program.write_bytes(b"MZ")
     with pytest.raises(UnsupportedFormat):
@@ -130,3 +130,19 @@ def test_zip_with_a_comment_is_whole():
         archive.writestr("甲.txt", "正文".encode())
         archive.comment = "吉林省广播电视局 2024 年推荐材料".encode()
     assert [s.filename for s in sources_from_zip(buffer.getvalue())[0]] == ["甲.txt"]
+
+
+def test_legacy_word_files_are_accepted_in_a_zip_and_a_folder_and_other_kinds_still_refused(tmp_path):
+    accepted, refused = sources_from_zip(make_zip({"一.doc": b"a", "二.WPS": b"b", "三.xls": b"c", "四.docx": b"d"}))
+    assert [s.filename for s in accepted] == ["一.doc", "二.WPS", "四.docx"]
+    assert [s.filename for s in refused] == ["三.xls"]
+    (tmp_path / "甲.wps").write_bytes(b"x")
+    (tmp_path / "乙.et").write_bytes(b"x")  # a WPS spreadsheet is not a material
+    accepted, refused = sources_from_path(tmp_path)
+    assert [s.filename for s in accepted] == ["甲.wps"] and [s.filename for s in refused] == ["乙.et"]
+
+
+def test_the_refusal_names_every_accepted_kind():
+    with pytest.raises(UnsupportedFormat) as caught:
+        check_suffix("表.xls")
+    assert all(suffix in caught.value.message for suffix in (".docx", ".doc", ".wps", ".pdf", ".txt", ".md"))

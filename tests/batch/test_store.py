@@ -107,3 +107,21 @@ def test_stage_says_when_a_running_batch_is_comparing_its_materials(store):
     store.save_item(info.id, store.pending(info.id)[0][0], report=report(name="甲"), error=None)
     now = store.get("吉林局", info.id)
     assert now.stage == "duplicates" and now.to_dict()["stage_label"] == "正在检查批内重复"
+
+
+def test_a_word_file_and_its_stamped_pdf_are_one_item_stored_and_leased_together(store):
+    """The pair travels as one material: one row, one lease, one report, both files' bytes back for screening."""
+    pdf = Source("材料.pdf", b"%PDF-1.4 scan")
+    sources = [Source("材料.docx", b"word bytes", pdf), Source("其他.txt", "正文".encode())]
+    info = store.create(owner="吉林局", campaign_id="nrta-2025-media-convergence", sources=sources)
+    assert info.total == 2
+    claim = store.claim("工作进程甲", 60)
+    assert (claim.position, claim.filename) == (1, "材料.docx")
+    loaded = store.source(claim.item_id)
+    assert (loaded.filename, loaded.data) == ("材料.docx", b"word bytes")
+    assert (loaded.companion.filename, loaded.companion.data) == ("材料.pdf", b"%PDF-1.4 scan")
+    assert store.source(store.pending(info.id)[1][0]).companion is None
+    assert store.save_item(info.id, claim.item_id, report=report(name="甲"), error=None)
+    assert not store.save_item(info.id, claim.item_id, report=report(name="甲"), error=None)  # exactly one report
+    assert [s.filename for s in store.screened("吉林局", info.id)] == ["材料.docx"]
+    assert store.get("吉林局", info.id).done == 1

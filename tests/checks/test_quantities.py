@@ -57,3 +57,14 @@ def test_call_without_data_expectations_only_measures(run_checks):
         return
     result = run_checks(material(with_figures=False), campaign=campaign, category=None).results["quantities"]
     assert codes(result) == ["quantities.no_expectations"]
+
+
+def test_colloquial_amounts_are_mentions_and_only_exact_ones_are_data(run_checks):
+    doc = from_text("一、成效\n项目投入几十万元，单场活动三五百元，2024年营收1万元--5万元，票价十块三毛。")
+    m = run_checks(doc).results["quantities"].measurement
+    by_span = {q["span"]: q for q in m["mentions"]}
+    assert (by_span["几十万元"]["value"], by_span["几十万元"]["upper"]) == ("200000", "900000")
+    assert (by_span["三五百元"]["value"], by_span["三五百元"]["upper"]) == ("300", "500")
+    assert (by_span["1万元--5万元"]["value"], by_span["1万元--5万元"]["upper"]) == ("10000", "50000")
+    assert (by_span["十块三毛"]["value"], by_span["十块三毛"]["unit"]) == ("10.3", "元")
+    assert m["data_count"] == 3  # 几十万元 is vague: found, not counted as a data figure

@@ -1,0 +1,253 @@
+"""Start-up and whole-pipeline speed: cold CLI commands against jieba's own start-up, and one warm screening against
+parsing plus segmentation.
+
+    .venv/bin/python bench/speed.py                          # writes bench/results/speed.md (~5-20 minutes)
+    .venv/bin/python bench/speed.py --before /tmp/old-tree    # the same commands on another checkout too, same run
+    .venv/bin/python bench/speed.py --rounds 3 --runs 5       # quicker
+
+(a) **Cold CLI** (issue 15). Each round runs, one after the other in fresh processes, ``python -c "import jieba;
+jieba.initialize()"`` (the yardstick), ``screening check`` of a 5000字 text with the served models, the same with
+``--no-model``, ``screening campaigns`` and ``screening --help``; the table gives each command's median wall time over
+the rounds, its ratio to the yardstick *of the same rounds*, and its peak RSS (``wait4``). A first, untimed round
+fills the caches every later run finds (page cache, jieba's dictionary cache, the archive database). Targets: check
+≤ 3x the yardstick; campaigns and --help ≤ 0.5 s. ``--before DIR`` repeats every command on the tree in DIR (e.g.
+``git archive <commit> | tar -x -C DIR``), interleaved with ours, so before and after share the machine's load.
+
+(b) **Whole pipeline**, in this process, warm: for each of ``--runs`` 5000字 DOCX materials, (parse + jieba/spaCy
+segmentation) and then the full ``screen`` with ``embedding_options()`` (the models ``POLICY`` gives each check) and
+an empty archive; parse and segmentation caches are cleared before each, so both sides pay them. The ratio of the
+medians is the target (≤ 2x); the time of each step of ``screen`` is listed. RSS is this process's peak.
+
+Materials: real write-ups from ../shared/cases when present (read at run time, never copied), else generated text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "speed.md"
+CAMPAIGN = "nrta-2025-media-convergence"
+TARGET_CHARS = 5000
+sys.path.insert(0, str(ROOT))
+
+from bench.api import case_texts, docx_of  # noqa: E402
+
+YARDSTICK = "jieba start-up"
+
+
+def material_text(index: int = 0) -> str:
+    """About 5,000 characters of write-up text (cases joined in turn from ``index``)."""
+    texts, out, i = case_texts(), "", index
+    while len(out) < TARGET_CHARS:
+        out += texts[i % len(texts)] + "\n"
+        i += 1
+    return out[:TARGET_CHARS]
+
+
+# --- (a) cold CLI ------------------------------------------------------------------------------------------------
+
+
+def cli_commands(text_file: Path) -> dict[str, list[str]]:
+    """Each command as arguments to ``python``; ``-m screening`` is what the ``screening`` script runs."""
+    check = ["-m", "screening", "check", str(text_file), "--campaign", CAMPAIGN]
+    return {
+        YARDSTICK: ["-c", "import jieba; jieba.initialize()"],
+        "screening check (models)": check,
+        "screening check --no-model": [*check, "--no-model"],
+        "screening campaigns": ["-m", "screening", "campaigns"],
+        "screening --help": ["-m", "screening", "--help"],
+    }
+
+
+def timed_run(args: list[str], *, cwd: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of ``python ARGS`` in a fresh process (and its
+    children that it waited for)."""
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if process.returncode != 0:
+        raise RuntimeError(f"{args} exited {process.returncode}: {error[-2000:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def tree_env(tree: Path, database: Path) -> dict[str, str]:
+    env = {**os.environ, "SCREENING_DATABASE_URL": f"sqlite:///{database}",
+           "SCREENING_MODEL_DIR": os.environ.get("SCREENING_MODEL_DIR", str(ROOT / "var" / "models")),
+           "PYTHONPATH": str(tree), "COLUMNS": "120"}
+    env.pop("SCREENING_CORPORA_DIR", None)  # each tree reads its own rulebooks
+    return env
+
+
+def cold_cli(rounds: int, trees: dict[str, Path]) -> dict[str, dict[str, list[tuple[float, float, float]]]]:
+    """``{tree label: {command: [(wall s, CPU s, RSS MB) per round]}}``; rounds interleave trees and commands."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-speed-"))
+    text_file = folder / "材料.txt"
+    text_file.write_text(material_text(), encoding="utf-8")
+    commands = cli_commands(text_file)
+    envs = {label: tree_env(tree, folder / f"{label}.db") for label, tree in trees.items()}
+    results = {label: {name: [] for name in commands} for label in trees}
+    for round_ in range(rounds + 1):  # round 0 fills the caches and is not counted
+        for name, args in commands.items():
+            for label, tree in trees.items():
+                measured = timed_run(args, cwd=tree, env=envs[label])
+                if round_:
+                    results[label][name].append(measured)
+        print(f"cold CLI: round {round_}/{rounds} done", flush=True)
+    return results
+
+
+def cli_table(results: dict[str, dict[str, list[tuple[float, float, float]]]]) -> list[str]:
+    """Medians over the rounds; each ratio is the median of per-round ratios to the yardstick of the same round.
+    CPU time (user + system) is given beside wall time: on a loaded machine the wall time mostly measures the wait
+    for a core, the CPU time what the command itself costs."""
+    lines = ["| tree | command | wall: median (min – max) | wall ratio to jieba | CPU: median | CPU ratio to jieba | "
+             "peak RSS |", "|---|---|---|---|---|---|---|"]
+    for label, commands in results.items():
+        yard_wall = [w for w, _, _ in commands[YARDSTICK]]
+        yard_cpu = [c for _, c, _ in commands[YARDSTICK]]
+        for name, runs in commands.items():
+            wall, cpu = [w for w, _, _ in runs], [c for _, c, _ in runs]
+            if name == YARDSTICK:
+                wall_ratio = cpu_ratio = "—"
+            else:
+                wall_ratio = f"**{statistics.median(w / y for w, y in zip(wall, yard_wall)):.2f}×**"
+                cpu_ratio = f"**{statistics.median(c / y for c, y in zip(cpu, yard_cpu)):.2f}×**"
+            lines.append(f"| {label} | `{name}` | {statistics.median(wall):.2f} s ({min(wall):.2f} – {max(wall):.2f}) "
+                         f"| {wall_ratio} | {statistics.median(cpu):.2f} s | {cpu_ratio} | "
+                         f"{max(r for _, _, r in runs):.0f} MB |")
+    return lines
+
+
+# --- (b) whole pipeline ----------------------------------------------------------------------------------------
+
+
+def whole_pipeline(runs: int) -> dict:
+    """Median (parse + segmentation) and full screen of ``runs`` different 5000字 DOCX materials, warm."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-speed-pipeline-"))
+    os.environ["SCREENING_DATABASE_URL"] = f"sqlite:///{folder / 'pipeline.db'}"
+    from screening import nlp
+    from screening.archive import get_archive
+    from screening.campaigns import get_campaign
+    from screening.checks import CHECKS
+    from screening.checks.base import CheckContext
+    from screening.documents import load_document
+    from screening.embeddings import embedding_options
+    from screening.pipeline import _options, later_steps, material_document, screen
+
+    campaign = get_campaign(CAMPAIGN)
+    options = {**embedding_options(), "archive": get_archive(os.environ["SCREENING_DATABASE_URL"])}
+    materials = [docx_of(material_text(i * 3), variant=i) for i in range(runs + 1)]
+
+    def clear_caches() -> None:
+        nlp.parse.cache_clear()
+        for embedder in {id(e): e for e in options.values() if hasattr(e, "_long_cache")}.values():
+            embedder._long_cache.clear()
+
+    screen(load_document(materials[-1], filename="warm.docx"), campaign, options=options)  # loads models, index
+    base, full, steps = [], [], {}
+    for data in materials[:runs]:
+        clear_caches()
+        start = time.perf_counter()
+        document = load_document(data, filename="material.docx")
+        nlp.sentences(document.text)
+        base.append(time.perf_counter() - start)
+        clear_caches()
+        start = time.perf_counter()
+        screen(load_document(data, filename="material.docx"), campaign, options=options)
+        full.append(time.perf_counter() - start)
+        clear_caches()  # once more, step by step, to say where the time goes
+        document = load_document(data, filename="material.docx")
+        target = material_document(document, campaign.default_material)
+        ctx = CheckContext(document=target, campaign=campaign, material=campaign.default_material, category=None,
+                           declared_category=None, options=_options(options))
+        for name, run in (*CHECKS, *later_steps()):
+            start = time.perf_counter()
+            ctx.results[name] = run(ctx)
+            steps.setdefault(name, []).append(time.perf_counter() - start)
+    models = {key: getattr(value, "name", None) for key, value in options.items() if key != "archive"}
+    return {"base": base, "full": full, "steps": steps, "models": models, "chars": len(material_text()),
+            "rss_mb": psutil.Process().memory_info().rss / 2**20,
+            "peak_rss_mb": __import__("resource").getrusage(__import__("resource").RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def pipeline_lines(result: dict) -> list[str]:
+    base, full = statistics.median(result["base"]), statistics.median(result["full"])
+    lines = [f"- Models in use (`embedding_options()`): {result['models']}",
+             f"- parse + segmentation: median **{base * 1000:.0f} ms** (min {min(result['base']) * 1000:.0f}, "
+             f"max {max(result['base']) * 1000:.0f}; {len(result['base'])} materials)",
+             f"- full screening: median **{full * 1000:.0f} ms** (min {min(result['full']) * 1000:.0f}, "
+             f"max {max(result['full']) * 1000:.0f})",
+             f"- ratio: **{full / base:.2f}×** (target ≤ 2×)",
+             f"- RSS of this process after the runs: {result['rss_mb']:.0f} MB (peak {result['peak_rss_mb']:.0f} MB)",
+             "", "| step of `screen` (second pass, caches cleared first) | median |", "|---|---|"]
+    lines += [f"| {name} | {statistics.median(times) * 1000:.1f} ms |" for name, times in result["steps"].items()]
+    return lines
+
+
+# --- the results file -----------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    return (f"{platform.system()} {platform.release()}, {platform.machine()}, {psutil.cpu_count()} CPUs, "
+            f"{psutil.virtual_memory().total / 2**30:.1f} GiB RAM, Python {platform.python_version()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds of the cold CLI commands")
+    parser.add_argument("--runs", type=int, default=10, help="materials for the whole-pipeline figure")
+    parser.add_argument("--before", type=Path, help="another checkout to time the same CLI commands on")
+    parser.add_argument("--skip-cli", action="store_true")
+    args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    trees = {"this tree": ROOT, **({f"before ({args.before})": args.before.resolve()} if args.before else {})}
+    cli = None if args.skip_cli else cold_cli(args.rounds, trees)
+    pipeline = whole_pipeline(args.runs)
+    lines = ["# Start-up and pipeline speed (bench/speed.py)", "",
+             f"- Command: `python bench/speed.py {' '.join(sys.argv[1:])}`",
+             f"- Date: {started}",
+             f"- Machine: {machine()}; load average at start {load_at_start:.2f}, at end {os.getloadavg()[0]:.2f}. "
+             "The machine is shared with other engineers' jobs: absolute times are inflated and noisy, so every "
+             "target is a ratio of figures taken in the same rounds.",
+             f"- Material: {'real write-ups from ../shared/cases' if len(case_texts()) > 1 else 'generated text'}, "
+             f"{TARGET_CHARS} characters; call {CAMPAIGN}; models from "
+             f"{os.environ.get('SCREENING_MODEL_DIR', ROOT / 'var' / 'models')}", ""]
+    if cli:
+        lines += ["## (a) Cold CLI commands", "",
+                  "Targets: `screening check` ≤ 3× `python -c \"import jieba; jieba.initialize()\"`; "
+                  "`screening campaigns` and `--help` ≤ 0.5 s.", "", *cli_table(cli), ""]
+    lines += ["## (b) Whole pipeline on a 5000字 DOCX, warm", "", *pipeline_lines(pipeline), ""]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("\n".join(lines) + hand_written_reading(), encoding="utf-8")
+    print(RESULTS.read_text(encoding="utf-8"))
+
+
+READING = "## Reading these numbers"
+
+
+def hand_written_reading() -> str:
+    """The previous file's hand-written section, kept across re-runs (see bench/api.py)."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    return "\n" + old[old.index(READING):] if READING in old else ""
+
+
+if __name__ == "__main__":
+    main()
