@@ -36,6 +36,7 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 OCR_DPI = 200
+MAX_RENDER_PIXELS = 36_000_000  # one rendered page, ~108 MB as RGB: A2 at 200 dpi fits
 LANGUAGE = "chi_sim"
 MIN_WORD_CONFIDENCE = 20.0  # below this a "word" is a speck, a seal fragment or a smudge
 LOW_CONFIDENCE = 70.0  # measured: clean scans 85–93, heavy blur (radius 2.5 px at 200 dpi) under 65
@@ -84,8 +85,13 @@ def engine() -> str | None:
 
 
 def render_page(pdf_page, dpi: int = OCR_DPI):
-    """A pypdfium2 page as an RGB ``PIL.Image`` at ``dpi``."""
-    return pdf_page.render(scale=dpi / 72).to_pil().convert("RGB")
+    """A pypdfium2 page as ``(RGB PIL.Image, dpi used)``: ``dpi`` unless the page is so large that the bitmap would
+    pass :data:`MAX_RENDER_PIXELS`, then the dpi that fits. A page's MediaBox is the sender's to write: a fuzzed one
+    asked pdfium for a 2.7 GB bitmap (fuzz finding 9); A2 at 200 dpi still renders at full resolution."""
+    width, height = (max(float(side), 1.0) for side in pdf_page.get_size())
+    fitting = 72 * (MAX_RENDER_PIXELS / (width * height)) ** 0.5
+    used = min(float(dpi), fitting)
+    return pdf_page.render(scale=used / 72).to_pil().convert("RGB"), used
 
 
 def without_red(image):

@@ -67,8 +67,8 @@ def scan_pages(data: bytes, pages: list, limits: Limits, *,
         if time.monotonic() > deadline:
             notes.append(f"页数较多，第 {page.number} 页及以后含图片的页面未检查印章。")
             break
-        image = ocr.render_page(document[page.number - 1], dpi=seal.SEAL_DPI)
-        page.seals = [mark.as_dict() for mark in seal.find_seals(image, dpi=seal.SEAL_DPI)]
+        image, dpi = ocr.render_page(document[page.number - 1], dpi=seal.SEAL_DPI)
+        page.seals = [mark.as_dict() for mark in seal.find_seals(image, dpi=dpi)]
         page.seal_checked = True
     return notes
 
@@ -101,12 +101,12 @@ def _read_scanned_page(document, page, limits: Limits, deadline: float, *, done:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise _ocr_timeout(done, total, limits)
-    image = ocr.render_page(document[page.number - 1])
+    image, dpi = ocr.render_page(document[page.number - 1])
     try:
-        result = ocr.recognise(image, timeout=remaining)
+        result = ocr.recognise(image, dpi=dpi, timeout=remaining)
     except subprocess.TimeoutExpired as error:
         raise _ocr_timeout(done, total, limits) from error
-    page.seals = [mark.as_dict() for mark in seal.find_seals(image, dpi=ocr.OCR_DPI)]
+    page.seals = [mark.as_dict() for mark in seal.find_seals(image, dpi=dpi)]
     page.seal_checked = True
     page.ocr_confidence = round(result.confidence, 1)
     page.lines = _as_pdf_lines(result.lines)

@@ -155,3 +155,27 @@ def test_a_mixed_pdf_has_only_its_scanned_page_ocrd():
     doc = load_document(_mixed_pdf(), filename="混合.pdf")
     assert [p["page"] for p in doc.scan.ocr_pages] == [2]
     assert "服务用户126万户" in doc.text and len(doc.text) > 120
+
+
+def test_a_page_with_a_giant_mediabox_is_rendered_within_the_pixel_cap():
+    """Fuzz finding 9: a page's MediaBox asked pdfium for a multi-GB bitmap; an A4 page keeps the full resolution."""
+    import io
+
+    import pypdfium2
+    from reportlab.pdfgen import canvas
+
+    from screening.documents import ocr
+
+    def one_page(size: tuple[float, float]):
+        buffer = io.BytesIO()
+        pdf = canvas.Canvas(buffer, pagesize=size)
+        pdf.rect(10, 10, 50, 50, fill=1)
+        pdf.showPage()
+        pdf.save()
+        return pypdfium2.PdfDocument(buffer.getvalue())[0]
+
+    image, dpi = ocr.render_page(one_page((14400, 14400)))
+    assert image.width * image.height <= ocr.MAX_RENDER_PIXELS
+    assert dpi < ocr.OCR_DPI
+    image, dpi = ocr.render_page(one_page((595, 842)))
+    assert dpi == ocr.OCR_DPI and image.width == round(595 * ocr.OCR_DPI / 72)
