@@ -192,3 +192,26 @@ def test_health_reports_the_database_and_the_shared_queue(client, finished, app_
     queue = body["queue"]
     assert (queue["pending_items"], queue["leased_items"], queue["expired_leases"]) == (0, 0, 0)
     assert queue["oldest_lease_seconds"] is None and queue["this_worker"]
+
+
+def test_a_word_file_and_its_stamped_pdf_become_one_compared_row(client):
+    """Issue 16: same-stem Word + PDF uploads are one item; the Word text is screened and compared with the PDF."""
+    from tests.factories import make_docx, make_pdf
+
+    body = ["本台建成融媒体指挥调度平台，打通策划、采集、编辑、发布全流程。",
+            "截至2023年底，客户端下载量达到126万次，日均活跃用户4.8万人，同比增长35%。"]
+    word = make_docx(title="融媒体平台建设", sections=[("一、总体情况", 1, body)])
+    pdf = make_pdf(paragraphs=[("融媒体平台建设", 18), ("一、总体情况", 2), body[0], body[1].replace("126万次", "162万次")])
+    files = [upload("丙.docx", word), upload("丙.pdf", pdf, "application/pdf"), upload("丁.docx", word)]
+    response = client.post("/api/batches", data={"campaign": CAMPAIGN, "title": "双版本"}, files=files, headers=key())
+    assert response.status_code == 202, response.text
+    batch_id = response.json()["id"]
+    state = wait_for_batch(client, batch_id, headers=key())
+    assert state["progress"]["total"] == 2 and state["progress"]["failed"] == 0
+    rows = {r["filename"]: r for r in client.get(f"/api/batches/{batch_id}/result", headers=key()).json()["rows"]}
+    assert set(rows) == {"丙.docx", "丁.docx"}
+    paired = client.get(f"/api/batches/{batch_id}/items/{rows['丙.docx']['id']}", headers=key()).json()
+    codes = [f["code"] for f in paired["findings"]]
+    assert "consistency.number_changed" in codes
+    alone = client.get(f"/api/batches/{batch_id}/items/{rows['丁.docx']['id']}", headers=key()).json()
+    assert not any(f["code"].startswith("consistency.") for f in alone["findings"])
