@@ -64,8 +64,10 @@ def load_document(source: Path | bytes, *, filename: str, limits: Limits | None 
 def from_text(text: str, *, filename: str = "", format: str = "txt") -> Document:
     """A ``Document`` from text in memory (``format="md"`` reads Markdown headings and tables; forms are read too).
 
-    ``sha256`` is that of the UTF-8 text. No limits apply: the caller already holds the text.
+    ``sha256`` is that of the UTF-8 text. No limits apply: the caller already holds the text. Lone surrogates (JSON
+    can carry ``"\\ud800"``) cannot be stored or hashed as UTF-8, so they become U+FFFD first.
     """
+    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     blocks = text_blocks(text, markdown=format == "md")
     doc = assemble(blocks, format=format, filename=filename, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
     return _with_form(doc)

@@ -215,3 +215,52 @@ def test_a_word_file_and_its_stamped_pdf_become_one_compared_row(client):
     assert "consistency.number_changed" in codes
     alone = client.get(f"/api/batches/{batch_id}/items/{rows['丁.docx']['id']}", headers=key()).json()
     assert not any(f["code"].startswith("consistency.") for f in alone["findings"])
+
+
+def test_word_and_stamped_pdf_of_one_material_are_one_row_compared_and_searched_for_the_seal(client):
+    """Same stem: one item, screened as Word, compared with the PDF (a changed figure), the PDF searched for the
+    seal the Jilin call requires; a PDF that cannot be read is a warning on its row, not a failed item."""
+    from tests.factories import make_docx, make_pdf
+
+    body = ["本台建成融媒体指挥调度平台，打通策划、采集、编辑、发布全流程。",
+            "截至2023年底，客户端下载量达到126万次，日均活跃用户4.8万人，同比增长35%。"]
+    word = make_docx(title="融媒体平台建设", sections=[("一、总体情况", 1, body)])
+    pdf = make_pdf(paragraphs=[("融媒体平台建设", 18), ("一、总体情况", 2), body[0], body[1].replace("126万次", "162万次")])
+    files = [upload("甲 材料.docx", word), upload("甲材料.pdf", pdf, "application/pdf"),
+             upload("乙.docx", word), upload("乙.pdf", b"%PDF-1.4 broken", "application/pdf")]
+    response = client.post("/api/batches", data={"campaign": "jilin-2024-media-convergence"}, headers=key(),
+                           files=files)
+    assert response.status_code == 202 and response.json()["progress"]["total"] == 2
+    state = wait_for_batch(client, response.json()["id"], headers=key())
+    assert state["progress"]["done"] == 2
+    rows = {r["filename"]: r for r in client.get(f"/api/batches/{state['id']}/result", headers=key()).json()["rows"]}
+    assert set(rows) == {"甲 材料.docx", "乙.docx"}
+    report = client.get(f"/api/batches/{state['id']}/items/{rows['甲 材料.docx']['id']}", headers=key()).json()
+    codes = [f["code"] for f in report["findings"]]
+    assert report["document"]["format"] == "docx" and "consistency.number_changed" in codes and "seal.missing" in codes
+    assert any("无法读取" in w and "乙.pdf" in w for w in rows["乙.docx"]["warnings"])
+
+
+@pytest.mark.skipif(__import__("screening.documents.legacy", fromlist=["x"]).soffice_path() is None,
+                    reason="needs LibreOffice (Debian libreoffice-writer-nogui, installed by make)")
+def test_a_real_doc_goes_through_a_batch(client, tmp_path):
+    """A Word 97 .doc made at test time by the installed soffice from a python-docx file is converted and screened."""
+    import subprocess
+
+    from screening.documents import legacy
+
+    source = tmp_path / "旧材料.docx"
+    source.write_bytes(material_docx("旧格式案例"))
+    subprocess.run([legacy.soffice_path(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)], capture_output=True, timeout=120)
+    doc = (tmp_path / "旧材料.doc").read_bytes()
+    assert doc.startswith(b"\xd0\xcf\x11\xe0")
+    response = client.post("/api/batches", data={"campaign": CAMPAIGN}, headers=key(),
+                           files=[upload("旧材料.doc", doc, "application/msword")])
+    assert response.status_code == 202, response.text
+    state = wait_for_batch(client, response.json()["id"], headers=key())
+    assert state["progress"]["done"] == 1 and state["refused"] == []
+    row = client.get(f"/api/batches/{state['id']}/result", headers=key()).json()["rows"][0]
+    assert row["verdict"] != "unreadable"
+    report = client.get(f"/api/batches/{state['id']}/items/{row['id']}", headers=key()).json()
+    assert report["document"]["title"] == "旧格式案例"
