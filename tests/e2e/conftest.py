@@ -1,9 +1,32 @@
-"""Make ``tests.factories`` importable however pytest is started (``pytest`` does not put the repo root on the path;
-``python -m pytest`` does)."""
+"""What both browser suites share: Debian's Chromium, its flags for this closed network, and one browser per module.
 
+Also makes ``tests.factories`` importable however pytest is started (``pytest`` does not put the repo root on the
+path; ``python -m pytest`` does).
+"""
+
+import os
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = str(Path(__file__).resolve().parents[2])
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+
+CHROMIUM = Path(os.environ.get("SCREENING_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+NEEDS_CHROMIUM = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"未找到 Chromium（{CHROMIUM}）：运行 `make browser` 安装后再测端到端。"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield instance
+        instance.close()

@@ -6,9 +6,7 @@ bureau's: enter the key, upload two materials, watch the batch finish, see the t
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,15 +15,10 @@ from api.app import create_app
 from tests.api.conftest import CAMPAIGN, make_settings
 from tests.api.docs import form_docx, material_docx
 from tests.api.server import running
+from tests.e2e.conftest import NEEDS_CHROMIUM
 
-CHROMIUM = Path(os.environ.get("SCREENING_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"未找到 Chromium（{CHROMIUM}）：运行 `make browser` 安装后再测端到端。"),
-]
+pytestmark = NEEDS_CHROMIUM
 VERDICT_LABELS = {"pass": "可推荐", "revise": "需修改", "reject": "不符合要求"}
 
 
@@ -34,15 +27,6 @@ def server(tmp_path_factory):
     settings = make_settings(tmp_path_factory.mktemp("e2e"), SCREENING_API_KEYS="e2e-key=测试省广播电视局")
     with running(create_app(settings)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 def test_applicant_uploads_a_docx_and_reads_the_verdict(server, browser, tmp_path):

@@ -12,13 +12,10 @@ import pytest
 from api.app import create_app
 from tests.api.conftest import CAMPAIGN, make_settings
 from tests.api.server import running
-from tests.e2e.test_browser import ARGS, CHROMIUM
+from tests.e2e.conftest import NEEDS_CHROMIUM
 from tests.review.materials import project_docx
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"未找到 Chromium（{CHROMIUM}）：运行 `make browser` 安装后再测端到端。"),
-]
+pytestmark = NEEDS_CHROMIUM
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -29,15 +26,6 @@ def server(tmp_path_factory):
                              SCREENING_REVIEWER_KEYS=f"rev-key=王评审:{CAMPAIGN}")
     with running(create_app(settings)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 def finished_batch(base: str, key: str, files: dict[str, bytes]) -> str:

@@ -56,11 +56,9 @@ def find_deadline(notice: Notice, start: int = 0, end: int | None = None, *, yea
 
 def _explicit(notice: Notice, start: int, end: int | None, year: int | None) -> Deadline | None:
     for m in notice.finditer(_EXPLICIT, start, end):
-        groups = m.groups()
-        triple = groups[0:3] if groups[1] is not None else groups[3:6]
-        day = _date(triple, year)
-        if day is not None:
-            return Deadline(day, m, triple[0] is not None)
+        found = _dated(m, year)
+        if found is not None:
+            return found
     return None
 
 
@@ -73,12 +71,19 @@ def _before(notice: Notice, start: int, end: int | None, year: int | None) -> De
         sentence = _sentence(notice.text, m.start(), m.end())
         if not _SUBMIT.search(sentence) or _CASE_STATE.search(sentence):
             continue
-        groups = m.groups()
-        triple = groups[0:3] if groups[1] is not None else groups[3:6]
-        day = _date(triple, year)
-        if day is not None:
-            return Deadline(day, m, triple[0] is not None)
+        found = _dated(m, year)
+        if found is not None:
+            return found
     return None
+
+
+def _dated(m, year: int | None) -> Deadline | None:
+    """The deadline a match of ``_EXPLICIT`` or ``_BEFORE`` names: both patterns carry two alternative
+    (year, month, day) groups, the first with the year written, the second without."""
+    groups = m.groups()
+    triple = groups[0:3] if groups[1] is not None else groups[3:6]
+    day = _date(triple, year)
+    return Deadline(day, m, triple[0] is not None) if day is not None else None
 
 
 def _range(notice: Notice, start: int, end: int | None, year: int | None) -> Deadline | None:
