@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Header, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from fastapi.security import APIKeyHeader
 
 from .errors import error_body
@@ -161,16 +162,62 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def blocked_body(wait: int) -> dict:
+    """The 429 error body for a client blocked for ``wait`` more seconds (rounded up to whole minutes)."""
+    return error_body("too_many_attempts", RATE_LIMITED.format(minutes=max(1, -(-wait // 60))))
+
+
 def refuse_if_blocked(request: Request) -> None:
     """429 with ``Retry-After`` when this client has failed too often (checked before the key itself)."""
     wait = key_guard(request).retry_after(client_of(request))
     if wait:
-        raise HTTPException(429, error_body("too_many_attempts", RATE_LIMITED.format(minutes=max(1, -(-wait // 60)))),
-                            headers={"Retry-After": str(wait)})
+        raise HTTPException(429, blocked_body(wait), headers={"Retry-After": str(wait)})
 
 
 def record_failure(request: Request, key: str | None, *, role: str) -> None:
     key_guard(request).failed(client_of(request), key, role=role)
+
+
+# --- the key kept in a cookie (web pages) -------------------------------------------------------------------------
+# A browser cannot send the X-API-Key header from a plain form, so the pages keep the key in an HttpOnly,
+# SameSite=Strict cookie and check it exactly like the header: a wrong cookie is a failed attempt, and a blocked
+# client reads as logged out. Bureau and reviewer pages share this; only the cookie, the lookup and the words differ.
+
+KEY_COOKIE_SECONDS = 12 * 3600
+
+
+def cookie_member(request: Request, cookie: str, lookup: Callable[[str], object], *, role: str):
+    """Whoever ``lookup`` finds for the key in ``cookie``, or None (no cookie, a wrong key, or a blocked client)."""
+    key = request.cookies.get(cookie)
+    if not key or key_guard(request).retry_after(client_of(request)):
+        return None
+    member = lookup(key)
+    if member is None:
+        record_failure(request, key, role=role)
+    return member
+
+
+def key_login(request: Request, key: str, *, cookie: str, lookup: Callable[[str], object], role: str, target: str,
+              invalid: str, refuse: Callable[[int, dict], Response]) -> Response:
+    """A login form's answer: ``refuse(status, error body)`` for a blocked client (429) or a wrong key (401, counted),
+    else a redirect to ``target`` that keeps the key in ``cookie``."""
+    wait = key_guard(request).retry_after(client_of(request))
+    if wait:
+        return refuse(429, blocked_body(wait))
+    key = key.strip()
+    if lookup(key) is None:
+        record_failure(request, key, role=role)
+        return refuse(401, error_body("unauthorized", invalid))
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(cookie, key, httponly=True, samesite="strict", secure=request.url.scheme == "https",
+                        max_age=KEY_COOKIE_SECONDS)
+    return response
+
+
+def key_logout(cookie: str, target: str) -> Response:
+    response = RedirectResponse(target, status_code=303)
+    response.delete_cookie(cookie)
+    return response
 
 
 def require_bureau(request: Request, key: str | None = Depends(api_key_header)) -> Bureau:

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from screening.batch import BatchEdits
 from screening.errors import ScreeningError
 
-from ..access import RATE_LIMITED, Bureau, bureau_for_key, client_of, key_guard, record_failure
+from ..access import Bureau, bureau_for_key, cookie_member, key_login, key_logout
 from ..errors import error_body
 from ..paths import templates
 from ..reports import batch_context, campaign_choices, render_report_page, screen_material
@@ -88,16 +88,10 @@ def notice_action(request: Request) -> str:
 
 
 def cookie_bureau(request: Request) -> Bureau | None:
-    """The bureau of the key cookie. The cookie is a key like the header, so a wrong one counts as a failed attempt
-    and a blocked client is treated as logged out (guessing through the cookie is capped like the header)."""
+    """The bureau of the key cookie (``api.access.cookie_member``)."""
     settings = request.app.state.settings
-    key = request.cookies.get(COOKIE)
-    if not key or key_guard(request).retry_after(client_of(request)):
-        return None
-    bureau = bureau_for_key(key, settings.api_keys, settings.reviewer_keys)
-    if bureau is None:
-        record_failure(request, key, role="机构")
-    return bureau
+    return cookie_member(request, COOKIE, lambda key: bureau_for_key(key, settings.api_keys, settings.reviewer_keys),
+                         role="机构")
 
 
 @router.get("/batches", response_class=HTMLResponse)
@@ -110,29 +104,21 @@ def batches_page(request: Request) -> HTMLResponse:
 
 @router.post("/batches/login")
 def login(request: Request, api_key: Annotated[str, Form()]) -> Response:
-    if not request.app.state.settings.api_keys:
-        error = error_body("bureau_disabled", "本服务未配置机构密钥，批量预审不可用。请运维人员设置 SCREENING_API_KEYS。")
-        return page(request, "batches.html", status=403, nav="batches", bureau=None, error=error)
-    wait = key_guard(request).retry_after(client_of(request))
-    if wait:  # too many failed keys from this client (api.access.KeyGuard)
-        error = error_body("too_many_attempts", RATE_LIMITED.format(minutes=max(1, -(-wait // 60))))
-        return page(request, "batches.html", status=429, nav="batches", bureau=None, error=error)
     settings = request.app.state.settings
-    if bureau_for_key(api_key.strip(), settings.api_keys, settings.reviewer_keys) is None:
-        record_failure(request, api_key.strip(), role="机构")
-        error = error_body("unauthorized", "机构密钥无效，请检查后重试。")
-        return page(request, "batches.html", status=401, nav="batches", bureau=None, error=error)
-    response = RedirectResponse("/batches", status_code=303)
-    response.set_cookie(COOKIE, api_key.strip(), httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=12 * 3600)
-    return response
+
+    def refuse(status: int, error: dict) -> Response:
+        return page(request, "batches.html", status=status, nav="batches", bureau=None, error=error)
+
+    if not settings.api_keys:
+        return refuse(403, error_body("bureau_disabled", "本服务未配置机构密钥，批量预审不可用。请运维人员设置 SCREENING_API_KEYS。"))
+    return key_login(request, api_key, cookie=COOKIE, role="机构", target="/batches",
+                     invalid="机构密钥无效，请检查后重试。",
+                     lookup=lambda key: bureau_for_key(key, settings.api_keys, settings.reviewer_keys), refuse=refuse)
 
 
 @router.post("/batches/logout")
 def logout() -> Response:
-    response = RedirectResponse("/batches", status_code=303)
-    response.delete_cookie(COOKIE)
-    return response
+    return key_logout(COOKIE, "/batches")
 
 
 @router.post("/batches")

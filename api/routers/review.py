@@ -63,12 +63,12 @@ from screening.review import (
 from screening.review.store import NOTE_MAX
 
 from ..access import (
-    RATE_LIMITED,
     Bureau,
     Reviewer,
     client_of,
-    key_guard,
-    record_failure,
+    cookie_member,
+    key_login,
+    key_logout,
     require_bureau,
     require_member,
     require_reviewer,
@@ -415,15 +415,10 @@ COOKIE = "screening_reviewer"
 
 
 def cookie_reviewer(request: Request) -> Reviewer | None:
-    """The reviewer of the key cookie; a wrong cookie counts as a failed attempt (as ``cookie_bureau`` does)."""
+    """The reviewer of the key cookie (``api.access.cookie_member``, as ``cookie_bureau``)."""
     settings = request.app.state.settings
-    key = request.cookies.get(COOKIE)
-    if not key or key_guard(request).retry_after(client_of(request)):
-        return None
-    reviewer = reviewer_for_key(key, settings.reviewer_keys, settings.api_keys)
-    if reviewer is None:
-        record_failure(request, key, role="评审")
-    return reviewer
+    return cookie_member(request, COOKIE, lambda key: reviewer_for_key(key, settings.reviewer_keys, settings.api_keys),
+                         role="评审")
 
 
 def review_page(request: Request, name: str, *, status: int = 200, **context) -> HTMLResponse:
@@ -448,28 +443,20 @@ def review_home(request: Request, imported: str = "") -> HTMLResponse:
 @pages.post("/review/login")
 def review_login(request: Request, api_key: Annotated[str, Form()]) -> Response:
     settings = request.app.state.settings
+
+    def refuse(status: int, error: dict) -> Response:
+        return review_page(request, "review_login.html", status=status, error=error)
+
     if not settings.reviewer_keys:
-        error = error_body("review_disabled", "本服务未配置评审密钥，审查功能不可用。请运维人员设置 SCREENING_REVIEWER_KEYS。")
-        return review_page(request, "review_login.html", status=403, error=error)
-    wait = key_guard(request).retry_after(client_of(request))
-    if wait:
-        error = error_body("too_many_attempts", RATE_LIMITED.format(minutes=max(1, -(-wait // 60))))
-        return review_page(request, "review_login.html", status=429, error=error)
-    if reviewer_for_key(api_key.strip(), settings.reviewer_keys, settings.api_keys) is None:
-        record_failure(request, api_key.strip(), role="评审")
-        error = error_body("unauthorized", "评审密钥无效，请检查后重试。")
-        return review_page(request, "review_login.html", status=401, error=error)
-    response = RedirectResponse("/review", status_code=303)
-    response.set_cookie(COOKIE, api_key.strip(), httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=12 * 3600)
-    return response
+        return refuse(403, error_body("review_disabled", "本服务未配置评审密钥，审查功能不可用。请运维人员设置 SCREENING_REVIEWER_KEYS。"))
+    return key_login(request, api_key, cookie=COOKIE, role="评审", target="/review",
+                     invalid="评审密钥无效，请检查后重试。",
+                     lookup=lambda key: reviewer_for_key(key, settings.reviewer_keys, settings.api_keys), refuse=refuse)
 
 
 @pages.post("/review/logout")
 def review_logout() -> Response:
-    response = RedirectResponse("/review", status_code=303)
-    response.delete_cookie(COOKIE)
-    return response
+    return key_logout(COOKIE, "/review")
 
 
 @pages.post("/review/imports")
