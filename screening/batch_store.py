@@ -60,10 +60,6 @@ ItemStatus = str  # "pending" | "done" | "failed"
 STATUS_LABELS = {"queued": "排队中", "running": "预审中", "done": "已完成", "failed": "失败"}
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 class BatchTable(db.Base):
     __tablename__ = "batches"
 
@@ -81,8 +77,8 @@ class BatchTable(db.Base):
     refused: Mapped[str] = mapped_column(Text, default="[]")  # JSON: names skipped before screening (wrong type)
     edits: Mapped[str] = mapped_column(Text, default="{}")  # JSON: BatchEdits
     duplicates: Mapped[str] = mapped_column(Text, default="{}")  # JSON: row id -> [DuplicateLink]
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=db.utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=db.utc_now)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     # Schema 2: the lease of the worker comparing the finished items (see the module docstring).
     lease_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -103,7 +99,7 @@ class BatchItemTable(db.Base):
     report: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON of Report.model_dump
     error: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON {code, message}
     text: Mapped[str] = mapped_column(Text, default="")  # the document's text, for duplicates across the batch
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=db.utc_now)
     # Schema 2: who is screening the item, until when (renewed by a heartbeat), since when, how many claims so far.
     lease_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
     lease_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -265,11 +261,11 @@ class BatchStore:
 
     def mark(self, batch_id: str, status: BatchStatus, *, error: str = "") -> None:
         with db.session_scope(self.engine) as s:
-            values: dict[str, Any] = {"status": status, "updated_at": _now()}
+            values: dict[str, Any] = {"status": status, "updated_at": db.utc_now()}
             if error:
                 values["error"] = error
             if status in ("done", "failed"):
-                values["finished_at"] = _now()
+                values["finished_at"] = db.utc_now()
             s.execute(update(BatchTable).where(BatchTable.id == batch_id).values(**values))
 
     def save_item(self, batch_id: str, item_id: str, *, report: Report | None, error: dict | None,
@@ -281,7 +277,7 @@ class BatchStore:
         """
         status = "done" if report is not None else "failed"
         values = {
-            "status": status, "text": text, "updated_at": _now(), "lease_token": None, "lease_until": None,
+            "status": status, "text": text, "updated_at": db.utc_now(), "lease_token": None, "lease_until": None,
             "report": json.dumps(report.model_dump(mode="json", by_alias=True), ensure_ascii=False) if report else None,
             "error": json.dumps(error, ensure_ascii=False) if error else None,
         }
@@ -293,7 +289,7 @@ class BatchStore:
                 return False
             counter = BatchTable.done if status == "done" else BatchTable.failed
             s.execute(update(BatchTable).where(BatchTable.id == batch_id)
-                      .values({counter: counter + 1, "updated_at": _now()}))
+                      .values({counter: counter + 1, "updated_at": db.utc_now()}))
             return True
 
     def finish(self, batch_id: str, duplicates: dict[str, list[DuplicateLink]]) -> bool:
@@ -302,7 +298,7 @@ class BatchStore:
         with db.session_scope(self.engine) as s:
             return bool(s.execute(update(BatchTable).where(BatchTable.id == batch_id, BatchTable.status.in_(OPEN))
                                   .values(status="done", duplicates=json.dumps(payload, ensure_ascii=False),
-                                          finished_at=_now(), updated_at=_now(), lease_token=None,
+                                          finished_at=db.utc_now(), updated_at=db.utc_now(), lease_token=None,
                                           lease_until=None)).rowcount)
 
     # --- the shared queue ---------------------------------------------------------------------------------
@@ -315,7 +311,7 @@ class BatchStore:
     def claim_item(self, worker: str, lease_seconds: float, *, batch_id: str | None = None) -> Claim | None:
         """Lease the oldest batch's first pending item whose lease is free or expired (see the module docstring)."""
         for _ in range(CLAIM_ATTEMPTS):
-            now = _now()
+            now = db.utc_now()
             query = (select(BatchItemTable.id, BatchItemTable.batch_id, BatchItemTable.position,
                             BatchItemTable.filename)
                      .join(BatchTable, BatchTable.id == BatchItemTable.batch_id)
@@ -342,7 +338,7 @@ class BatchStore:
 
     def claim_finish(self, worker: str, lease_seconds: float, *, batch_id: str | None = None) -> Claim | None:
         """Lease an open batch with no pending item left, to compare its materials and mark it done."""
-        now = _now()
+        now = db.utc_now()
         pending = exists().where(BatchItemTable.batch_id == BatchTable.id, BatchItemTable.status == "pending")
         query = (select(BatchTable.id).where(BatchTable.status.in_(OPEN), ~pending, _free(BatchTable, now))
                  .order_by(BatchTable.created_at).limit(1))
@@ -377,7 +373,7 @@ class BatchStore:
                       .values(lease_token=None, lease_until=None))
 
     def queue_stats(self) -> QueueStats:
-        now = _now()
+        now = db.utc_now()
         open_items = (select(BatchItemTable).join(BatchTable, BatchTable.id == BatchItemTable.batch_id)
                       .where(BatchItemTable.status == "pending", BatchTable.status.in_(OPEN)).subquery())
         live = open_items.c.lease_until >= now
@@ -395,7 +391,7 @@ class BatchStore:
         with db.session_scope(self.engine) as s:
             row = self._owned(s, owner, batch_id)
             row.edits = edits.model_dump_json()
-            row.updated_at = _now()
+            row.updated_at = db.utc_now()
 
     # --- reading (always by owner) ------------------------------------------------------------------------
 
@@ -491,7 +487,7 @@ def _free(table, now: dt.datetime):
 
 
 def _later(seconds: float) -> dt.datetime:
-    return _now() + dt.timedelta(seconds=seconds)
+    return db.utc_now() + dt.timedelta(seconds=seconds)
 
 
 def _screened(row: BatchItemTable) -> Screened:

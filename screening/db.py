@@ -164,8 +164,13 @@ def _recorded_version(conn: Connection) -> int:
     return conn.execute(text("SELECT version FROM schema_version WHERE id = 1")).scalar() or 1
 
 
+def utc_now() -> dt.datetime:
+    """Now in UTC without a zone: what every table's timestamp columns hold (SQLite keeps no zone)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 def _record_version(conn: Connection, found: int) -> None:
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = utc_now()
     table = SchemaVersionRow.__table__
     updated = conn.execute(table.update().where(table.c.id == 1).values(version=SCHEMA_VERSION, updated_at=now))
     if updated.rowcount == 0:

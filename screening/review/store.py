@@ -42,10 +42,6 @@ ORIGIN_LABELS = {"batch": "省局报送", "import": "评审导入"}
 NOTE_MAX = 2000
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 class SubmissionRow(db.Base):
     __tablename__ = "review_submissions"
 
@@ -95,14 +91,14 @@ class DecisionRow(db.Base):
     decision: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(String(200))
-    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=db.utc_now)
 
 
 class AccessLogRow(db.Base):
     __tablename__ = "review_access_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=db.utc_now, index=True)
     actor: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))  # bureau | reviewer
     action: Mapped[str] = mapped_column(String(40))  # report | file | text
@@ -237,7 +233,7 @@ class ReviewStore:
             with db.session_scope(self.engine) as s:
                 row = SubmissionRow(id=submission_id, bureau=bureau, campaign_id=campaign_id, unit_kind=unit_kind,
                                     title=title[:200], origin=origin, batch_id=batch_id, submitted_by=submitted_by,
-                                    submitted_at=submitted_at or now(), item_count=len(frozen.rows))
+                                    submitted_at=submitted_at or db.utc_now(), item_count=len(frozen.rows))
                 s.add(row)
                 s.flush()
                 for batch_row in frozen.rows:
@@ -274,7 +270,7 @@ class ReviewStore:
             if s.get(SubmissionItemRow, item_id) is None:
                 raise ReviewItemNotFound()
             row = DecisionRow(item_id=item_id, decision=code, note=(note or "").strip()[:NOTE_MAX],
-                              reviewer=reviewer, decided_at=now())
+                              reviewer=reviewer, decided_at=db.utc_now())
             s.add(row)
             s.flush()
             return _decision(row)
