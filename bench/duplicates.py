@@ -187,16 +187,38 @@ def distinct_and_copies(cases, *, size: int = 30) -> tuple[list, list]:
     return distinct, copies
 
 
+def form_archive(folder: str, campaign, texts: list[str]):
+    """``texts`` stored as submissions inside the application form (an SQLite archive in ``folder``), and a function
+    that runs the duplicates check on a query wrapped in the same form: ``(record ids, matched(text) -> ids)``."""
+    from screening import db
+    from screening.archive import Archive
+    from screening.checks.base import CheckContext
+    from screening.documents.model import Document
+    from screening.duplicates import check
+
+    archive = Archive(db.get_engine(f"sqlite:///{folder}/bench.db"), seed=False)
+    ids = [archive.store_submission(campaign_id=campaign.id, campaign_name=campaign.name, year=2025,
+                                    case_name=f"案例{i}", unit=f"单位{i}", category="融合生产传播",
+                                    text=FORM_HEAD + text + FORM_TAIL, batch_id="bench").id
+           for i, text in enumerate(texts)]
+    index = DuplicateIndex.from_archive(archive)
+
+    def matched(text: str) -> set[int]:
+        doc = Document(text=FORM_HEAD + text + FORM_TAIL, blocks=[], sections=[], format="txt")
+        ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=None,
+                           options={"archive": archive, "duplicate_index": index, "case_name": "新案例",
+                                    "unit": "新单位"})
+        return {m["record"]["id"] for m in check.run(ctx).measurement["matches"]}
+
+    return ids, matched
+
+
 def archive_quality(cases, *, size: int = 30, new: int = 20) -> list[str]:
     """The archive path (``check.run``): ``size`` distinct cases stored as submissions inside the application form;
     queries are the ten constructed copies and ``new`` other distinct cases, all inside the same form."""
     import tempfile
 
-    from screening import db
-    from screening.archive import Archive
     from screening.campaigns import get_campaign
-    from screening.checks.base import CheckContext
-    from screening.documents.model import Document
     from screening.duplicates import check
 
     distinct, copies = distinct_and_copies(cases, size=size)
@@ -209,19 +231,7 @@ def archive_quality(cases, *, size: int = 30, new: int = 20) -> list[str]:
              "time per query |", "|---|---|---|---|---|"]
     saved = check.BOILERPLATE_MIN
     with tempfile.TemporaryDirectory() as tmp:
-        archive = Archive(db.get_engine(f"sqlite:///{tmp}/bench.db"), seed=False)
-        ids = [archive.store_submission(campaign_id=campaign.id, campaign_name=campaign.name, year=2025,
-                                        case_name=f"案例{i}", unit=f"单位{i}", category="融合生产传播",
-                                        text=FORM_HEAD + text + FORM_TAIL, batch_id="bench").id
-               for i, (_name, text) in enumerate(distinct)]
-        index = DuplicateIndex.from_archive(archive)
-
-        def matched(text: str) -> set[int]:
-            doc = Document(text=FORM_HEAD + text + FORM_TAIL, blocks=[], sections=[], format="txt")
-            ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=None,
-                               options={"archive": archive, "duplicate_index": index, "case_name": "新案例",
-                                        "unit": "新单位"})
-            return {m["record"]["id"] for m in check.run(ctx).measurement["matches"]}
+        ids, matched = form_archive(tmp, campaign, [text for _name, text in distinct])
 
         for active in (False, True):
             check.BOILERPLATE_MIN = saved if active else 10**9
@@ -646,30 +656,13 @@ def reframed_in_form(cases, queries, *, size: int = 30, new: int = 20) -> list[s
     match of those is wrong). The form is the shared boilerplate: its labels, instructions and pledge."""
     import tempfile
 
-    from screening import db
-    from screening.archive import Archive
     from screening.campaigns import get_campaign
-    from screening.checks.base import CheckContext
-    from screening.documents.model import Document
-    from screening.duplicates import check
 
     campaign = get_campaign("nrta-2025-media-convergence")
     copies = [(label, text, i) for label, text, i, _j in queries if label.startswith("reframed") and i < 10]
     others = cases[size:size + new]
     with tempfile.TemporaryDirectory() as tmp:
-        archive = Archive(db.get_engine(f"sqlite:///{tmp}/bench.db"), seed=False)
-        ids = [archive.store_submission(campaign_id=campaign.id, campaign_name=campaign.name, year=2025,
-                                        case_name=f"案例{i}", unit=f"单位{i}", category="融合生产传播",
-                                        text=FORM_HEAD + text + FORM_TAIL, batch_id="bench").id
-               for i, (_name, text) in enumerate(cases[:size])]
-        index = DuplicateIndex.from_archive(archive)
-
-        def matched(text: str) -> set[int]:
-            doc = Document(text=FORM_HEAD + text + FORM_TAIL, blocks=[], sections=[], format="txt")
-            ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=None,
-                               options={"archive": archive, "duplicate_index": index, "case_name": "新案例",
-                                        "unit": "新单位"})
-            return {m["record"]["id"] for m in check.run(ctx).measurement["matches"]}
+        ids, matched = form_archive(tmp, campaign, [text for _name, text in cases[:size]])
 
         times = []
         found = []
