@@ -23,7 +23,7 @@ import datetime as dt
 import io
 
 from .batch import BatchReport, BatchRow
-from .spreadsheet import formula_safe
+from .spreadsheet import formula_safe, style_table
 
 OFFICIAL_COLUMNS = ["序号", "案例名称", "征集类别", "申报单位", "联系人", "部门及职务", "联系方式"]
 OUR_COLUMNS = ["预审结论", "预审得分", "排序理由", "主要问题", "名额提示", "备注", "文件名", "预审未完成项"]
@@ -89,8 +89,6 @@ def export_csv(result: BatchReport) -> bytes:
 
 def export_xlsx(result: BatchReport) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -104,17 +102,7 @@ def export_xlsx(result: BatchReport) -> bytes:
     for row in table_rows(result):
         sheet.append([formula_safe(v) for v in row])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    sheet["A1"].font = Font(bold=True, size=14)
-    header_fill = PatternFill("solid", fgColor="DDE5F0")
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-    for column, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    for line in sheet.iter_rows(min_row=4):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A4"
+    style_table(sheet, header_row=3, widths=WIDTHS, header_fill="DDE5F0")
     _quota_sheet(book.create_sheet("名额核对"), result)
     if notes:
         _notes_sheet(book.create_sheet(NOTES_SHEET), notes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..spreadsheet import formula_safe
+from ..spreadsheet import formula_safe, style_table
 from .queue import Queue, QueueEntry
 
 COLUMNS = ["机构", "案例名称", "征集类别", "标记", "审查结论", "审查意见", "审查人", "审查时间",
@@ -43,8 +43,6 @@ def review_csv(queue: Queue) -> bytes:
 
 def review_xlsx(queue: Queue) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -53,15 +51,7 @@ def review_xlsx(queue: Queue) -> bytes:
     sheet.append(COLUMNS)
     for row in review_rows(queue):
         sheet.append([formula_safe(v) for v in row])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for column, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    for line in sheet.iter_rows(min_row=3):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A3"
+    style_table(sheet, header_row=2, widths=WIDTHS)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
