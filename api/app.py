@@ -22,19 +22,19 @@ POST /api/screen                   screen one upload or pasted text (JSON, or HT
 
 from __future__ import annotations
 
-import importlib
 import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from screening.batch.worker import BatchRunner
 from screening.config import Settings, load_settings
+from screening.services import Services
 
 from . import access, errors, security
-from .batch_runner import BatchRunner
 from .paths import STATIC_DIR
-from .routers import apidocs, archive, batches, campaigns, health, pages, review, screen
+from .routers import apidocs, archive, batches, campaigns, health, notice, pages, review, screen
 from .uploads import UploadLimit
 from .warmup import WarmUp
 
@@ -52,14 +52,20 @@ DESCRIPTION = """
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app over ``settings`` (default: read from the environment)."""
+    """Build the app over ``settings`` (default: read from the environment, here, once).
+
+    The app's ``Services`` (``app.state.services``: settings, rulebooks, each use's embedder, the archive) is built
+    here and is what every route, the batch workers and the warm-up screen with; ``app.state.settings`` is its
+    settings, for the routes that only need a limit or a key.
+    """
     settings = settings or load_settings()
+    services = Services.build(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Resume or fail batches a previous process left unfinished, then let the runner own its threads.
         app.state.batches.recover()
-        app.state.warm_up = WarmUp(settings).start()  # /api/health answers 503 "warming" until it is done
+        app.state.warm_up = WarmUp(services).start()  # /api/health answers 503 "warming" until it is done
         yield
         app.state.batches.shutdown()
 
@@ -82,34 +88,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "审查", "description": "评审专家跨机构审查、记录结论、导出审查结果表（需要评审密钥）"},
         ],
     )
+    app.state.services = services
     app.state.settings = settings
     app.state.warm_up = None  # set at start-up (lifespan); None: not started, nothing to wait for
-    app.state.batches = BatchRunner(settings)
+    app.state.batches = BatchRunner(services)
     errors.install(app)
     app.add_middleware(UploadLimit, settings=settings)
     security.install(app)  # CSP, nosniff, Referrer-Policy on every response, errors included (api.security)
     access.warn_about_keys(settings)
 
-    for module in (health, campaigns, screen, batches, archive, review, pages, apidocs):
+    for module in (health, campaigns, screen, batches, archive, review, notice, pages, apidocs):
         app.include_router(module.router)
-    _include_optional(app, "api.routers.notice")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
-
-
-def _include_optional(app: FastAPI, module_name: str) -> None:
-    """Include a router written elsewhere when it exists; a missing or broken one must not take the service down."""
-    app.state.notice_enabled = False
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        log.info("可选路由 %s 未加载：%s", module_name, exc)
-        return
-    except Exception:  # noqa: BLE001 - someone else's module; log it and keep serving the rest
-        log.exception("可选路由 %s 加载失败", module_name)
-        return
-    app.include_router(module.router)
-    app.state.notice_enabled = True
 
 
 app = create_app()

@@ -10,10 +10,12 @@ Three layers, cheapest first (OWASP File Upload Cheat Sheet; FastAPI has no uplo
    are checked by ``screening.batch.sources_from_zip`` (count, declared sizes, ratio, no path traversal).
 
 The client's file name is kept for display only (``screening.batch.safe_filename``); anything stored gets a generated
-name (``screening.batch_store.storage_name``).
+name (``screening.batch.store.storage_name``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import UploadFile
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
@@ -82,6 +84,29 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+def exactly_one(**fields: dict[str, Any]) -> dict[str, Any]:
+    """``openapi_extra`` for a form route that needs exactly one of ``fields`` (a file or pasted text), each given
+    with what makes it count as given (for pasted text: a ``pattern`` asking for one non-space character).
+
+    FastAPI derives each field's schema from its parameter, but not a rule across fields; the route enforces it
+    (a 400 naming both), and this puts the same rule in the contract (``api.errors.contract_schema`` moves it
+    into the route's body model). An empty form value counts as absent (FastAPI), so "given" also means at least
+    one character."""
+    return {"requestBody": {"content": {"multipart/form-data": {"schema": {"oneOf": [
+        {"required": [name], "properties": {name: {"minLength": 1, **given}}} for name, given in fields.items()]}}}}}
+
+
+def named_upload(field: str, example: str) -> dict[str, Any]:
+    """``openapi_extra`` for a route that reads a file's type from its name's extension: the contract says so with
+    an example file name (the part's ``Content-Disposition``), which clients (and schemathesis) then send."""
+    disposition = f'form-data; name="{field}"; filename="{example}"'
+    return {"requestBody": {"content": {"multipart/form-data": {"encoding": {field: {"headers": {
+        "Content-Disposition": {"schema": {"type": "string", "example": disposition}}}}}}}}}
+
+
+NON_EMPTY = {"minLength": 1}  # ``json_schema_extra`` of a file field whose route refuses an empty file (422)
 
 
 async def read_upload(upload: UploadFile, *, max_bytes: int) -> tuple[str, bytes]:

@@ -6,8 +6,8 @@ opening the archive and building its duplicate index (10,000 records take second
 templates. Measured before this module (issue 15, 2 cores): first screen 8.8 s, the next ones 0.11 s.
 
 ``WarmUp.start()`` runs that work in a background thread at start-up, through the same code the requests use
-(``api.reports.screen_material`` on a DOCX written here with python-docx, for every call and each of its
-categories, then the HTML report renderer). Until it is done ``GET /api/health`` answers 503 with status "warming",
+(``screening.pipeline.screen_source`` with the app's ``Services``, on a DOCX written here with python-docx, for every
+call and each of its categories, then the HTML report renderer). Until it is done ``GET /api/health`` answers 503 with status "warming",
 so a load balancer sends no traffic yet; afterwards 200. A warm-up that fails does not stop the service: health turns
 "degraded" and names the failure, and the first real request pays what was not paid (logged with the traceback).
 
@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from screening.config import Settings
+from screening.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +44,14 @@ WARM_UP_PARAGRAPHS = [
 class WarmUp:
     """The warm-up's state, read by the health route: ``status`` is "warming", "ready" or "failed"."""
 
-    settings: Settings
+    services: Services
     status: str = WARMING
     seconds: float | None = None
     error: str | None = None
     screens: int = 0
     _thread: threading.Thread | None = field(default=None, repr=False)
 
-    def start(self) -> "WarmUp":
+    def start(self) -> WarmUp:
         self._thread = threading.Thread(target=self.run, name="screening-warm-up", daemon=True)
         self._thread.start()
         return self
@@ -77,17 +77,17 @@ class WarmUp:
 
     def _warm(self) -> None:
         from screening import nlp
-        from screening.campaigns import all_campaigns
+        from screening.pipeline import screen_source
 
-        from .reports import report_fragment, screen_material
+        from .reports import report_fragment
 
         nlp.pipeline()  # first: spaCy must be imported before anything imports torch (see the module docstring)
         data = warm_up_docx()
         done = None
-        for campaign in all_campaigns(self.settings.campaigns_dir):
+        for campaign in self.services.campaigns():
             for category in [None, *(c.name for c in campaign.categories)]:
-                done = screen_material(self.settings, data, filename="预热.docx", campaign_id=campaign.id,
-                                       category=category, material=None)
+                done = screen_source(self.services, data, filename="预热.docx", campaign_id=campaign.id,
+                                     category=category)
                 self.screens += 1
         if done is not None:
             report_fragment(done.report, done.text)

@@ -34,6 +34,8 @@ from screening.checks import CHECKS  # noqa: E402
 from screening.checks import elements as elements_check  # noqa: E402
 from screening.checks.base import CheckContext  # noqa: E402
 from screening.documents import from_text  # noqa: E402
+from screening.embeddings import Embedders  # noqa: E402
+from screening.services import Services  # noqa: E402
 from screening.wordcount import word_count  # noqa: E402
 
 from bench.cases import CASES, available, case_files, case_text, labels  # noqa: E402
@@ -165,8 +167,10 @@ def material_5000() -> tuple[str, str]:
 
 
 def run_all(doc, campaign, category, *, options=None) -> dict[str, float]:
+    """``options``: ``{"embedder": …}``, the elements check's embedder (None: lexical)."""
+    services = Services(embedders=Embedders(elements=(options or {}).get("embedder")))
     ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=category,
-                       declared_category=category.name if category else None, options=options or {})  # fmt: skip
+                       declared_category=category.name if category else None, services=services)  # fmt: skip
     timings = {}
     for name, check in CHECKS:
         t0 = time.perf_counter()
@@ -211,7 +215,7 @@ def agreement(campaign, labelled, *, embedder=None) -> tuple[list[str], list[str
         category = campaign.category(name)
         doc = from_text(case_text(CASES / label["file"]), filename=label["file"])
         ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=category,
-                           declared_category=name, options={"embedder": embedder})  # fmt: skip
+                           declared_category=name, services=Services(embedders=Embedders(elements=embedder)))
         for check_name, check in CHECKS:
             ctx.results[check_name] = check(ctx)
         elements = ctx.results["elements"].measurement["elements"]

@@ -149,7 +149,7 @@ def self_checks(server: Server, clients: int, screens: int) -> dict:
 
 def takeover(cluster: PgCluster, lease: float = 5.0, per_item: float = 0.5) -> dict:
     from screening.batch import Source
-    from screening.batch_store import BatchStore
+    from screening.batch.store import BatchStore
 
     url = cluster.new_database()
     child = ROOT / "tests" / "batch" / "worker_child.py"

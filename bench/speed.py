@@ -7,14 +7,16 @@ parsing plus segmentation.
 
 (a) **Cold CLI** (issue 15). Each round runs, one after the other in fresh processes, ``python -c "import jieba;
 jieba.initialize()"`` (the yardstick), ``screening check`` of a 5000字 text with the served models, the same with
-``--no-model``, ``screening campaigns`` and ``screening --help``; the table gives each command's median wall time over
-the rounds, its ratio to the yardstick *of the same rounds*, and its peak RSS (``wait4``). A first, untimed round
-fills the caches every later run finds (page cache, jieba's dictionary cache, the archive database). Targets: check
-≤ 3x the yardstick; campaigns and --help ≤ 0.5 s. ``--before DIR`` repeats every command on the tree in DIR (e.g.
+``--no-model``, the same check of that text as a DOCX (it also pays python-docx), ``screening campaigns`` and
+``screening --help``; the table gives each command's median wall time over the rounds, its ratio to the yardstick
+*of the same rounds*, and its peak RSS (``wait4``). A first, untimed round fills the caches every later run finds
+(page cache, jieba's dictionary cache, the cut tokenizers, the archive database, and the modules' byte code:
+``PYTHONDONTWRITEBYTECODE`` is dropped, as an installed tree is compiled). Targets: check ≤ 3x the yardstick;
+campaigns and --help ≤ 0.5 s. ``--before DIR`` repeats every command on the tree in DIR (e.g.
 ``git archive <commit> | tar -x -C DIR``), interleaved with ours, so before and after share the machine's load.
 
 (b) **Whole pipeline**, in this process, warm: for each of ``--runs`` 5000字 DOCX materials, (parse + jieba/spaCy
-segmentation) and then the full ``screen`` with ``embedding_options()`` (the models ``POLICY`` gives each check) and
+segmentation) and then the full ``screen`` with ``Services.build`` (the models ``POLICY`` gives each check) and
 an empty archive; parse and segmentation caches are cleared before each, so both sides pay them. The ratio of the
 medians is the target (≤ 2x); the time of each step of ``screen`` is listed. RSS is this process's peak.
 
@@ -66,6 +68,8 @@ def cli_commands(text_file: Path) -> dict[str, list[str]]:
         YARDSTICK: ["-c", "import jieba; jieba.initialize()"],
         "screening check (models)": check,
         "screening check --no-model": [*check, "--no-model"],
+        # a Word file also imports python-docx, which a text file does not need (issue 15 times the text)
+        "screening check of the DOCX (models)": [*check[:3], str(text_file.with_suffix(".docx")), *check[4:]],
         "screening campaigns": ["-m", "screening", "campaigns"],
         "screening --help": ["-m", "screening", "--help"],
     }
@@ -92,6 +96,10 @@ def tree_env(tree: Path, database: Path) -> dict[str, str]:
            "SCREENING_MODEL_DIR": os.environ.get("SCREENING_MODEL_DIR", str(ROOT / "var" / "models")),
            "PYTHONPATH": str(tree), "COLUMNS": "120"}
     env.pop("SCREENING_CORPORA_DIR", None)  # each tree reads its own rulebooks
+    # An installed tree runs from byte-compiled modules (pip compiles site-packages; Python writes __pycache__ for
+    # the rest). With PYTHONDONTWRITEBYTECODE set (this machine's shell sets it), every module edited since the last
+    # compile is compiled again by every cold run (~0.08 s of a check). The untimed first round writes them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -100,6 +108,7 @@ def cold_cli(rounds: int, trees: dict[str, Path]) -> dict[str, dict[str, list[tu
     folder = Path(tempfile.mkdtemp(prefix="bench-speed-"))
     text_file = folder / "材料.txt"
     text_file.write_text(material_text(), encoding="utf-8")
+    text_file.with_suffix(".docx").write_bytes(docx_of(material_text()))
     commands = cli_commands(text_file)
     envs = {label: tree_env(tree, folder / f"{label}.db") for label, tree in trees.items()}
     results = {label: {name: [] for name in commands} for label in trees}
@@ -143,24 +152,26 @@ def whole_pipeline(runs: int) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="bench-speed-pipeline-"))
     os.environ["SCREENING_DATABASE_URL"] = f"sqlite:///{folder / 'pipeline.db'}"
     from screening import nlp
-    from screening.archive import get_archive
     from screening.campaigns import get_campaign
     from screening.checks import CHECKS
     from screening.checks.base import CheckContext
+    from screening.config import load_settings
     from screening.documents import load_document
-    from screening.embeddings import embedding_options
-    from screening.pipeline import _options, later_steps, material_document, screen
+    from screening.pipeline import later_steps, material_document, screen
+    from screening.services import Services
 
     campaign = get_campaign(CAMPAIGN)
-    options = {**embedding_options(), "archive": get_archive(os.environ["SCREENING_DATABASE_URL"])}
+    services = Services.build(load_settings())
+    services.archive  # noqa: B018 - opened (and seeded) before timing
     materials = [docx_of(material_text(i * 3), variant=i) for i in range(runs + 1)]
 
     def clear_caches() -> None:
         nlp.parse.cache_clear()
-        for embedder in {id(e): e for e in options.values() if hasattr(e, "_long_cache")}.values():
+        embedders = vars(services.embedders).values()
+        for embedder in {id(e): e for e in embedders if hasattr(e, "_long_cache")}.values():
             embedder._long_cache.clear()
 
-    screen(load_document(materials[-1], filename="warm.docx"), campaign, options=options)  # loads models, index
+    screen(load_document(materials[-1], filename="warm.docx"), campaign, services=services)  # loads models, index
     base, full, steps = [], [], {}
     for data in materials[:runs]:
         clear_caches()
@@ -170,18 +181,18 @@ def whole_pipeline(runs: int) -> dict:
         base.append(time.perf_counter() - start)
         clear_caches()
         start = time.perf_counter()
-        screen(load_document(data, filename="material.docx"), campaign, options=options)
+        screen(load_document(data, filename="material.docx"), campaign, services=services)
         full.append(time.perf_counter() - start)
         clear_caches()  # once more, step by step, to say where the time goes
         document = load_document(data, filename="material.docx")
         target = material_document(document, campaign.default_material)
         ctx = CheckContext(document=target, campaign=campaign, material=campaign.default_material, category=None,
-                           declared_category=None, options=_options(options))
+                           declared_category=None, services=services)
         for name, run in (*CHECKS, *later_steps()):
             start = time.perf_counter()
             ctx.results[name] = run(ctx)
             steps.setdefault(name, []).append(time.perf_counter() - start)
-    models = {key: getattr(value, "name", None) for key, value in options.items() if key != "archive"}
+    models = services.embedders.names()
     return {"base": base, "full": full, "steps": steps, "models": models, "chars": len(material_text()),
             "rss_mb": psutil.Process().memory_info().rss / 2**20,
             "peak_rss_mb": __import__("resource").getrusage(__import__("resource").RUSAGE_SELF).ru_maxrss / 1024}
@@ -189,7 +200,7 @@ def whole_pipeline(runs: int) -> dict:
 
 def pipeline_lines(result: dict) -> list[str]:
     base, full = statistics.median(result["base"]), statistics.median(result["full"])
-    lines = [f"- Models in use (`embedding_options()`): {result['models']}",
+    lines = [f"- Models in use (`Services.build(...).embedders`): {result['models']}",
              f"- parse + segmentation: median **{base * 1000:.0f} ms** (min {min(result['base']) * 1000:.0f}, "
              f"max {max(result['base']) * 1000:.0f}; {len(result['base'])} materials)",
              f"- full screening: median **{full * 1000:.0f} ms** (min {min(result['full']) * 1000:.0f}, "

@@ -2,9 +2,14 @@
 
 The public API, by the flow of DESIGN.md::
 
+    services = Services.build(load_settings())      ->  Services (settings, rulebooks, models, archive; once)
+    screen_source(services, file, filename=..., campaign_id=...)  ->  Screening (report + screened document)
+
+or, step by step::
+
     load_document(file)  ->  Document
     get_campaign(id)     ->  Campaign (a rulebook from corpora/campaigns/)
-    screen(document, campaign, category=..., material=...)  ->  Report
+    screen(document, campaign, services=..., category=..., material=...)  ->  Screening
 
 Everything else is reachable through its module (``screening.numbers``, ``screening.duplicates`` ...).
 
@@ -22,7 +27,8 @@ _EXPORTS = {
     "Campaign": ".campaigns", "all_campaigns": ".campaigns", "get_campaign": ".campaigns",
     "Document": ".documents", "load_document": ".documents",
     "InputError": ".errors", "ScreeningError": ".errors",
-    "screen": ".pipeline", "screen_file": ".pipeline",
+    "screen": ".pipeline", "screen_source": ".pipeline", "Screening": ".pipeline", "ScreenInputs": ".pipeline",
+    "Services": ".services", "load_settings": ".config",
     "Finding": ".report", "Report": ".report",
 }
 
@@ -30,7 +36,9 @@ if TYPE_CHECKING:
     from .campaigns import Campaign, all_campaigns, get_campaign
     from .documents import Document, load_document
     from .errors import InputError, ScreeningError
-    from .pipeline import screen, screen_file
+    from .config import load_settings
+    from .pipeline import Screening, ScreenInputs, screen, screen_source
+    from .services import Services
     from .report import Finding, Report
 
 __all__ = sorted(_EXPORTS)

@@ -30,7 +30,7 @@ from sqlalchemy import DateTime, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import db
-from .config import settings
+from .config import CORPORA_DIR
 from .errors import CorruptDocument, EmptyFile, InputError, UnsupportedFormat
 from .spreadsheet import formula_safe
 
@@ -139,10 +139,10 @@ Listener = Callable[[list[Record]], None]
 
 
 class Archive:
-    """The archive in one database. Cheap to construct; ``get_archive()`` gives the process-wide one."""
+    """The archive in one database. Cheap to construct; ``get_archive(url)`` gives the process-wide one per URL."""
 
-    def __init__(self, engine=None, *, seed: bool = True) -> None:
-        self.engine = engine or db.get_engine()
+    def __init__(self, engine, *, seed: bool = True) -> None:
+        self.engine = engine
         self._listeners: list[Listener] = []
         db.create_tables(self.engine)
         if seed:
@@ -260,7 +260,7 @@ class Archive:
             with db.session_scope(self.engine) as s:
                 if s.get(ArchiveMetaRow, "seeded"):
                     return  # another worker seeded it while this one waited
-            seed = settings.corpora_dir / SEED_FILE
+            seed = CORPORA_DIR / SEED_FILE  # shipped with the code, like the rulebooks' defaults
             if seed.exists():
                 self.import_file(seed, source="随软件提供的往届入选名单")
             with db.session_scope(self.engine) as s:
@@ -396,9 +396,13 @@ _lock = threading.Lock()
 _archives: dict[str, Archive] = {}
 
 
-def get_archive(url: str | None = None) -> Archive:
-    """The archive in the configured database (created and seeded on first use)."""
-    url = url or settings.database_url
+def get_archive(url: str) -> Archive:
+    """The archive in the database at ``url`` (created and seeded on first use), one per URL per process.
+
+    The cache is keyed by URL, so two services over two databases in one process (tests) never share an archive, and
+    its duplicate index (``screening.duplicates.index``) lives as long as the process. Callers get ``url`` from their
+    ``Settings``; there is no default database.
+    """
     with _lock:
         if url not in _archives:
             _archives[url] = Archive(db.get_engine(url))

@@ -1,4 +1,8 @@
-"""Where things live and the operator's limits, read once from the environment.
+"""Where things live and the operator's limits: ``load_settings()`` reads them from the environment, once.
+
+Nothing else reads the environment. ``create_app(settings)`` and the CLI call ``load_settings()`` at start and build
+one ``screening.services.Services`` from the result, which is passed down explicitly; there is no module-level
+settings object. A library caller that passes nothing gets the shipped defaults (``DEFAULTS``), never the environment.
 
 Every setting has a safe default so `make serve` works with nothing configured:
 
@@ -16,8 +20,6 @@ SCREENING_OCR_PAGES             most scanned (image-only) pages read by OCR     
 SCREENING_API_KEYS              bureau keys, ``key=机构名`` separated by commas          (none: bureau endpoints closed)
 SCREENING_LEASE_SECONDS         how long a batch worker's claim on an item lasts     30
                                 without a heartbeat (then any worker may take it)
-SCREENING_LEASE_SECONDS         how long a batch worker's claim on an item lasts     30
-                                without a heartbeat (then any worker may take it)
 SCREENING_REVIEWER_KEYS         reviewer keys, ``key=姓名:call1|call2`` (``*`` = all)   (none: review desk closed)
 ==============================  ===================================================  =================================
 """
@@ -29,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+CORPORA_DIR = PROJECT_DIR / "corpora"  # shipped data: rulebooks, lexicons, training texts, prior selections
+SHIPPED_MODEL_DIR = PROJECT_DIR / "models"  # committed models (category, elements), as opposed to built ones in var/
 
 
 @dataclass(frozen=True)
@@ -44,15 +48,12 @@ class Settings:
     max_ocr_pages: int = 30
     # key -> (reviewer's name, campaign ids assigned, or ("*",) for all); see screening.review.roles
     reviewer_keys: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    lease_seconds: float = 30.0  # batch queue: see screening.batch_store
+    lease_seconds: float = 30.0  # batch queue: see screening.batch.store
+    shipped_model_dir: Path = SHIPPED_MODEL_DIR  # models/ (category, elements); tests may point it elsewhere
 
     @property
     def campaigns_dir(self) -> Path:
         return self.corpora_dir / "campaigns"
-
-    @property
-    def lexicons_dir(self) -> Path:
-        return self.corpora_dir / "lexicons"
 
 
 def _api_keys(raw: str) -> dict[str, str]:
@@ -81,7 +82,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     return Settings(
         database_url=env.get("SCREENING_DATABASE_URL") or f"sqlite:///{var / 'screening.db'}",
         model_dir=Path(env.get("SCREENING_MODEL_DIR") or var / "models"),
-        corpora_dir=Path(env.get("SCREENING_CORPORA_DIR") or PROJECT_DIR / "corpora"),
+        corpora_dir=Path(env.get("SCREENING_CORPORA_DIR") or CORPORA_DIR),
         max_file_bytes=int(float(env.get("SCREENING_MAX_FILE_MB", "20")) * 1024 * 1024),
         max_pages=int(env.get("SCREENING_MAX_PAGES", "300")),
         parse_seconds=float(env.get("SCREENING_PARSE_SECONDS", "8")),
@@ -93,4 +94,4 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     )
 
 
-settings = load_settings()
+DEFAULTS = load_settings({})  # the documented defaults (no environment): for library calls that pass no settings

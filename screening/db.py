@@ -1,7 +1,7 @@
 """The database: one SQLAlchemy engine per URL, a session helper, the declarative ``Base`` all tables share, and the
 schema migration that creates and upgrades them.
 
-The URL comes from ``settings.database_url`` (``SCREENING_DATABASE_URL``): an SQLite file by default, so nothing has
+The URL comes from the caller's ``Settings.database_url`` (``SCREENING_DATABASE_URL``): an SQLite file by default, so nothing has
 to be started, or PostgreSQL (``postgresql+psycopg://…``) when several machines share one database. Modules that own
 tables (``screening.archive``, the batch store, the duplicate index, …) declare them on ``Base`` and call
 ``create_tables()`` before first use.
@@ -37,13 +37,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from .config import settings
-
 log = logging.getLogger(__name__)
 
 # 1: the tables before leases (archive, batches, fingerprints). 2: batch items and batches carry a lease.
 # 3: a batch item may carry the other version of its material (Word + stamped PDF): companion columns.
-SCHEMA_VERSION = 3
+# 4: duplicate fingerprints carry the record's word features (word hashes, rare-word weights, their version); rows
+#    from v3 get theirs computed and stored the first time the record is a duplicate candidate (duplicates.index).
+SCHEMA_VERSION = 4
 SQLITE_BUSY_SECONDS = 30
 _SCHEMA_LOCK_KEY = 0x5C12EE  # pg_advisory_xact_lock key of the migration
 
@@ -76,9 +76,9 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """The process-wide engine for ``url`` (default: the configured database)."""
-    url = url or settings.database_url
+def get_engine(url: str) -> Engine:
+    """The process-wide engine for ``url`` (one pool per database URL; the caller names the database, from its
+    ``Settings.database_url``: no default, so nothing silently opens the database the environment names)."""
     with _lock:
         if url not in _engines:
             _engines[url] = _create(url)
@@ -120,9 +120,9 @@ def _create(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def create_tables(engine: Engine | None = None) -> None:
+def create_tables(engine: Engine) -> None:
     """Create and upgrade the schema (see ``migrate``); cheap after the first call for the same set of tables."""
-    migrate(engine or get_engine())
+    migrate(engine)
 
 
 def migrate(engine: Engine) -> int:
@@ -233,9 +233,9 @@ _memory_locks: dict[str, threading.Lock] = {}
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits when the block ends and rolls back if it raises."""
-    session = sessionmaker(bind=engine or get_engine(), expire_on_commit=False)()
+    session = sessionmaker(bind=engine, expire_on_commit=False)()
     try:
         yield session
         session.commit()

@@ -9,6 +9,7 @@ an HTTP ``status`` for the API and an ``exit_code`` for the CLI (2 usage error, 
     │   ├── CategoryNotFound            category_not_found 422    2
     │   └── MaterialNotFound            material_not_found 422    2
     ├── RulebookError                   rulebook_invalid  500     2   (operator's data, not the user's)
+    ├── InternalError                   internal          500     1   (a bug; see below)
     └── InputError                      input_invalid     422     3
         ├── UnsupportedFormat           unsupported_format 415    3
         │   ├── LegacyWordFormat        legacy_word_format 415    3   (.doc / .wps)
@@ -26,9 +27,17 @@ an HTTP ``status`` for the API and an ``exit_code`` for the CLI (2 usage error, 
         └── UndecodableText             undecodable_text  422     3
 
 Subclasses set ``code``, ``status`` and a default message; callers may pass a more specific message.
+
+Only failures the input can cause are ``InputError``: a parser's own exceptions on a malformed file
+(``screening.documents.guard.is_parser_failure`` says which). Anything else is a bug in our code, not the user's
+file: it propagates as itself, is logged with its traceback and answered as ``InternalError``'s message (API 500,
+CLI exit 1), never as "文件已损坏". ``InternalError`` is raised only where an unexpected exception cannot travel as
+itself (out of the isolated PDF worker: ``pdf_extract.translate_error``), after its traceback was logged there.
 """
 
 from __future__ import annotations
+
+from .filetypes import ACCEPTED_LABEL
 
 
 class ScreeningError(Exception):
@@ -73,6 +82,11 @@ class RulebookError(ScreeningError):
     default_message = "征集规则文件有误。"
 
 
+class InternalError(ScreeningError):
+    code, status, exit_code = "internal", 500, 1
+    default_message = "服务内部错误，已记录，请稍后重试；如果反复出现，请联系管理员并告知出错时间。"
+
+
 class InputError(ScreeningError):
     code, status, exit_code = "input_invalid", 422, 3
     default_message = "无法读取该文件。"
@@ -80,7 +94,7 @@ class InputError(ScreeningError):
 
 class UnsupportedFormat(InputError):
     code, status = "unsupported_format", 415
-    default_message = "不支持该文件格式，请提交 .docx、.pdf、.txt 或 .md 文件。"
+    default_message = f"不支持该文件格式，请提交 {ACCEPTED_LABEL} 文件。"
 
 
 class LegacyWordFormat(UnsupportedFormat):

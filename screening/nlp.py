@@ -16,6 +16,12 @@ Numbers are *not* found here: spaCy's ``like_num`` knows neither 16.4亿 nor 百
 
 Lexicons are plain files under ``corpora/lexicons/`` (each starts with a comment on its source and meaning):
 ``.txt`` files hold one entry per line with ``#`` comments, ``.toml`` files hold tables. Both are read once.
+
+Process-wide state, on purpose (each keyed by what it was built from, so nothing depends on who asked first):
+the spaCy pipeline and jieba's dictionary (jieba's dictionary is global to the process, so the lexicons that extend it
+are the shipped ones, ``LEXICONS_DIR``, not a per-service setting), the lexicon files (cached by name), and the
+derived files in ``CACHE_DIR`` (``var/cache``: rebuildable; tests point it elsewhere by patching the constant).
+No function here reads the environment.
 """
 
 from __future__ import annotations
@@ -24,14 +30,15 @@ import hashlib
 import logging
 import marshal
 import os
+import shutil
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import PROJECT_DIR, settings
+from .config import CORPORA_DIR, PROJECT_DIR
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +54,12 @@ SENTENCE_ENDS = ["。", "！", "？", "!", "?", "\n", "…"]
 # --- lexicons ---------------------------------------------------------------------------------------------------
 
 
+LEXICONS_DIR = CORPORA_DIR / "lexicons"
+CACHE_DIR = PROJECT_DIR / "var" / "cache"
+
+
 def lexicon_path(name: str) -> Path:
-    return settings.lexicons_dir / name
+    return LEXICONS_DIR / name
 
 
 @cache
@@ -106,17 +117,73 @@ def import_spacy():
         finally:
             if sys.modules.get("torch", 0) is None:
                 del sys.modules["torch"]
+    if "spacy" not in sys.modules:
+        _import_spacy_without_cli()
     import spacy
 
     return spacy
+
+
+def _import_spacy_without_cli() -> None:
+    """``import spacy`` without importing ``spacy.cli``, which ``spacy/__init__`` pulls in for ``spacy.info`` alone.
+
+    ``spacy.cli`` brings typer's commands, weasel, requests and the model downloader: ~0.3 s of a cold
+    ``screening check`` (cProfile, 2 cores) for commands we never run. While spaCy's package is imported,
+    ``sys.modules`` holds a stand-in ``spacy.cli.info`` whose ``info`` imports the real one when called; the stand-ins
+    are removed right after, so a later ``import spacy.cli`` (spaCy's own commands, ``python -m spacy``) imports the
+    real package as usual. Nothing else in spaCy imports ``spacy.cli`` (checked for spaCy 3.8). The same trade-off
+    as the torch stand-in above: a thread importing ``spacy.cli`` during those milliseconds would get the stand-in;
+    nothing in the service does.
+    """
+    import sys
+    import types
+
+    def info(*args, **kwargs):
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    package, module = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
+    module.info = info  # type: ignore[attr-defined]
+    package.info = module  # type: ignore[attr-defined]
+    sys.modules.update({"spacy.cli": package, "spacy.cli.info": module})
+    try:
+        import spacy  # noqa: F401
+    finally:
+        for name, stand_in in (("spacy.cli", package), ("spacy.cli.info", module)):
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+        if getattr(sys.modules.get("spacy"), "cli", None) is package:
+            delattr(sys.modules["spacy"], "cli")
 
 
 # --- jieba's dictionary, cached -----------------------------------------------------------------------------------
 
 
 def cache_dir() -> Path:
-    """Where derived, rebuildable files go (``SCREENING_CACHE_DIR``, default ``var/cache``)."""
-    return Path(os.environ.get("SCREENING_CACHE_DIR") or PROJECT_DIR / "var" / "cache")
+    """Where derived, rebuildable files go (``CACHE_DIR``, ``var/cache``)."""
+    return CACHE_DIR
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Create ``path`` (a file or a folder) whole or not at all, for the caches several processes may build at once.
+
+    ``write`` fills a sibling temporary path named after this process, which then replaces ``path`` in one rename:
+    a concurrent reader sees no ``path``, the old one or the whole new one, never a half-written one. On failure the
+    temporary is removed and the error raised; the callers treat an ``OSError`` as "not cached this time" (a folder
+    cannot replace an existing non-empty one: another process built it first).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if temporary.is_dir():
+            shutil.rmtree(temporary, ignore_errors=True)
+        else:
+            temporary.unlink(missing_ok=True)
+        raise
 
 
 @cache
@@ -142,10 +209,7 @@ def _stock_prefix_dictionary() -> tuple[dict[str, int], int]:
         pass
     freq, total = jieba.Tokenizer.gen_pfdict(jieba.Tokenizer().get_dict_file())
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(marshal.dumps((freq, total)))
-        os.replace(temporary, path)  # atomic: a concurrent reader sees the old file or the whole new one
+        write_atomically(path, lambda temporary: temporary.write_bytes(marshal.dumps((freq, total))))
     except OSError as exc:
         log.warning("jieba dictionary cache not written (%s): every start rebuilds it", exc)
     return freq, total
@@ -257,9 +321,25 @@ class Sentence:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Sentences with offsets into ``text``; line breaks end sentences; blank ones are dropped."""
+    """Sentences with offsets into ``text``; line breaks end sentences; blank ones are dropped.
+
+    Three steps of one screening ask for the same material's sentences (category, claims, the element model); they
+    are kept on the cached Doc (``Doc.user_data``), so they live and die with ``parse``'s cache (a new word, or a
+    bench clearing it, recomputes both). Each caller gets its own list.
+    """
+    doc = parse(text)
+    found = doc.user_data.get(_SENTENCES)
+    if found is None:
+        found = doc.user_data[_SENTENCES] = tuple(_sentences_of(doc))
+    return list(found)
+
+
+_SENTENCES = "screening.sentences"
+
+
+def _sentences_of(doc: Doc) -> list[Sentence]:
     found = []
-    for sent in parse(text).sents:
+    for sent in doc.sents:
         offset = sent.start_char
         for line in sent.text.split("\n"):  # jieba may keep "\n\n" as one token, which the sentencizer skips
             stripped = line.strip()

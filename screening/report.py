@@ -1,4 +1,4 @@
-"""The Report: the one result every face of the service returns (JSON schema ``screening.report/1``).
+"""The Report: the one result every face of the service returns (JSON schema ``screening.report/2``).
 
 Findings follow Vale / NIH ASSIST levels: an ``error`` blocks recommendation, a ``warning`` asks for revision, an
 ``info`` advises. The verdict is derived from the findings, never set by hand:
@@ -7,20 +7,45 @@ Findings follow Vale / NIH ASSIST levels: an ``error`` blocks recommendation, a 
 - any warning, no error -> ``revise``  需修改
 - otherwise            -> ``pass``    可推荐
 
-Each check contributes findings plus its own measurement block (``length``, ``elements``, ``quantities``, ``claims``,
-``category``, ``duplicates``); blocks are plain dicts so checks can grow without schema churn, while the top level and
-``Finding`` are fixed.
+Each check contributes findings plus its own measurement block, a typed field of the report (models in
+``screening.results``): ``length``, ``elements``, ``quantities``, ``claims``, ``eligibility``, ``category_suggestion``,
+``duplicates``, ``scan``, ``consistency``; a block is null (absent from the JSON) when its check had nothing to
+measure. The category the material was declared under is ``declared_category``; the one its content suggests is
+``category_suggestion``.
+
+Schema /2 differs from /1 in exactly that: in /1 the top-level ``category`` string (the declared category) was
+overwritten in the JSON by the category check's block of the same name, and the blocks were untyped. Reports stored
+as /1 (batches, submissions) load through :meth:`Report._upgrade`.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
-SCHEMA = "screening.report/1"
+from .results import (
+    BLOCKS,
+    CategorySuggestion,
+    ClaimsResult,
+    ConsistencyResult,
+    DuplicatesResult,
+    ElementsResult,
+    EligibilityResult,
+    LengthResult,
+    QuantitiesResult,
+    ScanResult,
+    Severity,
+    block_for,
+)
 
-Severity = Literal["error", "warning", "info"]
+log = logging.getLogger(__name__)
+
+SCHEMA = "screening.report/2"
+SCHEMA_V1 = "screening.report/1"  # still read from storage (Report._upgrade)
+BLOCK_FIELDS = tuple(field for field, _ in BLOCKS.values())
+
 Verdict = Literal["pass", "revise", "reject"]
 
 VERDICT_LABELS: dict[str, str] = {"pass": "可推荐", "revise": "需修改", "reject": "不符合要求"}
@@ -72,13 +97,29 @@ class Report(BaseModel):
     document: DocumentInfo
     campaign: CampaignInfo | None = None
     material: str | None = None  # material id, e.g. "detailed"
-    category: str | None = None  # the declared category name the material was checked against
+    declared_category: str | None = Field(
+        None, description="申报类别：按本次通知的类别名称（通知中没有该类别时为填写的原文）；未声明时为 null")
     verdict: Verdict = "pass"
     findings: list[Finding] = Field(default_factory=list)
     degraded: list[str] = Field(default_factory=list)  # Chinese notes on missing capabilities (e.g. no embedding model)
-    measurements: dict[str, Any] = Field(default_factory=dict)  # length, elements, quantities, claims, category, duplicates
+    # The measurement blocks, one per check (screening.results); None when the check measured nothing.
+    length: LengthResult | None = None
+    elements: ElementsResult | None = None
+    quantities: QuantitiesResult | None = None
+    claims: ClaimsResult | None = None
+    eligibility: EligibilityResult | None = None
+    category_suggestion: CategorySuggestion | None = Field(None, description="按内容建议的类别（不是申报类别）")
+    duplicates: DuplicatesResult | None = None
+    scan: ScanResult | None = None
+    consistency: ConsistencyResult | None = None
 
-    model_config = {"populate_by_name": True}
+    # forbid: a caller still passing /1's ``category=`` fails loudly instead of losing the declared category
+    model_config = {"populate_by_name": True, "extra": "forbid"}
+
+    def add_block(self, check: str, measurement: dict[str, Any]) -> None:
+        """Validate one check's measurement dict into its typed field (``screening.results.BLOCKS``)."""
+        field, block = block_for(check, measurement)
+        setattr(self, field, block)
 
     def finalise(self) -> Report:
         """Sort findings by severity and derive the verdict from them."""
@@ -87,9 +128,35 @@ class Report(BaseModel):
         return self
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The public JSON shape: measurement blocks sit at the top level beside ``findings``."""
-        data = self.model_dump(by_alias=True, exclude={"measurements"})
-        data.update(self.measurements)
+        """The public JSON shape (``screening.report/2``): absent blocks are left out rather than null."""
+        absent = {field for field in BLOCK_FIELDS if getattr(self, field) is None}
+        return self.model_dump(mode="json", by_alias=True, exclude=absent)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        """Read a report stored as ``screening.report/1``: the declared category was ``category`` (a string), and
+        the blocks sat in ``measurements`` (stored form) or at the top level, where the category check's block had
+        replaced the string (public JSON). A /1 block that no longer fits its model is dropped with a log line, so an
+        old batch still opens."""
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA_V1:
+            return data
+        data = dict(data)
+        blocks = {**{k: v for k, v in data.items() if k in BLOCKS and isinstance(v, dict)},
+                  **(data.pop("measurements", None) or {})}  # fmt: skip
+        declared = data.pop("category", None)
+        data.setdefault("declared_category", declared if isinstance(declared, str) else None)
+        for check, measurement in blocks.items():
+            data.pop(check, None)
+            if check not in BLOCKS or not measurement:
+                continue
+            try:
+                field, block = block_for(check, measurement)
+            except ValidationError as exc:
+                log.warning("stored /1 report: dropping its %s block, which no longer fits: %s", check, exc)
+                continue
+            data[field] = block
+        data["schema"] = SCHEMA
         return data
 
 

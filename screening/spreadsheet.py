@@ -7,7 +7,32 @@ apostrophe keeps such a cell text in both Excel and WPS.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
 FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table we export: the key its cell is found under, the header printed, the XLSX width.
+
+    A table is one sequence of these, so a column's header, width and value cannot drift apart by position.
+    """
+
+    key: str
+    header: str
+    width: int
+
+
+def headers(columns: Sequence[Column]) -> list[str]:
+    return [c.header for c in columns]
+
+
+def cells(columns: Sequence[Column], values: Mapping[str, Any]) -> list[Any]:
+    """One row's cells in the table's column order, from its values by column key (every key must be given)."""
+    return [values[c.key] for c in columns]
 
 
 def formula_safe(value):
@@ -15,9 +40,9 @@ def formula_safe(value):
     return f"'{value}" if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
 
 
-def style_table(sheet, *, header_row: int, widths: list[int], header_fill: str | None = None) -> None:
+def style_table(sheet, *, header_row: int, columns: Sequence[Column], header_fill: str | None = None) -> None:
     """The look of every table sheet we export: a large bold title in A1, a bold header row (filled with
-    ``header_fill`` when given), the given column widths, wrapped top-aligned cells below the header, and the rows
+    ``header_fill`` when given), the columns' widths, wrapped top-aligned cells below the header, and the rows
     above the data frozen so the header stays in view."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -28,8 +53,8 @@ def style_table(sheet, *, header_row: int, widths: list[int], header_fill: str |
         cell.font = Font(bold=True)
         if fill is not None:
             cell.fill = fill
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     for line in sheet.iter_rows(min_row=header_row + 1):
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

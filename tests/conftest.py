@@ -6,21 +6,27 @@ throwaway PostgreSQL cluster (``tests.pgcluster``, started once per session, sto
 
 Without the PostgreSQL binaries the PostgreSQL half is skipped on a developer's machine, but FAILS when ``CI`` is set:
 a CI run must not pass by silently testing only SQLite.
+
+How the suite is laid out (one way, for every directory):
+
+- Imports are absolute from the repository root (``from tests.factories import make_docx``, ``from screening ...``):
+  pyproject.toml's ``pythonpath = ["."]`` puts the root on the path however pytest is started, so no conftest
+  touches ``sys.path``.
+- Fixtures live in conftest.py files: this one for what every suite may use; ``tests/<suite>/conftest.py`` for one
+  suite's (the app client in api/, the live server in robustness/, the browser in e2e/, the check runner in checks/).
+- Inputs are generated in code by plain modules: ``tests/factories.py`` (DOCX, PDF, forms), ``tests/hostile.py``
+  (malformed files), and each suite's own (``checks/materials.py``, ``duplicates/texts.py`` ...).
+- Markers (``--strict-markers``, declared in pyproject.toml): ``slow`` for tests that take more than ~5 s each
+  (skipped by a developer's ``make test``, run by CI), ``browser`` for the Chromium suites.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = str(Path(__file__).resolve().parents[1])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from tests.pgcluster import BACKENDS, MISSING_MESSAGE, PgCluster, find_bin_dir, fresh_url  # noqa: E402
+from tests.pgcluster import BACKENDS, MISSING_MESSAGE, PgCluster, find_bin_dir, fresh_url
 
 
 def _in_ci() -> bool:

@@ -57,6 +57,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def memory_folder() -> str | None:
+    """/dev/shm when it is a writable folder (tmpfs on Debian), else None (the default temporary folder).
+
+    Every test database is a copy of template1 (~1,000 files); at the end of a run the cluster's folder held tens of
+    thousands of them, and deleting it took 45-60 s of the default run on this machine's disk (ext4 mounted with
+    ``discard``: each unlink trims). In memory it takes well under a second, and the few hundred MB are freed at once.
+    """
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
 class PgCluster:
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
@@ -72,7 +83,7 @@ class PgCluster:
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> PgCluster:
-        self.folder = Path(tempfile.mkdtemp(prefix="screening-pg-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="screening-pg-", dir=memory_folder()))
         if os.geteuid() == 0:
             try:
                 user = pwd.getpwnam(RUN_AS_WHEN_ROOT)

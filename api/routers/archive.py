@@ -13,11 +13,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from screening.archive import Archive, get_archive
+from screening.archive import Archive
 from screening.errors import UnsupportedFormat
 
 from ..access import Bureau, optional_bureau, require_bureau
-from ..uploads import read_upload
+from ..errors import declare
+from ..uploads import NON_EMPTY, named_upload, read_upload
 
 router = APIRouter(prefix="/api/archive", tags=["案例库"])
 
@@ -25,14 +26,14 @@ IMPORT_SUFFIXES = (".csv", ".xlsx")
 
 
 def archive(request: Request) -> Archive:
-    return get_archive(request.app.state.settings.database_url)
+    return request.app.state.services.archive
 
 
 @router.get("", summary="案例库记录（往年入选案例；带机构密钥时含本机构存档的申报材料）")
 def list_records(
     request: Request,
     kind: Literal["selection", "submission"] | None = None,
-    year: int | None = None,
+    year: int | None = Query(None, ge=1900, le=2999, description="入选年份"),
     campaign: str | None = Query(None, max_length=100),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
@@ -52,10 +53,13 @@ def list_records(
     return {"total": len(records), "offset": offset, "records": [r.to_dict() for r in page]}
 
 
-@router.post("/import", summary="导入往年入选案例（CSV 或 XLSX）")
+@router.post("/import", summary="导入往年入选案例（CSV 或 XLSX）",
+             responses=declare(401, 403, 429, s413="文件过大", s415="不是 .csv 或 .xlsx 文件"),
+             openapi_extra=named_upload("file", "往年入选案例.csv"))
 async def import_records(
     request: Request,
-    file: Annotated[UploadFile, File(description="CSV/XLSX，列：年份、征集活动、类别、案例名称、申报单位、省份、正文")],
+    file: Annotated[UploadFile, File(description="CSV/XLSX，列：年份、征集活动、类别、案例名称、申报单位、省份、正文",
+                                     json_schema_extra=NON_EMPTY)],
     bureau: Bureau = Depends(require_bureau),
 ) -> dict[str, Any]:
     name, data = await read_upload(file, max_bytes=request.app.state.settings.max_file_bytes)

@@ -1,7 +1,7 @@
 """``/api/batches``: the bureau's batch pre-screen (API key required; each bureau sees only its own batches).
 
 Flow: ``POST /api/batches`` stores the files and returns ``202`` with the batch id at once; a background thread screens
-them (``api.batch_runner``). ``GET /api/batches/{id}`` reports progress; ``GET .../result`` gives the table (JSON, or
+them (``screening.batch.worker``). ``GET /api/batches/{id}`` reports progress; ``GET .../result`` gives the table (JSON, or
 HTML with ``Accept: text/html``) at any time, with the materials finished so far; ``PUT .../edits`` stores the bureau's
 order and exclusions; ``GET .../export.xlsx`` / ``export.csv`` download the 推荐排序表 / 推荐汇总表.
 
@@ -29,21 +29,22 @@ from screening.batch import (
     pair_versions,
     sources_from_zip,
 )
-from screening.batch_store import BatchInfo
-from screening.campaigns import get_campaign
+from screening.batch.export import export_csv, export_filename, export_xlsx
+from screening.batch.store import BatchInfo
+from screening.batch.worker import BatchRunner
+from screening.campaigns.model import UnitKind
 from screening.errors import ArchiveBomb, MaterialNotFound, UnsupportedFormat, UsageError
-from screening.export import export_csv, export_filename, export_xlsx
 
 from ..access import Bureau, require_bureau
-from ..batch_runner import BatchRunner
-from ..errors import error_body
+from ..errors import declare, error_body
 from ..reports import render_batch_fragment, render_report_page
 from ..uploads import BATCH_MAX_FILES, read_upload, zip_limits
-from .screen import ERROR_RESPONSES, wants_html
+from .screen import wants_html
 
-router = APIRouter(prefix="/api/batches", tags=["批量预审"], dependencies=[Depends(require_bureau)])
+router = APIRouter(prefix="/api/batches", tags=["批量预审"], dependencies=[Depends(require_bureau)],
+                   responses=declare(401, 403, 429))
+NOT_FOUND = declare(s404="找不到该批次（批次编号有误，或不属于本机构）")
 
-UnitKind = Literal["province", "province_3plus", "central", "city", "county", "other"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -51,11 +52,13 @@ def runner(request: Request) -> BatchRunner:
     return request.app.state.batches
 
 
-@router.post("", status_code=202, summary="新建批量预审", responses=ERROR_RESPONSES)
+@router.post("", status_code=202, summary="新建批量预审",
+             responses=declare(415, s404="找不到征集活动", s413="文件过大、文件过多或压缩包疑似压缩炸弹",
+                               s422="材料类型不存在、压缩包无法读取或参数有误"))
 async def create_batch(
     request: Request,
-    campaign: Annotated[str, Form(description="征集活动编号")],
-    files: Annotated[list[UploadFile], File(description="多份材料，或一个 zip 压缩包")],
+    campaign: Annotated[str, Form(min_length=1, description="征集活动编号")],
+    files: Annotated[list[UploadFile], File(description="多份材料，或一个 zip 压缩包", min_length=1)],
     unit_kind: Annotated[UnitKind, Form(description="推荐单位类型，决定适用的名额")] = "province",
     material: Annotated[str | None, Form(description="材料类型编号（默认按详细材料检查）")] = None,
     title: Annotated[str, Form(description="批次名称（可选）")] = "",
@@ -70,7 +73,7 @@ async def create_from_uploads(request: Request, bureau: Bureau, *, campaign: str
                               unit_kind: str, material: str | None, title: str) -> BatchInfo:
     """Shared by the API and the web page: validate the call, unpack the uploads, store and queue the batch."""
     settings = request.app.state.settings
-    found = get_campaign(campaign, settings.campaigns_dir)
+    found = request.app.state.services.campaign(campaign)
     if material and found.material(material) is None:
         raise MaterialNotFound(f"征集活动“{found.short_name}”没有材料类型 {material!r}。")
     sources, refused = await unpack(files, settings)
@@ -113,13 +116,13 @@ def list_batches(request: Request, bureau: Bureau = Depends(require_bureau)) -> 
     return [batch_json(info) for info in runner(request).store.list(bureau.name)]
 
 
-@router.get("/{batch_id}", summary="批次状态与进度")
+@router.get("/{batch_id}", summary="批次状态与进度", responses=NOT_FOUND)
 def show_batch(batch_id: str, request: Request, bureau: Bureau = Depends(require_bureau)) -> dict[str, Any]:
     return batch_json(owned(request, bureau, batch_id))
 
 
 @router.get("/{batch_id}/result", summary="批次结果（推荐排序、名额、重复）",
-            responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+            responses={200: {"content": {"application/json": {}, "text/html": {}}}, **NOT_FOUND})
 def batch_result(batch_id: str, request: Request, bureau: Bureau = Depends(require_bureau)) -> Response:
     info = owned(request, bureau, batch_id)
     result = runner(request).report(bureau.name, batch_id)
@@ -128,7 +131,7 @@ def batch_result(batch_id: str, request: Request, bureau: Bureau = Depends(requi
     return JSONResponse({"batch": batch_json(info), **result.to_json_dict()})
 
 
-@router.put("/{batch_id}/edits", summary="调整推荐顺序、剔除材料、添加备注")
+@router.put("/{batch_id}/edits", summary="调整推荐顺序、剔除材料、添加备注", responses=NOT_FOUND)
 def edit_batch(batch_id: str, edits: BatchEdits, request: Request,
                bureau: Bureau = Depends(require_bureau)) -> dict[str, Any]:
     info = owned(request, bureau, batch_id)
@@ -137,7 +140,8 @@ def edit_batch(batch_id: str, edits: BatchEdits, request: Request,
 
 
 @router.get("/{batch_id}/items/{item_id}", summary="一份材料的完整报告",
-            responses={200: {"content": {"application/json": {}, "text/html": {}}}})
+            responses={200: {"content": {"application/json": {}, "text/html": {}}},
+                       **declare(s404="找不到该批次或该材料（或尚未预审完成）")})
 def batch_item(batch_id: str, item_id: str, request: Request, bureau: Bureau = Depends(require_bureau)) -> Response:
     owned(request, bureau, batch_id)
     item = runner(request).store.item(bureau.name, batch_id, item_id)
@@ -151,7 +155,7 @@ def batch_item(batch_id: str, item_id: str, request: Request, bureau: Bureau = D
 
 
 @router.get("/{batch_id}/export.{fmt}", summary="下载推荐排序表 / 推荐汇总表（xlsx 或 csv）",
-            responses={200: {"content": {XLSX_TYPE: {}, "text/csv": {}}}})
+            responses={200: {"content": {XLSX_TYPE: {}, "text/csv": {}}}, **NOT_FOUND})
 def export_batch(batch_id: str, fmt: Literal["xlsx", "csv"], request: Request,
                  bureau: Bureau = Depends(require_bureau)) -> Response:
     info = owned(request, bureau, batch_id)

@@ -10,7 +10,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from screening.campaigns import Campaign, all_campaigns, get_campaign
+from screening.campaigns import Campaign
+
+from ..errors import declare
 
 router = APIRouter(prefix="/api/campaigns", tags=["征集活动"])
 
@@ -34,10 +36,10 @@ def campaign_summary(campaign: Campaign) -> dict[str, Any]:
 
 @router.get("", summary="征集活动列表")
 def list_campaigns(request: Request) -> list[dict[str, Any]]:
-    return [campaign_summary(c) for c in all_campaigns(request.app.state.settings.campaigns_dir)]
+    return [campaign_summary(c) for c in request.app.state.services.campaigns()]
 
 
-@router.get("/{campaign_id}", summary="一个征集活动的完整规则")
+@router.get("/{campaign_id}", summary="一个征集活动的完整规则", responses=declare(s404="找不到该征集活动"))
 def show_campaign(campaign_id: str, request: Request) -> dict[str, Any]:
-    campaign = get_campaign(campaign_id, request.app.state.settings.campaigns_dir)
+    campaign = request.app.state.services.campaign(campaign_id)
     return campaign.model_dump(mode="json")

@@ -14,38 +14,35 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from screening.campaigns import all_campaigns
 from screening.campaigns.draft import draft_file
-from screening.documents import Limits
+from screening.filetypes import ACCEPTED_LABEL
 
-from ..uploads import read_upload
-from .screen import ERROR_RESPONSES as UPLOAD_ERRORS
+from ..errors import declare
+from ..uploads import NON_EMPTY, read_upload
 
 router = APIRouter(tags=["征集活动"])
 
 # The upload errors a notice shares with a material; no key and no campaign are involved here.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {code: UPLOAD_ERRORS[code] for code in (413, 415, 422)}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = declare(413, 415, s422="通知文件无法读取（损坏、加密、扫描件、空文件等）")
 
 
 @router.post(
     "/api/notices/draft",
     summary="从征集通知起草规则",
-    description="上传征集通知（.docx/.pdf/.txt/.md），返回规则草稿 TOML、待人工核对清单和每个值在通知中的出处；"
+    description=f"上传征集通知（{ACCEPTED_LABEL}），返回规则草稿 TOML、待人工核对清单和每个值在通知中的出处；"
     "`format=toml` 时直接下载 TOML 文件。",
     responses={200: {"content": {"application/json": {}, "application/toml": {}}, "description": "规则草稿"},
                **ERROR_RESPONSES},
 )
 async def draft_notice(
     request: Request,
-    file: Annotated[UploadFile, File(description="征集通知文件")],
+    file: Annotated[UploadFile, File(description="征集通知文件", json_schema_extra=NON_EMPTY)],
     format: Annotated[Literal["json", "toml"], Form(description="json（默认）或 toml（下载草稿文件）")] = "json",
 ) -> Response:
-    settings = request.app.state.settings
-    filename, data = await read_upload(file, max_bytes=settings.max_file_bytes)
-    draft = await run_in_threadpool(
-        draft_file, data, filename=filename, known=all_campaigns(settings.campaigns_dir),
-        limits=Limits.from_settings(settings),
-    )
+    services = request.app.state.services
+    filename, data = await read_upload(file, max_bytes=services.settings.max_file_bytes)
+    draft = await run_in_threadpool(draft_file, data, filename=filename, known=services.campaigns(),
+                                    limits=services.limits)
     if format == "toml":
         return Response(
             draft.toml(),

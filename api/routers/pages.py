@@ -18,12 +18,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from screening.batch import BatchEdits
+from screening.campaigns.model import UNIT_KINDS
 from screening.errors import ScreeningError
+from screening.pipeline import screen_source
 
 from ..access import Bureau, bureau_for_key, cookie_member, key_login, key_logout
 from ..errors import error_body
 from ..paths import templates
-from ..reports import batch_context, campaign_choices, render_report_page, screen_material
+from ..reports import batch_context, campaign_choices, render_report_page
 from ..uploads import BATCH_MAX_FILES
 from .batches import create_from_uploads, export_response, runner
 from .screen import material_bytes
@@ -31,14 +33,12 @@ from .screen import material_bytes
 router = APIRouter(include_in_schema=False)
 
 COOKIE = "screening_key"
-UNIT_KINDS = {"province": "省（区、市）", "province_3plus": "省（区、市）：上年入选 3 个及以上",
-              "central": "中央单位", "city": "设区市（市、州）", "county": "县级（县、市、区）", "other": "其他单位"}
 
 
 def page(request: Request, name: str, *, status: int = 200, **context) -> HTMLResponse:
     settings = request.app.state.settings
     context.setdefault("selected", {})
-    context.update(max_mb=settings.max_file_bytes // (1024 * 1024), campaigns=campaign_choices(settings))
+    context.update(max_mb=settings.max_file_bytes // (1024 * 1024), campaigns=campaign_choices(request.app.state.services))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -62,8 +62,8 @@ async def report(
     selected = {"campaign": campaign, "category": category, "material": material, "text": text}
     try:
         filename, data = await material_bytes(request, file, text)
-        done = await run_in_threadpool(screen_material, request.app.state.settings, data, filename=filename,
-                                            campaign_id=campaign, category=category or None, material=material or None)
+        done = await run_in_threadpool(screen_source, request.app.state.services, data, filename=filename,
+                                       campaign_id=campaign, category=category or None, material=material or None)
     except ScreeningError as exc:
         return page(request, "index.html", status=exc.status, nav="check", error=exc.to_dict(), selected=selected,
                     **notice_context(request))
@@ -71,17 +71,8 @@ async def report(
 
 
 def notice_context(request: Request) -> dict:
-    """The notice-draft form appears only when the notice router is installed; it posts to that router."""
-    action = notice_action(request) if getattr(request.app.state, "notice_enabled", False) else ""
-    return {"notice_enabled": bool(action), "notice_action": action}
-
-
-def notice_action(request: Request) -> str:
-    """The path of the notice router's drafting route (its endpoint is ``draft_notice``)."""
-    try:
-        return request.app.url_path_for("draft_notice")
-    except Exception:  # noqa: BLE001 - renamed endpoint: the form is hidden rather than posting nowhere
-        return ""
+    """The notice-draft form posts to the notice router's drafting route (its endpoint is ``draft_notice``)."""
+    return {"notice_enabled": True, "notice_action": request.app.url_path_for("draft_notice")}
 
 
 # --- bureau: batches --------------------------------------------------------------------------------------------

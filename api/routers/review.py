@@ -37,9 +37,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from screening.campaigns import all_campaigns, get_campaign
+from screening.campaigns.model import UNIT_KINDS, UnitKind
 from screening.db import get_engine
-from screening.documents import Limits
 from screening.errors import ScreeningError
 from screening.review import (
     DECISIONS,
@@ -74,26 +73,19 @@ from ..access import (
     require_reviewer,
     reviewer_for_key,
 )
-from ..errors import error_body
+from ..errors import declare, error_body
 from ..paths import templates
-from ..reports import pipeline_options, render_report_page
+from ..reports import render_report_page
 from ..uploads import read_upload, zip_limits
-from .batches import XLSX_TYPE, UnitKind, runner
-from .pages import UNIT_KINDS, cookie_bureau, page
+from .batches import XLSX_TYPE, runner
+from .pages import cookie_bureau, page
 from .screen import wants_html
 
 _lock = threading.Lock()
 
-AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "没有密钥或密钥无效"},
-    403: {"description": "未配置该角色的密钥，或用机构密钥访问审查功能"},
-    429: {"description": "密钥验证失败次数过多，暂停验证（见 Retry-After）"},
-}
-
-
 def responses(**extra: str) -> dict[int | str, dict[str, Any]]:
-    """Declared error codes of an endpoint: the role errors plus ``extra`` (status -> Chinese description)."""
-    return {**AUTH_ERRORS, **{int(code.removeprefix("s")): {"description": text} for code, text in extra.items()}}
+    """Declared error codes of an endpoint: the role errors plus ``extra`` (``s404="..."``, ``api.errors.declare``)."""
+    return declare(429, s401="没有密钥或密钥无效", s403="未配置该角色的密钥，或用机构密钥访问审查功能", **extra)
 
 
 def review_store(request: Request) -> ReviewStore:
@@ -135,7 +127,7 @@ def reviewed_item(request: Request, reviewer: Reviewer, item_id: str) -> FrozenI
 
 
 def assigned_call(request: Request, reviewer: Reviewer, campaign_id: str):
-    campaign = get_campaign(campaign_id, request.app.state.settings.campaigns_dir)
+    campaign = request.app.state.services.campaign(campaign_id)
     if not reviewer.may_review(campaign.id):
         raise HTTPException(404, error_body("call_not_assigned", "该征集活动未分配给您审查，或不存在。"))
     return campaign
@@ -168,7 +160,7 @@ def submit(body: SubmitRequest, request: Request, bureau: Bureau = Depends(requi
 def warm_call(request: Request, submission: Submission) -> None:
     """Start computing the call's cross-bureau flags now, so the reviewers' queue is ready when they open it."""
     store = review_store(request)
-    campaign = get_campaign(submission.campaign_id, request.app.state.settings.campaigns_dir)
+    campaign = request.app.state.services.campaign(submission.campaign_id)
     cross_checks(request).warm(campaign, lambda: store.items(campaign_id=campaign.id))
 
 
@@ -252,7 +244,7 @@ def my_calls(request: Request, reviewer: Reviewer = Depends(require_reviewer)) -
 def calls_overview(request: Request, reviewer: Reviewer) -> list[dict[str, Any]]:
     submissions = review_store(request).submissions(calls=reviewer.visible_calls())
     found = []
-    for campaign in all_campaigns(request.app.state.settings.campaigns_dir):
+    for campaign in request.app.state.services.campaigns():
         if not reviewer.may_review(campaign.id):
             continue
         mine = [s for s in submissions if s.campaign_id == campaign.id]
@@ -267,8 +259,8 @@ def calls_overview(request: Request, reviewer: Reviewer) -> list[dict[str, Any]]
                               s422="未知的报送机构、压缩包无法读取或没有可预审的材料"))
 async def import_submission(
     request: Request,
-    campaign: Annotated[str, Form(description="征集活动编号")],
-    bureau: Annotated[str, Form(description="报送机构（须为已配置的机构名称）")],
+    campaign: Annotated[str, Form(min_length=1, description="征集活动编号")],
+    bureau: Annotated[str, Form(min_length=1, description="报送机构（须为已配置的机构名称）")],
     file: Annotated[UploadFile, File(description="该机构报送材料的 zip 压缩包")],
     unit_kind: Annotated[UnitKind, Form(description="推荐单位类型，决定适用的名额")] = "province",
     material: Annotated[str | None, Form(description="材料类型编号（默认按详细材料检查）")] = None,
@@ -290,9 +282,10 @@ async def import_upload(request: Request, reviewer: Reviewer, *, campaign: str, 
     limits = zip_limits(settings)
     _name, data = await read_upload(file, max_bytes=limits.max_total_bytes)
     return await run_in_threadpool(
-        import_zip, review_store(request), data=data, bureau=bureau, known_bureaus=settings.api_keys.values(),
+        import_zip, review_store(request), request.app.state.services, data=data, bureau=bureau,
+        known_bureaus=settings.api_keys.values(),
         campaign=found, unit_kind=unit_kind, reviewer=reviewer.name, zip_limits=limits,
-        limits=Limits.from_settings(settings), options=pipeline_options(settings), material=material or None,
+        material=material or None,
         received_on=received_on)
 
 
@@ -303,8 +296,10 @@ DECISION_CHOICES = (*DECISIONS, "none")
 def queue_filter(
     bureau: Annotated[str | None, Query(description="只看某机构")] = None,
     category: Annotated[str | None, Query(description="只看某类别")] = None,
-    flag: Annotated[str | None, Query(description="只看带某标记的：" + "、".join(FLAG_CHOICES) + "（clean：无标记）")] = None,
-    decision: Annotated[str | None, Query(description="只看某审查结论：pass、return、doubt，或 none（未审查）")] = None,
+    flag: Annotated[str | None, Query(description="只看带某标记的：" + "、".join(FLAG_CHOICES) + "（clean：无标记）",
+                                      json_schema_extra={"enum": ["", *FLAG_CHOICES]})] = None,
+    decision: Annotated[str | None, Query(description="只看某审查结论：pass、return、doubt，或 none（未审查）",
+                                          json_schema_extra={"enum": ["", *DECISION_CHOICES]})] = None,
     include_excluded: Annotated[bool, Query(description="包括机构未推荐（剔除）的材料")] = False,
 ) -> QueueFilter:
     """The queue's filters. An empty value means "all" (the page's filter form sends every field); an unknown flag or
@@ -351,7 +346,7 @@ def review_item(item_id: str, request: Request, reviewer: Reviewer = Depends(req
 
 def item_view(request: Request, reviewer: Reviewer, item_id: str) -> dict[str, Any]:
     item = reviewed_item(request, reviewer, item_id)
-    campaign = get_campaign(item.submission.campaign_id, request.app.state.settings.campaigns_dir)
+    campaign = request.app.state.services.campaign(item.submission.campaign_id)
     entry = entry_for(review_store(request), cross_checks(request), campaign, item)
     log_access(request, reviewer, item, "report")
     return {**entry.to_dict(), "submission": submission_json(item.submission),

@@ -4,7 +4,7 @@ The material comes as an uploaded file or as pasted text (exactly one of them), 
 declared category and the material (综合材料, 详细材料 …). A second file ``other`` is the other version of the same
 material (the Word file and its stamped scan): the Word version is screened, the two are compared, and the PDF is
 searched for the seal the call requires. The answer is the Report JSON (schema
-``screening.report/1``), or the report page when the client asks for ``text/html``.
+``screening.report/2``, described by ``response_model``), or the report page when the client asks for ``text/html``.
 
 Storing: ``store=true`` keeps the material in the archive as a submission, so later materials are checked against
 it. That is a bureau's decision (it feeds duplicate checks for everyone), so it needs a bureau key; the self-check
@@ -20,37 +20,38 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from screening.errors import UsageError
+from screening.filetypes import ACCEPTED_LABEL
+from screening.pipeline import screen_source
+from screening.report import Report
 
 from ..access import Bureau, optional_bureau
-from ..errors import error_body
-from ..reports import render_report_page, screen_material
-from ..uploads import read_upload
+from ..errors import declare, error_body
+from ..reports import render_report_page, store_screened
+from ..uploads import NON_EMPTY, exactly_one, read_upload
 
 router = APIRouter(tags=["自查"])
 
 PASTED_NAME = "粘贴文本.txt"
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "要求保存但没有有效的机构密钥"},
-    404: {"description": "找不到征集活动"},
-    413: {"description": "文件过大、页数过多或疑似压缩炸弹"},
-    415: {"description": "不支持的文件格式或扩展名与内容不符"},
-    422: {"description": "文件无法读取（损坏、加密、扫描件等）或参数有误"},
-}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = declare(
+    413, 415, s401="要求保存但没有有效的机构密钥", s404="找不到征集活动",
+    s422="文件无法读取（损坏、加密、扫描件、空文件等）、类别或材料类型不存在、参数有误")
 
 
 @router.post(
     "/api/screen",
     summary="预审一份材料",
-    description="上传文件（.docx/.pdf/.txt/.md）或粘贴文字，返回预审报告 JSON；请求头 `Accept: text/html` 时返回报告网页。",
+    response_model=Report,  # documents the JSON body (the route returns it as a JSONResponse, already validated)
+    description=f"上传文件（{ACCEPTED_LABEL}）或粘贴文字，返回预审报告 JSON；请求头 `Accept: text/html` 时返回报告网页。",
     responses={200: {"content": {"application/json": {}, "text/html": {}}, "description": "预审报告"}, **ERROR_RESPONSES},
+    openapi_extra=exactly_one(file={}, text={"pattern": r"\S"}),
 )
 async def screen_upload(
     request: Request,
-    campaign: Annotated[str, Form(description="征集活动编号，见 GET /api/campaigns")],
-    file: Annotated[UploadFile | None, File(description="申报材料文件")] = None,
+    campaign: Annotated[str, Form(min_length=1, description="征集活动编号，见 GET /api/campaigns")],
+    file: Annotated[UploadFile | None, File(description="申报材料文件", json_schema_extra=NON_EMPTY)] = None,
     other: Annotated[UploadFile | None, File(description="同一材料的另一版本（如 Word 版配盖章扫描 PDF 版），将比对两版内容并检查印章")] = None,
-    text: Annotated[str | None, Form(description="或直接粘贴材料文字")] = None,
+    text: Annotated[str | None, Form(description="或直接粘贴材料文字（与 file 二选一）")] = None,
     category: Annotated[str | None, Form(description="申报类别（名称、编号或往年别名）")] = None,
     material: Annotated[str | None, Form(description="材料类型编号，如 detailed（详细材料）")] = None,
     store: Annotated[bool, Form(description="保存到案例库供以后查重（需要机构密钥）")] = False,
@@ -62,12 +63,14 @@ async def screen_upload(
     companion = await other_version(request, other)
     if companion is not None and filename.lower().endswith(".pdf") and not companion[0].lower().endswith(".pdf"):
         (filename, data), companion = companion, (filename, data)  # screen the Word version: its text is exact
-    done = await run_in_threadpool(
-        screen_material, request.app.state.settings, data, filename=filename, campaign_id=campaign,
-        category=category or None, material=material or None, store_for=bureau if store else None,
-        companion=companion,
-    )
-    headers = {"X-Submission-Id": str(done.stored_id)} if done.stored_id is not None else None
+    services = request.app.state.services
+    done = await run_in_threadpool(screen_source, services, data, filename=filename, campaign_id=campaign,
+                                   category=category or None, material=material or None, companion=companion)
+    headers = None
+    if store:
+        stored = await run_in_threadpool(store_screened, services, done, filename=filename, campaign_id=campaign,
+                                         bureau=bureau)
+        headers = {"X-Submission-Id": str(stored)}
     if wants_html(request):
         return HTMLResponse(render_report_page(request, done.report, text=done.text), headers=headers)
     return JSONResponse(done.report.to_json_dict(), headers=headers)

@@ -1,33 +1,53 @@
-"""The table's columns read from a report: 案例名称, 征集类别, 申报单位, 联系人, 部门及职务, 联系方式.
+"""The 推荐排序表's columns, defined once (``TABLE``), and the ones read from a report: 案例名称, 征集类别, 申报单位,
+联系人, 部门及职务, 联系方式.
 
-They come from the 申报表 fields when the material is a form (field names differ between calls, so each column has
-a list of names, first present wins), else from what intake detected (title, unit, category).
+Those come from the 申报表 fields when the material is a form, else from what intake detected (title, unit,
+category). Field names differ between calls and forms (项目名称, 联系方式 …); ``documents.forms.FIELD_ALIASES``
+maps every spelling to one field name when the form is read, so a column names the canonical fields only.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..report import Report
+from ..spreadsheet import Column
 from .models import Screened
 
-# 申报表 field names differ between calls and forms; the first one present wins.
-_FORM_KEYS = {
-    "case_name": ("案例名称", "项目名称"),
-    "category": ("征集类别", "申报类别", "类别"),
-    "unit": ("申报单位", "推荐单位"),
-    "contact": ("联系人",),
-    "position": ("部门及职务", "职务", "部门"),
-    "phone": ("联系方式", "联系电话", "手机", "电话"),
-}
+
+@dataclass(frozen=True)
+class TableColumn(Column):
+    official: bool = False  # one of the notice attachments' columns, which lead the table
+    form: tuple[str, ...] = ()  # the 申报表 fields (canonical names) it is read from; several are joined with ；
+
+
+# The table as exported (``export.py``): the notices' attachment columns first, so they can be pasted into the
+# official form; our columns follow and can be deleted before sending.
+TABLE = (
+    TableColumn("number", "序号", 6, official=True),
+    TableColumn("case_name", "案例名称", 34, official=True, form=("案例名称",)),
+    TableColumn("category", "征集类别", 14, official=True, form=("征集类别",)),
+    TableColumn("unit", "申报单位", 26, official=True, form=("申报单位",)),
+    TableColumn("contact", "联系人", 10, official=True, form=("联系人",)),
+    TableColumn("position", "部门及职务", 18, official=True, form=("职务",)),
+    TableColumn("phone", "联系方式", 18, official=True, form=("联系电话", "手机")),
+    TableColumn("verdict", "预审结论", 10),
+    TableColumn("score", "预审得分", 9),
+    TableColumn("reasons", "排序理由", 36),
+    TableColumn("problems", "主要问题", 48),
+    TableColumn("over_quota", "名额提示", 30),
+    TableColumn("note", "备注", 20),
+    TableColumn("filename", "文件名", 24),
+    TableColumn("unchecked", "预审未完成项", 30),
+)
+_BY_KEY = {c.key: c for c in TABLE}
 
 
 def _form_value(report: Report, column: str) -> str:
+    """The column's form fields that are filled in, joined (one field: its value)."""
     form = report.document.form
-    for key in _FORM_KEYS[column]:
-        if form.get(key):
-            return form[key].strip()
-    return ""
+    return "；".join(dict.fromkeys(v for key in _BY_KEY[column].form if (v := form.get(key, "").strip())))
 
 
 def case_name_of(item: Screened) -> str:
@@ -40,14 +60,13 @@ def columns_of(item: Screened) -> dict[str, str]:
     if item.report is None:
         return {"case_name": Path(item.filename).stem}
     report, doc = item.report, item.report.document
-    phones = [v for key in ("联系电话", "手机", "联系方式") if (v := doc.form.get(key, "").strip())]
     return {
         "case_name": case_name_of(item) or Path(item.filename).stem,
-        "category": report.category or doc.category or _form_value(report, "category"),
+        "category": report.declared_category or doc.category or _form_value(report, "category"),
         "unit": doc.unit or _form_value(report, "unit"),
         "contact": _form_value(report, "contact"),
         "position": _form_value(report, "position"),
-        "phone": "；".join(dict.fromkeys(phones)),
+        "phone": _form_value(report, "phone"),
     }
 
 

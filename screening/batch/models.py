@@ -117,6 +117,7 @@ class BatchReport(BaseModel):
     counts: dict[str, int]  # per verdict, plus "included"
     edited: bool = False
     notes: list[str] = Field(default_factory=list)  # Chinese notes on what is missing (e.g. duplicates not checked)
+    table_title: str = "推荐排序表"  # 推荐排序表 / 推荐汇总表: the rulebook's name (``export.recommender_table``)
 
     model_config = {"populate_by_name": True}
 

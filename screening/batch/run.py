@@ -1,20 +1,30 @@
-"""Screening the materials of a batch, one by one, and finding the duplicates among them."""
+"""Running a batch: screening its materials one by one, finding the duplicates among them, assessing the table.
+
+This is the one place a batch is run. The CLI (``screening batch``) calls ``run_batch`` on files in hand; the API's
+queue workers (``screening.batch.worker``) call ``screen_one`` per claimed item and ``batch_duplicates`` /
+``assess_batch`` when a batch is complete. Each material goes through the same use case as a self-check
+(``screening.pipeline.screen_source``), with two batch rules: a file outside the allow-list is refused by name
+(``check_suffix``), and an unreadable second version costs a warning, not the row.
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from ..campaigns.model import Campaign
-from ..documents.guard import Limits
-from ..documents.model import Document
 from ..errors import ScreeningError
-from ..report import Finding, Report
+from ..report import Report
+from ..services import Services
 from .columns import case_name_of, columns_of
-from .models import DuplicateLink, Screened
+from .export import DUPLICATES_FAILED
+from .models import BatchEdits, BatchReport, DuplicateLink, Screened
 from .sources import Source, check_suffix, pair_versions
+from .table import assess
+
+log = logging.getLogger(__name__)
 
 
 def new_item_id() -> str:
@@ -22,75 +32,37 @@ def new_item_id() -> str:
 
 
 def screen_one(
-    source: Source,
-    campaign: Campaign,
-    *,
-    material: str | None = None,
-    options: dict[str, Any] | None = None,
-    limits: Limits | None = None,
-) -> tuple[Report | None, dict[str, Any] | None, str]:
-    """Screen one material: ``(report, None, text)``, or ``(None, error, "")`` when it is refused.
+    services: Services, source: Source, campaign: Campaign, *, material: str | None = None
+) -> tuple[Report | None, dict | None, str]:
+    """Screen one material: ``(report, None, screened text)``, or ``(None, error, "")`` when it is refused.
 
-    A ScreeningError is the material's outcome, not the batch's: one bad file never stops a batch. The document is
-    loaded here rather than inside ``screen_file`` because the batch needs its text again for the duplicate check.
+    A ScreeningError is the material's outcome, not the batch's: one bad file never stops a batch.
     """
-    from ..documents import load_document
-    from ..pipeline import screen  # late: the pipeline loads the NLP models, which the table code does not need
-
-    try:
-        check_suffix(source.filename)
-        document = load_document(source.data, filename=source.filename, limits=limits)
-        companion, refusal = _companion(source, limits)
-        if companion is not None:
-            options = {**(options or {}), "companion": companion}
-        report = screen(document, campaign, material=material, options=options)
-        if refusal is not None:
-            report.findings.append(refusal)
-            report.finalise()
-        return report, None, screened_text(document, campaign, report.material)
-    except ScreeningError as exc:
-        return None, exc.to_dict(), ""
-
-
-def _companion(source: Source, limits: Limits | None) -> tuple[Document | None, Finding | None]:
-    """The other version of the material (``pair_versions``), or the warning saying why it could not be read."""
-    from ..documents import load_document
+    from ..pipeline import screen_source  # late: the pipeline imports the checks, which the table code does not need
 
     other = source.companion
-    if other is None:
-        return None, None
     try:
-        check_suffix(other.filename)
-        return load_document(other.data, filename=other.filename, limits=limits), None
+        done = screen_source(
+            services, source.data, filename=source.filename, campaign_id=campaign.id, material=material,
+            companion=(other.filename, other.data) if other else None, lenient_companion=True, accept=check_suffix,
+        )  # fmt: skip
     except ScreeningError as exc:
-        return None, Finding(
-            check="consistency", code="consistency.other_unreadable", severity="warning",
-            message=f"同名的另一版本“{other.filename}”无法读取，未能比对两版内容：{exc.message}",
-            suggestion="请重新提交清晰的盖章扫描 PDF 或由 Word 导出的 PDF。",
-        )
-
-
-def screened_text(document: Document, campaign: Campaign, material_id: str | None) -> str:
-    """The text the report's offsets index: a 申报表's field when the material lives in one, else the whole text."""
-    from ..pipeline import material_document
-
-    material = campaign.material(material_id) if material_id else None
-    return material_document(document, material or campaign.default_material).text
+        return None, exc.to_dict(), ""
+    return done.report, None, done.text
 
 
 def screen_sources(
+    services: Services,
     sources: Iterable[Source],
     campaign: Campaign,
     *,
     material: str | None = None,
-    options: dict[str, Any] | None = None,
-    limits: Limits | None = None,
     on_progress: Callable[[Screened], None] | None = None,
 ) -> list[Screened]:
     """Screen each source in order; ``on_progress`` is called after each one (the CLI's progress bar, tests)."""
     done = []
     for index, source in enumerate(pair_versions(list(sources)), start=1):  # Word + stamped PDF of one material: one row
-        report, error, text = screen_one(source, campaign, material=material, options=options, limits=limits)
+        report, error, text = screen_one(services, source, campaign, material=material)
         item = Screened(new_item_id(), index, source.filename, report, error, text)
         done.append(item)
         if on_progress:
@@ -98,12 +70,52 @@ def screen_sources(
     return done
 
 
-def find_duplicates(items: list[Screened], campaign: Campaign, *, embedder: Any = None) -> dict[str, list[DuplicateLink]]:
+def run_batch(
+    services: Services,
+    sources: Iterable[Source],
+    campaign: Campaign,
+    *,
+    unit_kind: str = "province",
+    material: str | None = None,
+    on_progress: Callable[[Screened], None] | None = None,
+) -> tuple[list[Screened], BatchReport]:
+    """A whole batch in this process (the CLI): screen, compare within the batch, assess."""
+    items = screen_sources(services, sources, campaign, material=material, on_progress=on_progress)
+    duplicates = batch_duplicates(services, items, campaign)
+    return items, assess_batch(items, campaign, unit_kind=unit_kind, duplicates=duplicates)
+
+
+def batch_duplicates(services: Services, items: list[Screened], campaign: Campaign) -> dict[str, list[DuplicateLink]] | None:
+    """The in-batch duplicates, or None when the comparison failed (logged): the table is still useful, and
+    ``assess_batch`` then says in its notes that the duplicates were not checked (never a silent gap)."""
+    try:
+        return find_duplicates(items, campaign, embedder=services.embedders.duplicates)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.exception("批内重复检查失败")
+        return None
+
+
+def assess_batch(
+    items: list[Screened],
+    campaign: Campaign,
+    *,
+    unit_kind: str,
+    duplicates: dict[str, list[DuplicateLink]] | None,
+    edits: BatchEdits | None = None,
+) -> BatchReport:
+    """``table.assess`` with the note ``DUPLICATES_FAILED`` when the duplicates are None (the comparison failed)."""
+    result = assess(items, campaign, unit_kind=unit_kind, edits=edits, duplicates=duplicates or {})
+    if duplicates is None:
+        result.notes.append(DUPLICATES_FAILED)
+    return result
+
+
+def find_duplicates(items: list[Screened], campaign: Campaign, *, embedder=None) -> dict[str, list[DuplicateLink]]:
     """Duplicates between materials of this batch, per row id, from ``screening.duplicates.cross_batch``.
 
-    Each match is linked from both rows, so either row's reasons name the other. ``embedder`` (the one
-    ``screening.embeddings.embedder_for("duplicates")`` gives, None under the measured policy) would add a reworded
-    kind; without it the comparison is lexical: verbatim and renamed reuse.
+    Each match is linked from both rows, so either row's reasons name the other. ``embedder`` (the service's
+    ``embedders.duplicates``, None under the measured policy) would add a reworded kind; without it the comparison
+    is lexical: verbatim and renamed reuse.
     """
     from ..duplicates import BatchItem, cross_batch  # late: fingerprinting imports jieba and numpy
 

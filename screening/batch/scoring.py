@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..report import VERDICT_LABELS, Report
+from ..results import DataDimension, ElementReport
 from .models import DuplicateLink, Screened
 
 # Points per part of the score (0-100). The verdict dominates on purpose: a material that passes every check should
@@ -17,30 +16,19 @@ WARNING_PENALTY, WARNING_PENALTY_MAX = 2.0, 10.0
 ELEMENT_CREDIT = {"covered": 1.0, "weak": 0.5, "missing": 0.0}
 
 
-def element_statuses(report: Report) -> list[dict[str, str]]:
-    """Each required element's ``name`` and ``status`` (covered / weak / missing) from the elements measurement."""
-    block = report.measurements.get("elements")
-    items = [i for i in _list_in(block, "elements", "items") if isinstance(i, dict)]
-    return [{"name": str(i.get("name") or i.get("id", "")), "status": str(i.get("status"))}
-            for i in items if i.get("status") in ELEMENT_CREDIT]
+def element_statuses(report: Report) -> list[ElementReport]:
+    """Each required element with its ``name`` and ``status`` (covered / weak / missing); empty when not checked."""
+    return list(report.elements.elements) if report.elements else []
 
 
-def data_dimensions(report: Report) -> list[dict[str, Any]]:
-    """Each data dimension the call asks for, with ``present`` (figures found for it) from the quantities measurement."""
-    block = report.measurements.get("quantities")
-    dims = block.get("dimensions") if isinstance(block, dict) else None
-    if isinstance(dims, dict):
-        return [{"name": _dimension_name(v, k), "present": _present(v)} for k, v in dims.items()]
-    return [{"name": _dimension_name(d, ""), "present": _present(d)} for d in _list_in(dims) if isinstance(d, dict)]
-
-
-def _dimension_name(value: Any, key: str) -> str:
-    return str(value.get("name") or value.get("id") or key) if isinstance(value, dict) else key
+def data_dimensions(report: Report) -> list[DataDimension]:
+    """Each data dimension the call asks for, with ``present`` (figures found for it); empty when it names none."""
+    return list(report.quantities.dimensions) if report.quantities else []
 
 
 def element_coverage(report: Report) -> tuple[float, int, int] | None:
     """``(credit, covered, total)`` over the required elements, or None when the elements check did not run."""
-    statuses = [e["status"] for e in element_statuses(report)]
+    statuses = [e.status for e in element_statuses(report)]
     if not statuses:
         return None
     credit = sum(ELEMENT_CREDIT[s] for s in statuses) / len(statuses)
@@ -49,26 +37,10 @@ def element_coverage(report: Report) -> tuple[float, int, int] | None:
 
 def data_coverage(report: Report) -> tuple[float, int, int] | None:
     """``(share, present, total)`` of the call's data dimensions the material gives figures for."""
-    flags = [d["present"] for d in data_dimensions(report)]
+    flags = [d.present for d in data_dimensions(report)]
     if not flags:
         return None
     return sum(flags) / len(flags), sum(flags), len(flags)
-
-
-def _present(value: Any) -> bool:
-    if isinstance(value, dict):
-        return bool(value.get("present", value.get("count", 0)))
-    return bool(value)
-
-
-def _list_in(block: Any, *keys: str) -> list:
-    if isinstance(block, list):
-        return block
-    if isinstance(block, dict):
-        for key in keys:
-            if isinstance(block.get(key), list):
-                return block[key]
-    return []
 
 
 def score_row(item: Screened, duplicates: list[DuplicateLink]) -> tuple[float, list[str]]:

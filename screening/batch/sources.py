@@ -1,6 +1,7 @@
 """What goes into a batch: the files of a folder or a zip, each as a ``Source`` (display name + bytes).
 
-Only the accepted kinds (``ACCEPTED_SUFFIXES``: .docx, .doc, .wps, .pdf, .txt, .md) are read; other files are
+Only the accepted kinds (``screening.filetypes.ACCEPTED_SUFFIXES``, what one upload takes; .doc/.wps are converted
+by LibreOffice inside the guarded intake, ``screening.documents.legacy``) are read; other files are
 returned as refused so the bureau sees them named, and operating-system junk (``__MACOSX/``, ``.DS_Store`` …) is skipped silently. A zip is checked on its
 central directory before anything is inflated, like the DOCX guard in ``screening.documents.guard``: member count,
 declared sizes, compression ratio (above a 1 MB floor), and no absolute or ``..`` paths. Names are for display only:
@@ -17,11 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import ArchiveBomb, InputError, UnsupportedFormat
+from ..filetypes import ACCEPTED_LABEL, ACCEPTED_SUFFIXES
 
-# The one list of what a batch takes. .doc/.wps are converted by LibreOffice inside the guarded intake
-# (``screening.documents.legacy``: time and memory budget, a Chinese refusal when it cannot convert), as for one file.
-ACCEPTED_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".txt", ".md")
-ACCEPTED_LABEL = "、".join(ACCEPTED_SUFFIXES)  # for messages: ".docx、.doc、.wps、.pdf、.txt、.md"
 # Files operating systems add to zips and folders; skipped silently rather than reported as unsupported.
 _JUNK_NAME = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$|~\$|\._)", re.IGNORECASE)
 

@@ -7,6 +7,7 @@ from collections import Counter
 from ..campaigns.model import Campaign
 from ..report import CampaignInfo
 from .columns import columns_of, problems_of
+from .export import recommender_table
 from .models import ROW_VERDICT_LABELS, BatchEdits, BatchReport, BatchRow, DuplicateLink, Screened
 from .quota import check_quota
 from .scoring import score_row
@@ -59,6 +60,7 @@ def assess(
         quota=quota,
         counts={**{v: counts.get(v, 0) for v in ROW_VERDICT_LABELS}, "included": sum(r.included for r in ordered)},
         edited=bool(edits.order or edits.excluded or edits.notes),
+        table_title=recommender_table(campaign),
     )
 
 

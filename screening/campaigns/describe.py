@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .model import Campaign, Quotas
 
-UNIT_KIND_LABELS = {"province": "省级", "province_3plus": "省级（上年入选多）", "central": "中央单位", "city": "设区市", "county": "县级", "other": "其他单位"}
 COUNT_LABELS = {"word": "Word字数", "hanzi": "汉字数", "chars": "字符数（计空格）", "chars_no_spaces": "字符数（不计空格）"}
 
 
@@ -34,7 +33,7 @@ def describe(campaign: Campaign) -> str:
         lines += ["", "## 数据要求", f"{c.data.summary}　〔{c.data.clause}〕"]
         if c.data.dimensions:
             lines.append("须反映：" + "、".join(d.name for d in c.data.dimensions))
-    lines += ["", "## 推荐名额", *_quotas(c.quotas)]
+    lines += ["", "## 推荐名额", *_quotas(c.quotas), _export_table(c)]
     if c.eligibility:
         lines += ["", "## 申报资格"]
         lines += [f"- {e.summary}　〔{e.clause}〕" for e in c.eligibility]
@@ -59,6 +58,11 @@ def _dates(c: Campaign) -> list[str]:
     if d.note:
         lines.append(f"- 说明：{d.note}")
     return lines
+
+
+def _export_table(c: Campaign) -> str:
+    source = f"　〔{c.export.clause}〕" if c.export.clause else f"（{c.export.note.rstrip('。')}）"
+    return f"推荐表格：{c.export.table}{source}"
 
 
 def _quotas(q: Quotas) -> list[str]:

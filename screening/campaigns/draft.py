@@ -42,6 +42,7 @@ from .drafting.criteria import read_criteria
 from .drafting.data import read_data
 from .drafting.eligibility import read_eligibility
 from .drafting.elements import read_elements
+from .drafting.export import read_export
 from .drafting.forwarding import Forwarding, read_forwarding
 from .drafting.header import Header, read_header
 from .drafting.known import Known, series_name
@@ -105,7 +106,8 @@ class Draft:
 
 def draft_file(source: Path | bytes, *, filename: str, known: Sequence[Campaign] | None = None,
                limits: Limits | None = None) -> Draft:
-    """Draft from a notice file (.txt/.md/.docx/.pdf, as a path or its bytes); unreadable files raise InputError."""
+    """Draft from a notice file (any type ``screening.filetypes`` lists, as a path or its bytes); unreadable files
+    raise InputError."""
     return draft_document(load_document(source, filename=filename, limits=limits), known=known)
 
 
@@ -139,6 +141,7 @@ def draft_rulebook(text: str, *, source: str = "", known: Sequence[Campaign] | N
         "quotas": _quotas(notice, notes.at("quotas"), forwarding if local else None),
         "eligibility": read_eligibility(notice, notes.at("eligibility")),
         "criteria": read_criteria(notice, notes.at("criteria")),
+        "export": read_export(notice, notes.at("export")),
         "categories": categories,
     })
     data["summary"] = _summary(data)

@@ -1,6 +1,8 @@
 """Loading rulebooks from ``corpora/campaigns/*.toml`` with messages that name the file and the field.
 
-Rulebooks are read once per process and cached: they are small, and the service never edits them at run time.
+Rulebooks are read once per process and cached by directory: they are small, and the service never edits them at run
+time. The service passes its ``settings.campaigns_dir`` (``Services.campaign``); a caller that passes no directory gets
+the shipped rulebooks (``SHIPPED_DIR``), never a directory named by the environment.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..config import settings
+from ..config import CORPORA_DIR
 from ..errors import CampaignNotFound, RulebookError
 from .model import Campaign
+
+SHIPPED_DIR = CORPORA_DIR / "campaigns"
 
 
 def load_campaign(path: Path) -> Campaign:
@@ -52,12 +56,12 @@ def _load_dir(directory: Path) -> dict[str, Campaign]:
 
 def all_campaigns(directory: Path | None = None) -> list[Campaign]:
     """Every rulebook, newest call first."""
-    found = _load_dir(directory or settings.campaigns_dir).values()
+    found = _load_dir(directory or SHIPPED_DIR).values()
     return sorted(found, key=lambda c: (-c.year, c.id))
 
 
 def get_campaign(campaign_id: str, directory: Path | None = None) -> Campaign:
-    campaigns = _load_dir(directory or settings.campaigns_dir)
+    campaigns = _load_dir(directory or SHIPPED_DIR)
     try:
         return campaigns[campaign_id]
     except KeyError:

@@ -7,6 +7,9 @@ Design rules for the rulebook format:
 - Silence is explicit. Where a notice says nothing (no quota, no word limit, no element list), the field is ``None``
   or ``specified = false`` with a ``note``; the loader never fills in a value the notice does not give.
 - Descriptions are written in our own words; notice prose is not copied.
+- Checks never name an element id: what an element does for them (opens the material, carries the results, looks
+  ahead) is its ``role``, and the recommender's table is ``[export] table``. A new call's rulebook carries its own
+  rules without code changes.
 - Category ids are shared across years for the same idea (``mechanism`` is 体制机制改革 in 2024 and 创新发展机制 in
   2025), and ``aliases`` list the other names, so archive records match across calls.
 """
@@ -19,9 +22,20 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CountBasis = Literal["word", "hanzi", "chars", "chars_no_spaces"]
+# The one list of the kinds of recommending unit a quota rule is for, with the label the faces show for each.
 # city (设区市 / 市（州）) and county (县级) are the unit levels of a province's own call, e.g. a bureau forwarding a
 # national call with its own quotas for its cities' and counties' stations.
-UnitKind = Literal["province", "province_3plus", "central", "city", "county", "other"]
+UNIT_KINDS: dict[str, str] = {
+    "province": "省（区、市）",
+    "province_3plus": "省（区、市）：上年入选 3 个及以上",
+    "central": "中央单位",
+    "city": "设区市（市、州）",
+    "county": "县级（县、市、区）",
+    "other": "其他单位",
+}
+# Built from the list above, so it is spelled once; pydantic and FastAPI (an enum in the OpenAPI schema) read it.
+UnitKind = Literal[tuple(UNIT_KINDS)]  # type: ignore[valid-type]
+DEFAULT_UNIT_KIND = "province"
 EligibilityKind = Literal[
     "completed_only",  # the case must be finished and producing results
     "no_resubmit_same_category",  # an earlier selection may not apply again in the same category
@@ -35,6 +49,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# What an element does in a material, where a check treats it specially (``role`` on an element in the rulebook):
+# - ``opening``: the overall situation a material opens with (its first paragraph leans towards it);
+# - ``results``: the results, told in figures (figures count as its evidence; plans inside it are flagged);
+# - ``future``: outlook, lessons, next steps (plan-like language is expected there and not flagged).
+# Checks ask for a role, never for an element id, so a call that names its elements differently keeps the behaviour.
+ElementRole = Literal["opening", "results", "future"]
+SINGLE_ROLES = ("opening", "results")  # at most one element per category plays these
+
+
 class Element(_Strict):
     """A required element of the material (要素), in the notice's order."""
 
@@ -43,6 +66,7 @@ class Element(_Strict):
     summary: str  # what the notice asks for, in our words
     cues: list[str] = Field(min_length=1)  # words and heading phrases that signal the element
     optional_aspects: bool = False  # the notice lets the applicant pick one or more aspects (可选择其中一方面或多方面)
+    role: ElementRole | None = None  # what the checks treat it as (see ``ElementRole``); None: nothing special
 
 
 class Category(_Strict):
@@ -54,9 +78,20 @@ class Category(_Strict):
     clause: str
     elements: list[Element] = Field(default_factory=list)
 
+    @field_validator("elements")
+    @classmethod
+    def _one_element_per_single_role(cls, elements: list[Element]) -> list[Element]:
+        _require_unique([e.id for e in elements], "elements.id")
+        _require_unique([e.role for e in elements if e.role in SINGLE_ROLES], "elements.role")
+        return elements
+
     def matches(self, name: str) -> bool:
         key = _norm_name(name)
         return key in {_norm_name(n) for n in (self.name, self.id, *self.aliases)}
+
+    def element_with_role(self, role: ElementRole) -> Element | None:
+        """The element playing ``role`` (the first, for ``future``), or None when the call has none."""
+        return next((e for e in self.elements if e.role == role), None)
 
 
 class Material(_Strict):
@@ -132,6 +167,34 @@ class StampRequirement(_Strict):
     clause: str
 
 
+TableName = Literal["推荐排序表", "推荐汇总表"]
+
+
+class ExportTable(_Strict):
+    """The table a recommender sends with its recommendations, under the name the notice gives its attachment.
+
+    Jilin's call asks for a 推荐排序表; the 2024 national call's 附件2 is a 推荐汇总表, and so is the 2020 call's
+    附件1 (汇总表). A notice that names no table gets 推荐排序表, and ``note`` says so.
+    """
+
+    table: TableName
+    clause: str = ""  # where the notice names the table
+    note: str = ""  # why this name, when the notice names none
+
+    @model_validator(mode="after")
+    def _sourced(self) -> ExportTable:
+        if not (self.clause or self.note):
+            raise ValueError("export 须给出 clause（通知中表格名称的出处），或在 note 中说明通知未规定")
+        return self
+
+
+UNNAMED_TABLE_NOTE = "通知未规定推荐表格的名称，按推荐排序表生成。"
+
+
+def _unnamed_table() -> ExportTable:
+    return ExportTable(table="推荐排序表", note=UNNAMED_TABLE_NOTE)
+
+
 class Criterion(_Strict):
     name: str  # 政治性, 创新性, 实效性, 典型性 ...
     summary: str
@@ -173,6 +236,8 @@ class Campaign(_Strict):
     eligibility: list[Eligibility] = Field(default_factory=list)
     criteria: list[Criterion] = Field(default_factory=list)
     stamping: list[StampRequirement] = Field(default_factory=list)  # optional: documents that must be stamped
+    # The recommender's table; a draft from a new notice that does not say gets 推荐排序表 with a note.
+    export: ExportTable = Field(default_factory=_unnamed_table)
     source: str  # the seed file this rulebook was read from
 
     @field_validator("categories")
@@ -187,6 +252,14 @@ class Campaign(_Strict):
     def _unique_materials(cls, mats: list[Material]) -> list[Material]:
         _require_unique([m.id for m in mats], "materials.id")
         return mats
+
+    @model_validator(mode="after")
+    def _one_role_per_element_id(self) -> Campaign:
+        roles: dict[str, ElementRole | None] = {}
+        for element in (e for c in self.categories for e in c.elements):
+            if roles.setdefault(element.id, element.role) != element.role:
+                raise ValueError(f"要素 {element.id} 在不同类别中的 role 不一致（{roles[element.id]} 与 {element.role}）")
+        return self
 
     @model_validator(mode="after")
     def _elements_present_when_specified(self) -> Campaign:
@@ -207,6 +280,10 @@ class Campaign(_Strict):
     def material(self, material_id: str) -> Material | None:
         key = _norm_name(material_id)
         return next((m for m in self.materials if key in {_norm_name(m.id), _norm_name(m.name)}), None)
+
+    def element_ids_with_role(self, role: ElementRole) -> frozenset[str]:
+        """The ids of the elements that play ``role`` in any category (an id plays one role across categories)."""
+        return frozenset(e.id for c in self.categories for e in c.elements if e.role == role)
 
     @property
     def default_material(self) -> Material:

@@ -5,9 +5,10 @@ A subjective phrase is *supported* when a data figure stands in its sentence or 
 asks to avoid subjective description, else info.
 
 Plan-like language (拟, 计划, 预计, and 将 followed by a verb of intent) describes results as future. It is expected in
-the next-steps parts, so sentences inside elements about the future (lessons, next steps, sustainability,
-replicability) or containing 下一步/未来/今后 are not counted. For calls that accept only completed cases the rest
-is a warning; otherwise it is reported as info when it falls in the results.
+the next-steps parts, so sentences inside the elements the rulebook marks ``role = "future"`` (lessons, next steps,
+sustainability, replicability) or containing 下一步/未来/今后 are not counted. For calls that accept only completed
+cases the rest is a warning; otherwise it is reported as info when it falls in the element marked
+``role = "results"``. The roles come from the rulebook, so a call that names its elements differently keeps this.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from .. import nlp
 from ..report import Finding, Span
 from .base import CheckContext, CheckResult
 from .length import material_words
-
-FUTURE_ELEMENTS = frozenset({"lessons", "next-steps", "sustainability", "replicability"})
 
 
 def run(ctx: CheckContext) -> CheckResult:
@@ -89,8 +88,8 @@ def _plan_sentences(ctx: CheckContext, sentences: list[nlp.Sentence]) -> list[di
         [{"TEXT": "将"}, {"TEXT": {"IN": follows}}],
         [{"TEXT": {"IN": ["将" + word for word in follows]}}],  # jieba may keep 将进一步 as one token
     ])  # fmt: skip
-    future_ranges = _element_ranges(ctx, FUTURE_ELEMENTS)
-    results_ranges = _element_ranges(ctx, {"results"})
+    future_ranges = _element_ranges(ctx, ctx.campaign.element_ids_with_role("future"))
+    results_ranges = _element_ranges(ctx, ctx.campaign.element_ids_with_role("results"))
     starts = [s.start for s in sentences]
     found: dict[int, dict[str, Any]] = {}
     for hit in sorted(hits, key=lambda h: h.start):
@@ -105,7 +104,7 @@ def _plan_sentences(ctx: CheckContext, sentences: list[nlp.Sentence]) -> list[di
     return list(found.values())
 
 
-def _element_ranges(ctx: CheckContext, ids: set[str] | frozenset[str]) -> list[tuple[int, int]]:
+def _element_ranges(ctx: CheckContext, ids: frozenset[str]) -> list[tuple[int, int]]:
     elements = ctx.results.get("elements")
     if elements is None:
         return []

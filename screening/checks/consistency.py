@@ -1,4 +1,4 @@
-"""Word ↔ stamped PDF consistency, when the applicant sends both versions (``options["companion"]``).
+"""Word ↔ stamped PDF consistency, when the applicant sends both versions (``ctx.inputs.companion``).
 
 The self-check with two files and the bureau batch (pairs by file stem) pass the other version as the companion
 ``Document``; without one this check does nothing. Each difference (``screening.consistency.compare``) is a warning
@@ -17,7 +17,7 @@ MAX_FINDINGS = 20  # past this the versions are simply different documents; the 
 
 def run(ctx: CheckContext) -> CheckResult:
     result = CheckResult("consistency")
-    companion = ctx.options.get("companion")
+    companion = ctx.inputs.companion
     if companion is None:
         return result
     comparison = compare(ctx.document, companion)

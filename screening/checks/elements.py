@@ -15,8 +15,9 @@ So there are two kinds of evidence, combined per element:
   Headings come from intake's sections or, for plain text headed by bare lines, from ``outline.py``. A heading with
   only a *supporting* word (案例启示 for 可持续/可借鉴) counts when its text also shows the element.
 - **Paragraphs.** Each paragraph is scored per element by the body phrases it contains (whole jieba tokens, through
-  spaCy's PhraseMatcher), plus data figures for the results element, plus — when an embedder is given in
-  ``ctx.options["embedder"]`` — how much closer the paragraph is to that element's description than to the others.
+  spaCy's PhraseMatcher), plus data figures for the element the rulebook marks ``role = "results"``, plus a bonus
+  in the opening paragraph for ``role = "opening"``, plus — when an embedder is given in
+  ``ctx.services.embedders.elements`` — how much closer the paragraph is to that element's description than to the others.
 
 Heading evidence with a real body is ``covered`` (confidence 0.9); a heading over a near-empty body, or a single
 matching paragraph, is ``weak``; no evidence is ``missing``. These rule thresholds were set in-sample on the case
@@ -98,7 +99,7 @@ def run(ctx: CheckContext) -> CheckResult:
     if not material.elements_required:
         result.measurement = {"specified": True, "required": False}
         return result
-    embedder = ctx.options.get("embedder")
+    embedder = ctx.services.embedders.elements
     if note := degraded_note("elements", embedder):  # only when POLICY chose a model for elements
         result.degraded.append(note)
     category, assumed = _category_to_check(ctx, embedder)
@@ -148,12 +149,17 @@ def apply_model(doc: Document, elements: list[Element], embedder, matched: dict[
     return "model", None
 
 
+def _same_elements(campaign) -> bool:
+    """Whether every category of the call asks for the same elements (then any category's list will do)."""
+    return len({tuple(e.id for e in c.elements) for c in campaign.categories}) == 1
+
+
 def _category_to_check(ctx: CheckContext, embedder) -> tuple[Category, bool]:
     """The declared category, or — when none is declared or known — the one whose elements the material covers best."""
     if ctx.category is not None:
         return ctx.category, False
     categories = ctx.campaign.categories
-    if len({tuple(e.id for e in c.elements) for c in categories}) == 1:
+    if _same_elements(ctx.campaign):
         return categories[0], True
     scored = []
     for index, category in enumerate(categories):
@@ -300,9 +306,9 @@ def _scored_paragraphs(doc: Document, elements: list[Element], embedder, parts: 
         scores = {}
         for column, element in enumerate(elements):
             score = sum(w for cue, w in cues[element.id].items() if cue in inside)
-            if element.id == "results":
+            if element.role == "results":
                 score += min(2.0, 0.5 * n_figures)  # results are told in figures
-            if element.id == "overview" and row in opening:
+            if element.role == "opening" and row in opening:
                 score += OPENING_BONUS
             if semantic is not None:
                 score += SEMANTIC_WEIGHT * max(0.0, float(semantic[row, column]))
@@ -412,8 +418,11 @@ def _findings(ctx: CheckContext, category: Category, matched: dict[str, Any], as
     if assumed:
         findings.append(Finding(
             check="elements", code="elements.category_assumed", severity="info", rule=ctx.cite(category.clause),
-            message=f"未声明（或无法识别）申报类别，按最接近的类别“{category.name}”的要素检查。",
-            suggestion="请用 --category 指明申报类别，以便按该类别的要素检查。",
+            # No suggestion: the eligibility check's finding already says how to declare the category (once). Where
+            # every category asks for the same elements, no category was chosen: naming one would contradict the
+            # category suggestion the faces show beside this finding.
+            message="未声明（或无法识别）申报类别，" + ("各类别的必备要素相同，按通用要素检查。" if _same_elements(ctx.campaign)
+                                                   else f"按要素覆盖最多的类别“{category.name}”的要素检查。"),
         ))  # fmt: skip
     for report in matched["elements"]:
         element = by_id[report["id"]]

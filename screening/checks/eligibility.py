@@ -20,7 +20,7 @@ def run(ctx: CheckContext) -> CheckResult:
         "declared_category": ctx.declared_category,
         "category": ctx.category.name if ctx.category else None,
         "deadline": ctx.campaign.dates.deadline.isoformat() if ctx.campaign.dates.deadline else None,
-        "submitted_on": _date(ctx.options.get("submitted_on")).isoformat() if ctx.options.get("submitted_on") else None,
+        "submitted_on": _date(ctx.inputs.submitted_on).isoformat() if ctx.inputs.submitted_on else None,
     }
     return result
 
@@ -36,7 +36,8 @@ def _category_findings(ctx: CheckContext) -> list[Finding]:
         return [Finding(
             check="eligibility", code="eligibility.category_not_declared", severity="info",
             rule=_categories_clause(ctx), message=f"未声明申报类别。本次征集的类别：{names}。",
-            suggestion="请用 --category 指明申报类别，以便按该类别的要素检查。",
+            # Face-neutral: the web page and the CLI each add how to declare it (screening.faces).
+            suggestion="请指明申报类别，以便按该类别的要素检查。",
         )]  # fmt: skip
     if ctx.category is None:
         return [Finding(
@@ -62,7 +63,7 @@ def _category_findings(ctx: CheckContext) -> list[Finding]:
 
 
 def _deadline_findings(ctx: CheckContext) -> list[Finding]:
-    submitted, dates = ctx.options.get("submitted_on"), ctx.campaign.dates
+    submitted, dates = ctx.inputs.submitted_on, ctx.campaign.dates
     if submitted is None:
         return []
     submitted = _date(submitted)

@@ -49,7 +49,7 @@ def _seal_findings(ctx: CheckContext) -> list[Finding]:
     if not required:
         return []
     rule = required[0]
-    companion = ctx.options.get("companion")
+    companion = ctx.inputs.companion
     doc = ctx.document if ctx.document.format == "pdf" else companion if companion is not None and companion.format == "pdf" else None
     if doc is None:
         return [Finding(

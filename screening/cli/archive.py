@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..archive import KIND_LABELS, get_archive
+from ..archive import KIND_LABELS, Archive
 from ._common import user_errors
 
 app = typer.Typer(help="往届入选案例与已存档申报材料：导入、查看、导出。", no_args_is_help=True, add_completion=False)
@@ -25,7 +25,7 @@ def import_command(
             from ..errors import UsageError
 
             raise UsageError(f"找不到文件：{file}")
-        result = get_archive().import_file(file)
+        result = archive().import_file(file)
     for issue in result.errors:
         typer.echo(f"第 {issue.row} 行有误：{issue.reason}", err=True)
     for issue in result.skipped:
@@ -46,7 +46,7 @@ def list_command(
             from ..errors import UsageError
 
             raise UsageError("--kind 只能是 selection 或 submission。")
-        records = get_archive().records(year=year, campaign=campaign, kind=kind, limit=limit)
+        records = archive().records(year=year, campaign=campaign, kind=kind, limit=limit)
     table = Table("编号", "类型", "年份", "征集活动", "类别", "案例名称", "申报单位", "省份", "正文字数")
     for r in records:
         table.add_row(str(r.id), KIND_LABELS.get(r.kind, r.kind), str(r.year), r.campaign, r.category, r.case_name,
@@ -67,5 +67,13 @@ def export_command(
             from ..errors import UsageError
 
             raise UsageError("导出文件须为 .csv 或 .xlsx。")
-        n = get_archive().export(file, chinese_headers=chinese, kind=kind)
+        n = archive().export(file, chinese_headers=chinese, kind=kind)
     typer.echo(f"已导出 {n} 条记录到 {file}。")
+
+
+def archive() -> Archive:
+    """The archive the settings name (``SCREENING_DATABASE_URL``; the default SQLite file when unset)."""
+    from ..archive import get_archive
+    from ..config import load_settings
+
+    return get_archive(load_settings().database_url)

@@ -15,7 +15,6 @@ Nothing is stored in the database: the CLI batch is a pure function of the files
 from __future__ import annotations
 
 import json
-import logging
 import re
 from pathlib import Path
 
@@ -23,12 +22,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..batch import ACCEPTED_LABEL, BatchReport, Screened, assess, find_duplicates, screen_sources, sources_from_path
-from ..campaigns import get_campaign
-from ..embeddings import embedder_for, embedding_options
+from ..batch import ACCEPTED_LABEL, BatchReport, Screened, run_batch, sources_from_path
+from ..batch.export import DUPLICATES_FAILED, batch_notes, export_csv, export_xlsx, table_title
+from ..campaigns.model import DEFAULT_UNIT_KIND, UNIT_KINDS
 from ..errors import UsageError
-from ..export import DUPLICATES_FAILED, batch_notes, export_csv, export_xlsx, table_title
-from ._common import user_errors
+from ._common import build_services, user_errors
 
 # One command mounted as a group (``app.add_typer(batch.app, name="batch")``), so it lives in the callback; click
 # groups stop reading options at the first positional argument unless told otherwise.
@@ -42,7 +40,7 @@ def batch(
     source: Path = typer.Argument(..., metavar="DIR_OR_ZIP", help="材料所在的文件夹，或一个 zip 压缩包"),
     campaign: str = typer.Option(..., "--campaign", "-c", help="征集活动编号（screening campaigns 查看）"),
     out: Path = typer.Option(..., "--out", "-o", help="输出文件夹（不存在时自动创建）"),
-    unit_kind: str = typer.Option("province", help="推荐单位类型：province / province_3plus / central / city / county / other"),
+    unit_kind: str = typer.Option(DEFAULT_UNIT_KIND, help=f"推荐单位类型：{' / '.join(UNIT_KINDS)}"),
     material: str | None = typer.Option(None, help="材料类型编号（默认按详细材料检查）"),
     no_model: bool = typer.Option(False, "--no-model", help="不加载语义模型：更快，要素、类别和重复只按字词判断"),
 ) -> None:
@@ -50,36 +48,23 @@ def batch(
     with user_errors():
         if not source.exists():
             raise UsageError(f"找不到 {source}。")
-        found = get_campaign(campaign)
-        if unit_kind not in ("province", "province_3plus", "central", "city", "county", "other"):
-            raise UsageError(f"推荐单位类型 {unit_kind!r} 无效，可选 province、province_3plus、central、city、county、other。")
+        services = build_services(models=not no_model)
+        found = services.campaign(campaign)
+        if unit_kind not in UNIT_KINDS:
+            raise UsageError(f"推荐单位类型 {unit_kind!r} 无效，可选 {'、'.join(UNIT_KINDS)}。")
         sources, refused = sources_from_path(source)
         if not sources:
             raise UsageError(f"{source} 中没有可预审的材料（{ACCEPTED_LABEL}）。")
         for item in refused:
             err.print(f"[yellow]跳过[/]：{item.filename}（格式不支持或文件过大）")
-        options = {} if no_model else embedding_options()
-        items = _screen_with_progress(sources, found, material, options=options)
-        err.print("正在检查批内重复……")
-        duplicates = _duplicates(items, found, no_model=no_model)
-        result = assess(items, found, unit_kind=unit_kind, duplicates=duplicates or {})
-        if duplicates is None:
-            result.notes.append(DUPLICATES_FAILED)
+        items, result = _run_with_progress(services, sources, found, material, unit_kind=unit_kind)
+        if DUPLICATES_FAILED in result.notes:  # summary and 推荐排序表 carry the note too
+            err.print(f"[yellow]{DUPLICATES_FAILED}[/]")
         write_outputs(out, items, result)
     err.print(f"完成：{len(items)} 份材料，结果在 {out}")
 
 
-def _duplicates(items: list[Screened], campaign, *, no_model: bool):
-    """The in-batch duplicates, or None when the comparison failed: the outputs then say so (never a silent gap)."""
-    try:
-        return find_duplicates(items, campaign, embedder=None if no_model else embedder_for("duplicates"))
-    except Exception:  # noqa: BLE001 - the table is still useful; summary and 推荐排序表 carry the note
-        logging.getLogger(__name__).exception("批内重复检查失败")
-        err.print(f"[yellow]{DUPLICATES_FAILED}[/]")
-        return None
-
-
-def _screen_with_progress(sources, campaign, material, *, options) -> list[Screened]:
+def _run_with_progress(services, sources, campaign, material, *, unit_kind: str) -> tuple[list[Screened], BatchReport]:
     columns = (TextColumn("预审"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.description}"))
     with Progress(*columns, console=err, transient=False) as progress:
         task = progress.add_task("", total=len(sources))
@@ -87,7 +72,7 @@ def _screen_with_progress(sources, campaign, material, *, options) -> list[Scree
         def advance(item: Screened) -> None:
             progress.update(task, advance=1, description=item.filename)
 
-        return screen_sources(sources, campaign, material=material, options=options, on_progress=advance)
+        return run_batch(services, sources, campaign, unit_kind=unit_kind, material=material, on_progress=advance)
 
 
 def write_outputs(out: Path, items: list[Screened], result: BatchReport) -> None:

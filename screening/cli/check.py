@@ -2,8 +2,8 @@
 [--no-model]``
 
 Without ``--campaign`` only the document part is printed (what was read: format, pages, title, counts, sections).
-Exit codes: 0 screened (whatever the verdict), 2 usage error, 3 a file could not be read; messages on stderr in
-Chinese. Several files are screened one after the other; one unreadable file does not stop the others, but the
+Exit codes: 0 screened (whatever the verdict), 2 usage error, 3 a file could not be read, 1 an internal error (a
+bug: logged with its traceback, ``_common.user_errors``); messages on stderr in Chinese. Several files are screened one after the other; one unreadable file does not stop the others, but the
 exit code is then 3. With several files, ``--out`` names a directory that receives one report per file.
 
 Two versions of one material (the Word file and its stamped scan): files with the same stem (``材料.docx`` and
@@ -19,19 +19,22 @@ from pathlib import Path
 
 import typer
 
-from ..campaigns import get_campaign
 from ..documents import document_info, load_document
-from ..embeddings import embedding_options
-from ..errors import InputError, ScreeningError, UsageError
-from ..pipeline import material_document, screen
+from ..errors import InputError, UsageError
+from ..faces import speak
+from ..filetypes import ACCEPTED_LABEL
+from ..pipeline import ScreenInputs, screen_source
 from ..render import FORMATS, render
 from ..render.jsonfmt import render_json
+from ..services import Services
+from . import wording as cli_wording
+from ._common import build_services, user_errors
 
 _SUFFIX = {"text": ".txt", "json": ".json", "md": ".md", "html": ".html"}
 
 
 def check(
-    files: list[Path] = typer.Argument(..., help="申报材料文件（.docx、.doc、.wps、.pdf、.txt、.md），可多个。", show_default=False),
+    files: list[Path] = typer.Argument(..., help=f"申报材料文件（{ACCEPTED_LABEL}），可多个。", show_default=False),
     campaign: str | None = typer.Option(None, "--campaign", help="征集活动编号，见 `screening campaigns`。"),
     category: str | None = typer.Option(None, "--category", help="申报类别名称（也接受往年的类别名）。"),
     material: str | None = typer.Option(None, "--material", help="材料编号或名称，默认为详细材料。"),
@@ -42,26 +45,24 @@ def check(
     pair: bool = typer.Option(False, "--pair", help="两个文件是同一材料的两个版本（Word 版和盖章扫描 PDF 版），一起预审并比对。"),
 ) -> None:
     """预审申报材料：字数、必备要素、数据、主观表述和申报类别。"""
-    try:
+    with user_errors():
         if fmt not in FORMATS:
             raise UsageError(f"不支持的输出格式“{fmt}”，可选：{'、'.join(FORMATS)}。")
-        chosen = get_campaign(campaign) if campaign else None
-        options = {} if no_model or chosen is None else embedding_options()  # as the API does: POLICY's models
-        if submitted_on:
-            options["submitted_on"] = submitted_on
+        # as the API does: POLICY's models, and the archive the settings name (none needed to describe a document)
+        services = build_services(models=not no_model and campaign is not None, archive=campaign is not None)
+        if campaign:
+            services.campaign(campaign)  # an unknown call is a usage error before any file is read
+        inputs = ScreenInputs(submitted_on=submitted_on or None)
         failed = False
         outputs = []
         for path, other in version_groups(files, pair=pair):
             try:
-                outputs.append((path, _one(path, chosen, category, material, fmt, options, other=other)))
+                outputs.append((path, _one(services, path, campaign, category, material, fmt, inputs, other=other)))
             except InputError as exc:
                 names = path.name + (f"、{other.name}" if other else "")
                 print(f"错误：{names}：{exc.message}", file=sys.stderr)
                 failed = True
         _write(outputs, fmt, out)
-    except ScreeningError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
-        raise typer.Exit(exc.exit_code) from None
     if failed:
         raise typer.Exit(3)
 
@@ -87,24 +88,22 @@ def _word_first(first: Path, second: Path) -> tuple[Path, Path]:
     return (second, first) if first.suffix.lower() == ".pdf" and second.suffix.lower() != ".pdf" else (first, second)
 
 
-def _one(path: Path, campaign, category, material, fmt: str, options: dict, *, other: Path | None = None) -> str:
-    if not path.is_file():
-        raise InputError(f"找不到文件 {path}。")
-    document = load_document(path, filename=path.name)
-    if other is not None:
-        if not other.is_file():
-            raise InputError(f"找不到文件 {other}。")
-        options = {**options, "companion": load_document(other, filename=other.name)}
+def _one(services: Services, path: Path, campaign: str | None, category, material, fmt: str, inputs: ScreenInputs,
+         *, other: Path | None = None) -> str:
+    for given in (path, other):
+        if given is not None and not given.is_file():
+            raise InputError(f"找不到文件 {given}。")
     if campaign is None:
-        info = document_info(document)
+        info = document_info(load_document(path, filename=path.name, limits=services.limits))
         if fmt == "json":
             return json.dumps({"document": info.model_dump()}, ensure_ascii=False, indent=2, default=str)
         return _document_text(info)
-    report = screen(document, campaign, category=category, material=material, options=options)
+    done = screen_source(services, path, filename=path.name, campaign_id=campaign, category=category,
+                         material=material, inputs=inputs, companion=(other.name, other) if other else None)
     if fmt == "json":
-        return render_json(report)
-    screened = material_document(document, campaign.material(report.material)) if report.material else document
-    return render(report, fmt, text=screened.text, color=fmt == "text" and sys.stdout.isatty())
+        return render_json(done.report)
+    report = speak(done.report, cli_wording.HOW_TO)  # the CLI's own how-to (its flags), e.g. for an undeclared category
+    return render(report, fmt, text=done.text, color=fmt == "text" and sys.stdout.isatty())
 
 
 def _document_text(info) -> str:

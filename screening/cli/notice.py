@@ -17,6 +17,7 @@ import typer
 from ..campaigns import all_campaigns
 from ..campaigns.draft import Draft, draft_file
 from ..errors import UsageError
+from ..filetypes import ACCEPTED_LABEL
 from ._common import user_errors
 
 app = typer.Typer(help="从征集通知起草规则文件。", no_args_is_help=True, add_completion=False)
@@ -32,7 +33,7 @@ class Output(str, Enum):
     json = "json"
 
 
-@app.command("draft", help="读取征集通知（.txt/.md/.docx/.pdf），生成可校验的规则草稿 TOML，并列出待人工核对的字段。")
+@app.command("draft", help=f"读取征集通知（{ACCEPTED_LABEL}），生成可校验的规则草稿 TOML，并列出待人工核对的字段。")
 def draft(
     notice_file: Path = typer.Argument(..., metavar="NOTICE_FILE", help="征集通知文件"),
     out: Path = typer.Option(None, "--out", "-o", help="输出文件；默认为当前目录下的 <id>.toml；“-” 表示输出到屏幕"),

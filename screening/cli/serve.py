@@ -1,7 +1,7 @@
 """``screening serve``: the API and web page under uvicorn.
 
 ``--workers N`` starts N worker processes behind one port. Each runs the whole app, including one batch worker
-thread that takes items from the queue in the database (``api.batch_runner``); so N processes here, or one process
+thread that takes items from the queue in the database (``screening.batch.worker``); so N processes here, or one process
 on each of N machines pointed at the same PostgreSQL (``SCREENING_DATABASE_URL``), share batches the same way. With
 the default SQLite file, several workers on one machine also work (WAL; writers wait for each other); several
 machines need PostgreSQL. Throughput measured with 1 and 2 workers: ``bench/results/scale.md``.

@@ -33,15 +33,17 @@ from .text import text_blocks
 MIN_FIELDS = 3
 LONG_FIELDS = ("案例简介", "申报材料")
 
+# The one list of 申报表 field names and their spellings across calls and forms (the batch table's columns read the
+# canonical names, ``batch.columns.TABLE``). Each spelling maps to one field; the first label found wins.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "案例名称": ("案例名称", "项目名称", "案例标题"),
     "征集类别": ("征集类别", "申报类别", "案例类别", "类别"),
     "案例层级": ("案例层级", "层级"),
-    "申报单位": ("申报单位", "申报单位名称", "单位名称"),
+    "申报单位": ("申报单位", "申报单位名称", "单位名称", "推荐单位"),
     "所在地": ("所在地", "所在地区", "所属地区"),
     "联系人": ("联系人",),
-    "职务": ("职务", "部门及职务", "职务职称"),
-    "联系电话": ("联系电话", "电话", "办公电话"),
+    "职务": ("职务", "部门及职务", "职务职称", "部门"),
+    "联系电话": ("联系电话", "电话", "办公电话", "联系方式"),
     "手机": ("手机", "手机号码", "移动电话"),
     "案例简介": ("案例简介", "项目简介", "简介"),
     "申报材料": ("申报材料", "详细材料", "案例材料", "案例详细材料"),

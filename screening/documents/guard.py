@@ -66,7 +66,8 @@ _XML_DANGER = [marker.encode(enc) for marker in ("<!DOCTYPE", "<!ENTITY") for en
 
 @dataclass(frozen=True)
 class Limits:
-    """The operator's limits for one file. Defaults follow ``screening.config`` (environment variables)."""
+    """The operator's limits for one file. ``from_settings(settings)`` takes the operator's values (``Services.limits``);
+    without settings, the documented defaults of ``screening.config`` (``DEFAULTS``)."""
 
     max_bytes: int = 20 * MB
     max_pages: int = 300
@@ -86,10 +87,8 @@ class Limits:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides) -> Limits:
-        if settings is None:
-            from ..config import settings as current
-
-            settings = current
+        if settings is None:  # the documented defaults, never the environment (the service passes its settings)
+            from ..config import DEFAULTS as settings
         values = dict(
             max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, parse_seconds=settings.parse_seconds,
             ocr_seconds=settings.ocr_seconds, max_ocr_pages=settings.max_ocr_pages,
@@ -216,3 +215,32 @@ def _check_xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as error:
         # bad CRC (a lying declared size), truncated data, unsupported compression or an encrypted entry
         raise CorruptDocument(detail={"part": entry.filename, "reason": str(error)[:200]}) from error
+
+
+# --- a parser's failure, or ours ------------------------------------------------------------------------------------
+# The libraries that read untrusted bytes for us. Malformed input makes them raise their own exception types
+# (pdfminer's PSException family, lxml's XMLSyntaxError, zipfile.BadZipFile, python-docx's PackageNotFoundError) and,
+# often, built-in ones from deep inside their code (pdfminer: KeyError, TypeError, IndexError on broken objects;
+# python-docx: KeyError for a missing part). Both are the file's fault: a refusal ("文件已损坏"). The same built-in
+# types raised by *our* code are bugs, and a refusal would hide them behind the user's file.
+PARSER_PACKAGES = frozenset({"docx", "lxml", "pdfminer", "pdfplumber", "pypdfium2", "zipfile", "zlib", "xml",
+                             "charset_normalizer", "PIL"})
+
+
+def is_parser_failure(error: BaseException) -> bool:
+    """Whether ``error`` is a parser library refusing malformed input, rather than a bug in our code.
+
+    Known means: an exception type a parser package defines, or any exception whose innermost frame (where it was
+    raised) is in a parser package. Everything else (raised in ``screening``, or in a test's stand-in) is a bug:
+    the caller lets it through, the face logs its traceback and answers an internal error (``InternalError``)."""
+    if _package(type(error).__module__) in PARSER_PACKAGES:
+        return True
+    frame = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        frame, traceback = traceback.tb_frame, traceback.tb_next
+    return frame is not None and _package(frame.f_globals.get("__name__", "")) in PARSER_PACKAGES
+
+
+def _package(module: str | None) -> str:
+    return (module or "").split(".", 1)[0]

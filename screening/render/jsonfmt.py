@@ -1,4 +1,4 @@
-"""The report as JSON (schema ``screening.report/1``): UTF-8 Chinese kept readable, not \\u-escaped."""
+"""The report as JSON (schema ``screening.report/2``): UTF-8 Chinese kept readable, not \\u-escaped."""
 
 from __future__ import annotations
 

@@ -10,20 +10,19 @@ STATUS_LABELS = {"covered": "已覆盖", "weak": "较弱", "missing": "缺失"}
 
 
 def headline(report: Report) -> dict[str, Any]:
-    m = report.measurements
-    length, quantities = m.get("length", {}), m.get("quantities", {})
+    length, quantities = report.length, report.quantities
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in SEVERITY_LABELS}
     return {
         "verdict": VERDICT_LABELS[report.verdict],
         "campaign": report.campaign.name if report.campaign else None,
         "notice": report.campaign.notice_number if report.campaign else None,
-        "material": length.get("material_name") or report.material,  # 详细材料, not its id
-        "category": report.category,
-        "count": length.get("count"),
-        "basis": length.get("basis_label"),
-        "limit": length.get("limit"),
-        "figures": quantities.get("data_count"),
-        "per_1000": quantities.get("per_1000"),
+        "material": length.material_name if length else report.material,  # 详细材料, not its id
+        "category": report.declared_category,
+        "count": length.count if length else None,
+        "basis": length.basis_label if length else None,
+        "limit": length.limit if length else None,
+        "figures": quantities.data_count if quantities else None,
+        "per_1000": quantities.per_1000 if quantities else None,
         "counts": {SEVERITY_LABELS[s]: n for s, n in counts.items()},
     }
 
@@ -31,8 +30,8 @@ def headline(report: Report) -> dict[str, Any]:
 def element_rows(report: Report) -> list[dict[str, Any]]:
     """One row per element: name, status label, confidence, where (headings or paragraph count)."""
     rows = []
-    for e in report.measurements.get("elements", {}).get("elements", []):
-        where = "、".join(s["heading"] for s in e["sections"]) or (f"{len(e['paragraphs'])} 个相关段落" if e["paragraphs"] else "—")
-        rows.append({"name": e["name"], "status": e["status"], "label": STATUS_LABELS[e["status"]],
-                     "confidence": e["confidence"], "where": where})  # fmt: skip
+    for e in report.elements.elements if report.elements else []:
+        where = "、".join(s.heading for s in e.sections) or (f"{len(e.paragraphs)} 个相关段落" if e.paragraphs else "—")
+        rows.append({"name": e.name, "status": e.status, "label": STATUS_LABELS[e.status],
+                     "confidence": e.confidence, "where": where})  # fmt: skip
     return rows

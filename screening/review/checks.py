@@ -81,16 +81,16 @@ def report_flags(item: FrozenItem) -> list[Flag]:
         error = item.row.error or {}
         return [Flag("error", "error", f"文件无法读取：{error.get('message', '预审未完成')}")]
     flags = []
-    matches = item.report.measurements.get("duplicates", {}).get("matches", [])
-    by_message = {m.get("message"): m for m in matches}
+    duplicates = item.report.duplicates
+    by_message = {m.message: m for m in duplicates.matches} if duplicates else {}
     for finding in item.report.findings:
         ours = [span.model_dump() for span in finding.evidence]
         if finding.check == "duplicates":
-            match = by_message.get(finding.message, {})
+            match = by_message.get(finding.message)
             kind = "banned" if finding.code in BAN_CODES and finding.severity == "error" else "archive"
             flags.append(Flag(kind, finding.severity, finding.message, finding.rule, ours=ours,
-                              theirs=[p["theirs"] for p in match.get("passages", [])],
-                              other=_archive_record(match.get("record"))))
+                              theirs=[p.theirs.model_dump() for p in match.passages] if match else [],
+                              other=_archive_record(match.record.model_dump() if match and match.record else None)))
         elif finding.code == "category.mismatch":
             flags.append(Flag("mismatch", finding.severity, finding.message, finding.rule, ours=ours))
     if item.report.verdict == "reject":

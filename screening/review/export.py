@@ -2,7 +2,7 @@
 
 Columns: 机构, 案例名称, 征集类别, 标记, 审查结论, 审查意见, 审查人, 审查时间, then our own (风险分, 预审结论, 推荐位次,
 文件名). Every cell goes through ``screening.spreadsheet.formula_safe`` (case names and notes are user text), and the
-CSV carries a BOM for Excel in China, as the bureau's 推荐排序表 does (``screening.export``).
+CSV carries a BOM for Excel in China, as the bureau's 推荐排序表 does (``screening.batch.export``).
 """
 
 from __future__ import annotations
@@ -10,12 +10,16 @@ from __future__ import annotations
 import csv
 import io
 
-from ..spreadsheet import formula_safe, style_table
+from ..spreadsheet import Column, cells, formula_safe, headers, style_table
 from .queue import Queue, QueueEntry
 
-COLUMNS = ["机构", "案例名称", "征集类别", "标记", "审查结论", "审查意见", "审查人", "审查时间",
-           "风险分", "预审结论", "推荐位次", "文件名"]
-WIDTHS = [22, 34, 16, 30, 14, 36, 12, 20, 8, 10, 8, 24]
+TABLE = (
+    Column("bureau", "机构", 22), Column("case_name", "案例名称", 34), Column("category", "征集类别", 16),
+    Column("flags", "标记", 30), Column("decision", "审查结论", 14), Column("note", "审查意见", 36),
+    Column("reviewer", "审查人", 12), Column("decided_at", "审查时间", 20), Column("risk", "风险分", 8),
+    Column("verdict", "预审结论", 10), Column("rank", "推荐位次", 8), Column("filename", "文件名", 24),
+)
+COLUMNS = headers(TABLE)
 
 
 def review_rows(queue: Queue) -> list[list]:
@@ -24,13 +28,13 @@ def review_rows(queue: Queue) -> list[list]:
 
 def _cells(entry: QueueEntry) -> list:
     item, decision = entry.item, entry.decision
-    return [
-        item.bureau, item.case_name, item.category, "；".join(f.message for f in entry.flags),
-        decision.label if decision else "未审查", decision.note if decision else "",
-        decision.reviewer if decision else "",
-        decision.decided_at.strftime("%Y-%m-%d %H:%M UTC") if decision else "",
-        entry.risk, item.row.verdict_label, item.rank, item.filename,
-    ]
+    return cells(TABLE, {
+        "bureau": item.bureau, "case_name": item.case_name, "category": item.category,
+        "flags": "；".join(f.message for f in entry.flags), "decision": decision.label if decision else "未审查",
+        "note": decision.note if decision else "", "reviewer": decision.reviewer if decision else "",
+        "decided_at": decision.decided_at.strftime("%Y-%m-%d %H:%M UTC") if decision else "",
+        "risk": entry.risk, "verdict": item.row.verdict_label, "rank": item.rank, "filename": item.filename,
+    })
 
 
 def review_csv(queue: Queue) -> bytes:
@@ -51,7 +55,7 @@ def review_xlsx(queue: Queue) -> bytes:
     sheet.append(COLUMNS)
     for row in review_rows(queue):
         sheet.append([formula_safe(v) for v in row])
-    style_table(sheet, header_row=2, widths=WIDTHS)
+    style_table(sheet, header_row=2, columns=TABLE)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

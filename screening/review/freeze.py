@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from ..batch import (
     ACCEPTED_LABEL,
@@ -31,8 +30,8 @@ from ..batch import (
 )
 from ..batch.sources import ZipLimits
 from ..campaigns.model import Campaign
-from ..documents.guard import Limits
 from ..errors import UsageError
+from ..services import Services
 from .errors import AlreadySubmitted, BatchNotFinished, SubmissionNotFound, UnknownBureau
 from .store import Frozen, ReviewStore, Submission
 
@@ -74,10 +73,9 @@ def check_bureau(name: str, known: Iterable[str]) -> str:
     return name
 
 
-def import_zip(review: ReviewStore, *, data: bytes, bureau: str, known_bureaus: Iterable[str], campaign: Campaign,
-               unit_kind: str, reviewer: str, zip_limits: ZipLimits, limits: Limits | None = None,
-               options: dict[str, Any] | None = None, material: str | None = None, title: str = "",
-               received_on: dt.date | None = None) -> Submission:
+def import_zip(review: ReviewStore, services: Services, *, data: bytes, bureau: str, known_bureaus: Iterable[str],
+               campaign: Campaign, unit_kind: str, reviewer: str, zip_limits: ZipLimits, material: str | None = None,
+               title: str = "", received_on: dt.date | None = None) -> Submission:
     """Screen a mailed zip as one bureau's submission and store it, frozen, in the bureau's own order (upload order:
     a mailed zip carries no ranking we can read; the reviewer sees the suggested order beside it)."""
     bureau = check_bureau(bureau, known_bureaus)
@@ -85,10 +83,10 @@ def import_zip(review: ReviewStore, *, data: bytes, bureau: str, known_bureaus: 
     if not accepted:
         raise UsageError(f"压缩包中没有可预审的材料（{ACCEPTED_LABEL}），未导入任何内容。")
     paired = pair_versions(accepted)  # Word + stamped PDF of one material: one item (screen_sources pairs the same way)
-    items = screen_sources(paired, campaign, material=material, options=options, limits=limits)
+    items = screen_sources(services, paired, campaign, material=material)
     # Everything in a mailed zip is recommended: an order naming every item includes them all (assess otherwise
     # leaves rejected ones out by default, which is the bureau's choice to make, not ours).
-    table = assess(items, campaign, unit_kind=unit_kind, duplicates=find_duplicates(items, campaign),
+    table = assess(items, campaign, unit_kind=unit_kind, duplicates=find_duplicates(items, campaign, embedder=services.embedders.duplicates),
                    edits=BatchEdits(order=[i.id for i in items]))
     frozen = Frozen(rows=table.rows, items={i.id: i for i in items},
                     files={i.id: s.data for i, s in zip(items, paired, strict=True)})

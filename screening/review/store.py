@@ -14,7 +14,7 @@ Five tables on ``screening.db.Base`` (so ``create_all`` makes them on SQLite and
 - ``review_access_log``: who opened which material (report, text or file), with their role and the client address.
 
 Reads that a role restricts take the restriction as an argument (``bureau=`` or ``calls=``) and filter in the query,
-as ``screening.batch_store`` does for bureaus: the filter is in SQL, not in the templates.
+as ``screening.batch.store`` does for bureaus: the filter is in SQL, not in the templates.
 """
 
 from __future__ import annotations
@@ -215,8 +215,8 @@ def parse_decision(value: str) -> str:
 class ReviewStore:
     """Submissions, decisions and the access log of one database. Creates its tables on first use (idempotent)."""
 
-    def __init__(self, engine=None) -> None:
-        self.engine = engine or db.get_engine()
+    def __init__(self, engine) -> None:
+        self.engine = engine
         db.create_tables(self.engine)
 
     # --- writing ------------------------------------------------------------------------------------------

@@ -1,20 +1,11 @@
-"""Make ``tests.factories`` importable however pytest is started (``pytest`` does not put the repo root on the path;
-``python -m pytest`` does)."""
+"""The API suites' fixtures: an app over a temporary database, and the bureau keys it accepts."""
 
-import sys
-from pathlib import Path
+import time
 
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+import pytest
+from fastapi.testclient import TestClient
 
-
-import time  # noqa: E402
-
-import pytest  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
-
-from screening.config import load_settings  # noqa: E402
+from screening.config import load_settings
 
 KEYS = {"jl-key": "吉林省广播电视局", "fj-key": "福建省广播电视局"}
 CAMPAIGN = "nrta-2025-media-convergence"

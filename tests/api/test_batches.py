@@ -125,7 +125,7 @@ def test_item_report_and_html_result(client, finished):
     rows = client.get(f"/api/batches/{batch_id}/result", headers=key()).json()["rows"]
     readable = next(r for r in rows if r["verdict"] != "unreadable")
     report = client.get(f"/api/batches/{batch_id}/items/{readable['id']}", headers=key()).json()
-    assert report["schema"] == "screening.report/1"
+    assert report["schema"] == "screening.report/2"
     page = client.get(f"/api/batches/{batch_id}/result", headers={**key(), "Accept": "text/html"})
     assert page.headers["content-type"].startswith("text/html") and "名额核对" in page.text
 

@@ -54,11 +54,12 @@ def test_docx_upload_returns_the_report(client):
     response = screen(client, files={"file": ("案例.docx", material_docx(), DOCX_TYPE)}, category="新媒体平台建设")
     assert response.status_code == 200, response.text
     report = response.json()
-    assert report["schema"] == "screening.report/1"
+    assert report["schema"] == "screening.report/2"
     assert report["document"]["filename"] == "案例.docx" and report["document"]["format"] == "docx"
     assert report["campaign"]["id"] == CAMPAIGN and report["material"] == "detailed"
     assert report["verdict"] in ("pass", "revise", "reject")
-    assert {"length", "elements", "quantities"} <= set(report)
+    assert {"length", "elements", "quantities", "category_suggestion"} <= set(report)
+    assert report["declared_category"] == "新媒体平台建设"  # not overwritten by the suggestion block (schema /1 did)
     assert "X-Submission-Id" not in response.headers  # the self-check stores nothing
 
 

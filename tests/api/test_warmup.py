@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from api import warmup
 from api.app import create_app
 from screening.campaigns import all_campaigns
+from screening.services import Services
 from tests.api.conftest import make_settings
 
 
@@ -40,7 +41,7 @@ def test_failed_warm_up_is_reported_not_fatal(tmp_path, monkeypatch):
 
 def test_warm_up_screens_every_call_and_category_through_the_docx_reader(tmp_path):
     settings = make_settings(tmp_path)
-    state = warmup.WarmUp(settings)
+    state = warmup.WarmUp(Services.build(settings))
     state.run()
     assert state.status == "ready", state.error
     calls = all_campaigns(settings.campaigns_dir)

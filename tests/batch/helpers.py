@@ -14,16 +14,20 @@ def report(*, name: str, category: str = "新媒体平台建设", unit: str = "�
     findings = [Finding(check="length", code="t.w", severity="warning", message=f"警告{i}") for i in range(warnings)]
     if verdict_from == "error":
         findings.append(Finding(check="length", code="t.e", severity="error", message="超出字数上限"))
-    elements = [{"id": f"e{i}", "name": n, "status": "covered" if i < covered else "missing"}
-                for i, n in enumerate(ELEMENTS)]
+    elements = [{"id": f"e{i}", "name": n, "status": "covered" if i < covered else "missing", "confidence": 0.9,
+                 "sections": [], "paragraphs": [], "first_offset": None, "by_heading": False}
+                for i, n in enumerate(ELEMENTS)]  # fmt: skip
     dimensions = [{"id": f"d{i}", "name": f"维度{i}", "present": i < dims} for i in range(6)]
+    quantities = {"mentions": [], "count": 0, "data_count": 0, "per_1000": 0.0, "comparisons": 0, "newest_year": None,
+                  "dimensions": dimensions}  # fmt: skip
     result = Report(
         document=DocumentInfo(filename=f"{name}.docx", format="docx", title=name, unit=unit, category=category,
                               form={"案例名称": name, "申报单位": unit, "征集类别": category, "联系人": "张三",
                                     "职务": "主任", "联系电话": "0431-1234567"}),
-        category=category,
+        declared_category=category,
         findings=findings,
-        measurements={"elements": {"elements": elements}, "quantities": {"dimensions": dimensions}},
+        elements={"specified": True, "required": True, "elements": elements},
+        quantities=quantities,
     )
     return result.finalise()
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from screening.batch import BatchEdits, assess
 from screening.campaigns import get_campaign
-from screening.export import OFFICIAL_COLUMNS, export_csv, export_filename, export_xlsx, table_title
+from screening.batch.export import OFFICIAL_COLUMNS, export_csv, export_filename, export_xlsx, table_title
 from tests.batch.helpers import screened
 
 NRTA_2025 = get_campaign("nrta-2025-media-convergence")
@@ -68,7 +68,7 @@ def test_table_title_and_filename():
 
 
 def test_a_failed_duplicate_check_and_degraded_reports_are_in_both_exports():
-    from screening.export import DUPLICATES_FAILED, batch_notes
+    from screening.batch.export import DUPLICATES_FAILED, batch_notes
     from tests.batch.helpers import unreadable
 
     degraded = screened(1, name="甲案例")

@@ -13,7 +13,7 @@ import pytest
 
 from screening import db
 from screening.batch import Source
-from screening.batch_store import BatchStore
+from screening.batch.store import BatchStore
 from tests.batch.helpers import report
 
 LONG = 60.0

@@ -8,7 +8,7 @@ from sqlalchemy import Column, Integer, String, Table, inspect, text
 
 from screening import archive, db  # noqa: F401 - archive declares archive_records
 from screening.batch import Source
-from screening.batch_store import BatchStore
+from screening.batch.store import BatchStore
 
 # The two batch tables as version 1 (before leases) created them, enough of them to hold a queued batch.
 V1_TABLES = [

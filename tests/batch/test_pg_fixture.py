@@ -22,6 +22,7 @@ def _pytest(tmp_path, **env) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(("ci", "outcome"), [("true", "error"), (None, "skipped")])
+@pytest.mark.slow
 def test_missing_binaries_fail_in_ci_and_skip_elsewhere(tmp_path, ci, outcome):
     done = _pytest(tmp_path, **({"CI": ci} if ci else {}))
     assert "未找到 PostgreSQL" in done.stdout, done.stdout[-2000:]

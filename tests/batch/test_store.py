@@ -10,7 +10,7 @@ from sqlalchemy import create_engine
 
 from screening import db
 from screening.batch import BatchEdits, DuplicateLink, Source
-from screening.batch_store import BatchStore
+from screening.batch.store import BatchStore
 from tests.batch.helpers import report
 
 
@@ -82,7 +82,7 @@ def test_finish_stores_duplicates_and_edits_round_trip(store):
 
 
 def test_storage_names_are_generated():
-    from screening.batch_store import storage_name
+    from screening.batch.store import storage_name
 
     name = storage_name("../../评审/案例.DOCX")
     assert name.endswith(".docx") and "/" not in name and "案例" not in name and len(name) == 37

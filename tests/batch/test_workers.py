@@ -21,11 +21,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from screening import db
 from screening.batch import Source
-from screening.batch_store import BatchStore
+from screening.batch.store import BatchStore
 
 CHILD = Path(__file__).with_name("worker_child.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +99,7 @@ def assert_finished_once_each(url: str, info) -> list[dict]:
     return rows
 
 
+@pytest.mark.slow
 def test_a_killed_worker_s_item_is_taken_over_after_its_lease_and_the_batch_finishes(db_url):
     first, second = start_workers(db_url, "甲", "乙")
     info = new_batch(db_url, 10)
@@ -116,6 +118,7 @@ def test_a_killed_worker_s_item_is_taken_over_after_its_lease_and_the_batch_fini
     assert {r["lease_owner"] for r in rows} == {"甲", "乙"}  # both workers shared the batch
 
 
+@pytest.mark.slow
 def test_workers_reconnect_after_the_database_restarts(pg_cluster):
     url = pg_cluster.new_database()
     workers = start_workers(url, "甲", "乙")
@@ -156,6 +159,6 @@ def test_two_workers_importing_the_same_file_at_once_store_it_once(db_url, tmp_p
 
 def _shipped_selections() -> int:
     from screening.archive import SEED_FILE, read_table
-    from screening.config import settings
+    from screening.config import CORPORA_DIR
 
-    return len([row for row in read_table(settings.corpora_dir / SEED_FILE) if any(row.values())])
+    return len([row for row in read_table(CORPORA_DIR / SEED_FILE) if any(row.values())])

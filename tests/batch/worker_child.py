@@ -22,18 +22,19 @@ sys.path.insert(0, str(ROOT))
 
 
 def work(url: str, name: str, seconds_per_item: float, lease_seconds: float) -> None:
-    import api.batch_runner as runner_module
+    import screening.batch.worker as runner_module
     from screening.config import load_settings
+    from screening.services import Services
     from tests.robustness.crash_child import fake_screen
 
-    def slow_screen(source, campaign, **options):
+    def slow_screen(services, source, campaign, **options):
         time.sleep(seconds_per_item)
-        return fake_screen(source, campaign, **options)
+        return fake_screen(services, source, campaign, **options)
 
     runner_module.screen_one = slow_screen
     settings = load_settings({"SCREENING_DATABASE_URL": url, "SCREENING_LEASE_SECONDS": str(lease_seconds),
                               "SCREENING_MODEL_DIR": str(ROOT / "var" / "robustness-no-model")})
-    runner = runner_module.BatchRunner(settings, worker=name)
+    runner = runner_module.BatchRunner(Services.build(settings), worker=name)
     runner._duplicates = lambda store, batch_id, campaign: {}
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

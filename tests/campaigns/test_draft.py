@@ -454,9 +454,11 @@ def client(tmp_path):
     from api import errors
     from api.routers import notice
     from screening.config import load_settings
+    from screening.services import Services
 
     app = FastAPI()
-    app.state.settings = load_settings({"SCREENING_CORPORA_DIR": str(tmp_path)})  # no earlier rulebooks
+    app.state.services = Services(load_settings({"SCREENING_CORPORA_DIR": str(tmp_path)}))  # no earlier rulebooks
+    app.state.settings = app.state.services.settings
     errors.install(app)
     app.include_router(notice.router)
     return TestClient(app)

@@ -3,7 +3,7 @@
 import pytest
 
 from screening.campaigns import load_campaign
-from screening.config import settings
+from screening.config import DEFAULTS as settings
 from screening.errors import RulebookError
 
 GOOD = settings.campaigns_dir / "nrta-2025-media-convergence.toml"
@@ -65,3 +65,33 @@ def test_duplicate_category_names_are_refused(tmp_path):
     with pytest.raises(RulebookError) as err:
         load_campaign(_write(tmp_path, text))
     assert "重复" in err.value.message
+
+
+def test_unknown_element_role_is_refused(tmp_path):
+    text = GOOD.read_text(encoding="utf-8").replace('role = "opening"', 'role = "beginning"', 1)
+    with pytest.raises(RulebookError) as err:
+        load_campaign(_write(tmp_path, text))
+    assert "categories.0.elements.0.role" in err.value.message
+
+
+def test_two_results_elements_in_one_category_are_refused(tmp_path):
+    text = GOOD.read_text(encoding="utf-8").replace('role = "opening"', 'role = "results"', 1)
+    with pytest.raises(RulebookError) as err:
+        load_campaign(_write(tmp_path, text))
+    assert "elements.role" in err.value.message and "results" in err.value.message
+
+
+def test_an_element_id_plays_one_role_across_categories(tmp_path):
+    text = GOOD.read_text(encoding="utf-8")
+    last = text.rindex('role = "opening"')  # the last category's overview no longer opens
+    with pytest.raises(RulebookError) as err:
+        load_campaign(_write(tmp_path, text[:last] + text[last:].replace('role = "opening"\n', "", 1)))
+    assert "overview" in err.value.message and "role" in err.value.message
+
+
+def test_export_table_must_be_sourced(tmp_path):
+    text = GOOD.read_text(encoding="utf-8")
+    note = next(line for line in text.splitlines() if line.startswith("note = ") and "推荐排序表" in line)
+    with pytest.raises(RulebookError) as err:  # a table name with neither the notice's clause nor a note
+        load_campaign(_write(tmp_path, text.replace(note + "\n", "")))
+    assert "export" in err.value.message

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from screening.campaigns import all_campaigns, get_campaign
-from screening.config import settings
+from screening.nlp import LEXICONS_DIR
 
 NOTICES = {
     # id: (notice number, deadline, categories in the notice's order, {material name: limit})
@@ -138,8 +138,37 @@ def test_every_data_dimension_has_a_lexicon_entry(campaign_id):
     """A dimension id the lexicon lacks would silently read as 'absent' in every report."""
     import tomllib
 
-    lexicon = tomllib.loads((settings.lexicons_dir / "dimensions.toml").read_text(encoding="utf-8"))
+    lexicon = tomllib.loads((LEXICONS_DIR / "dimensions.toml").read_text(encoding="utf-8"))
     c = get_campaign(campaign_id)
     for dimension in c.data.dimensions if c.data else []:
         assert dimension.id in lexicon, dimension.id
         assert lexicon[dimension.id]["words"]
+
+
+# The table each notice has the recommender send (推荐排序表 / 推荐汇总表), read from the notices by hand.
+EXPORT_TABLES = {
+    "jilin-2024-media-convergence": "推荐排序表",  # 附件1 吉林省2024年广播电视媒体融合典型案例推荐排序表
+    "nrta-2024-smart-network-services": "推荐汇总表",  # 附件2 推荐汇总表
+    "nrta-2020-smart-broadcasting-demo": "推荐汇总表",  # 推荐函、汇总表、申报表; 汇总表见附件1
+    "nrta-2025-media-convergence": "推荐排序表",  # the notice names no table
+}
+
+
+@pytest.mark.parametrize("campaign_id", sorted(NOTICES))
+def test_export_table_is_the_notices_and_written_in_the_rulebook(campaign_id):
+    import tomllib
+
+    from screening.campaigns.loader import SHIPPED_DIR
+
+    raw = tomllib.loads((SHIPPED_DIR / f"{campaign_id}.toml").read_text(encoding="utf-8"))
+    assert raw["export"]["table"] == EXPORT_TABLES[campaign_id]  # set in the file, not left to the default
+    assert get_campaign(campaign_id).export.table == EXPORT_TABLES[campaign_id]
+
+
+@pytest.mark.parametrize("campaign_id", sorted(NOTICES))
+def test_every_category_marks_its_opening_and_results_elements(campaign_id):
+    c = get_campaign(campaign_id)
+    for category in c.categories if c.elements_specified else []:
+        assert category.element_with_role("opening") == category.elements[0]  # the notice's first: the overall situation
+        assert "成效" in category.element_with_role("results").name
+        assert [e.role for e in category.elements].count("future") >= 1

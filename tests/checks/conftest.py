@@ -2,7 +2,9 @@ import pytest
 
 from screening.campaigns import get_campaign
 from screening.checks import CHECKS
-from screening.checks.base import CheckContext
+from screening.checks.base import CheckContext, ScreenInputs
+from screening.embeddings import Embedders
+from screening.services import Services
 
 from .materials import CAMPAIGN, CATEGORY
 
@@ -19,13 +21,21 @@ def run_checks(campaign):
     def run(document, *, category=CATEGORY, campaign=campaign, material=None, options=None):
         chosen = campaign.material(material) if material else campaign.default_material
         ctx = CheckContext(document=document, campaign=campaign, material=chosen,
-                           category=campaign.category(category) if category else None,
-                           declared_category=category, options=options or {})  # fmt: skip
+                           category=campaign.category(category) if category else None, declared_category=category,
+                           **typed(options or {}))  # fmt: skip
         for name, check in CHECKS:
             ctx.results[name] = check(ctx)
         return ctx
 
     return run
+
+
+def typed(options: dict) -> dict:
+    """The tests' shorthand (``embedder``: the elements check's embedder, ``submitted_on``, ``companion``) as the
+    context's typed fields."""
+    embedders = Embedders(elements=options.get("embedder"))
+    inputs = ScreenInputs(submitted_on=options.get("submitted_on"), companion=options.get("companion"))
+    return {"services": Services(embedders=embedders), "inputs": inputs}
 
 
 def codes(result, severity=None):

@@ -8,24 +8,40 @@ from typer.testing import CliRunner
 from screening import pipeline
 from screening.cli import check as check_module
 from screening.cli.check import app
+from screening.embeddings import Embedders
+from screening.services import Services
 from tests.checks.materials import CAMPAIGN, CATEGORY, material_text
 
 runner = CliRunner()
+
+
+def chosen_models(monkeypatch, embedders: Embedders) -> None:
+    """What ``Embedders.chosen`` (the models POLICY chose) gives the command's service."""
+    monkeypatch.setattr(Embedders, "chosen", classmethod(lambda cls, model_dir: embedders))
 
 
 @pytest.fixture(autouse=True)
 def content_only(monkeypatch):
     monkeypatch.setattr(pipeline, "later_steps", lambda: ())
     # lexical and deterministic whether or not this machine has built the models (test_model_options covers them)
-    monkeypatch.setattr(check_module, "embedding_options", lambda: {})
+    chosen_models(monkeypatch, Embedders())
+
+
+def spy_on_screening(monkeypatch, seen: dict) -> None:
+    """Record the elements embedder and the submission date the command screens with, then screen lexically."""
+
+    def spy(services, *a, inputs, **k):
+        seen.update(embedder=services.embedders.elements, submitted_on=inputs.submitted_on.isoformat())
+        return pipeline.screen_source(Services(), *a, inputs=inputs, **k)
+
+    monkeypatch.setattr(check_module, "screen_source", spy)
 
 
 @pytest.mark.parametrize("flags, expect_models", [((), True), (("--no-model",), False)])
 def test_model_options_follow_the_policy_unless_told_not_to(monkeypatch, material_file, flags, expect_models):
     seen = {}
-    monkeypatch.setattr(check_module, "embedding_options", lambda: {"embedder": "policy-embedder"})
-    monkeypatch.setattr(check_module, "screen", lambda *a, options, **k: seen.update(options) or pipeline.screen(
-        *a, options={}, **k))
+    chosen_models(monkeypatch, Embedders(elements="policy-embedder"))
+    spy_on_screening(monkeypatch, seen)
     result = _check(material_file, "--campaign", CAMPAIGN, "--submitted-on", "2025-01-01", *flags)
     assert result.exit_code == 0, result.output
     assert seen.get("embedder") == ("policy-embedder" if expect_models else None)

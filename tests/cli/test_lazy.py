@@ -12,7 +12,7 @@ from screening.cli import COMMANDS, app, build_command
 
 runner = CliRunner()
 HEAVY = ["screening.pipeline", "screening.category", "screening.archive", "sklearn", "sqlalchemy", "spacy", "torch",
-         "jieba", "screening.documents"]
+         "jieba", "screening.documents", "screening.services", "numpy"]
 
 
 def test_root_help_lists_every_command():

@@ -100,6 +100,13 @@ def billion_laughs_docx() -> bytes:
     return _docx_with(replace={"word/document.xml": evil})
 
 
+def wrong_root_docx() -> bytes:
+    """A .docx whose main part parses as XML but whose root is ``w:body`` instead of ``w:document`` (found by the
+    fuzz harness: python-docx loads it and fails later on an attribute)."""
+    body = b'<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+    return _docx_with(replace={"word/document.xml": body})
+
+
 def not_a_word_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:

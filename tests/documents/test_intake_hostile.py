@@ -32,6 +32,7 @@ MB = 1024 * 1024
         (hostile.xxe_docx, "xxe.docx", UnsafeDocument),
         (hostile.billion_laughs_docx, "lol.docx", UnsafeDocument),
         (hostile.not_a_word_zip, "archive.docx", ExtensionMismatch),
+        (hostile.wrong_root_docx, "root.docx", CorruptDocument),
         (lambda: hostile.truncated(make_docx(sections=[("一、总体情况", 1, ["正文。"])])), "cut.docx", CorruptDocument),
         (lambda: hostile.ole_file(encrypted=True), "locked.docx", EncryptedDocument),
         (hostile.ole_file, "old.docx", LegacyWordFormat),

@@ -34,6 +34,7 @@ def legacy_doc(tmp_path_factory):
 
 @needs_soffice
 @pytest.mark.parametrize("name", ["材料.doc", "材料.wps"])  # WPS saves .wps in the Word 97 binary format
+@pytest.mark.slow
 def test_a_legacy_file_is_converted_and_read(legacy_doc, name):
     assert legacy_doc.startswith(b"\xd0\xcf\x11\xe0")
     doc = load_document(legacy_doc, filename=name)

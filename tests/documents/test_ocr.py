@@ -45,6 +45,7 @@ def stamped_document(stamped_scan):
 
 
 @needs_ocr
+@pytest.mark.slow
 def test_a_scanned_pdf_is_read_with_few_character_errors(stamped_scan, stamped_document):
     truth = _plain("".join(stamped_scan[1]))
     read = _plain(stamped_document.text)
@@ -52,6 +53,7 @@ def test_a_scanned_pdf_is_read_with_few_character_errors(stamped_scan, stamped_d
 
 
 @needs_ocr
+@pytest.mark.slow
 def test_the_report_says_which_pages_were_ocrd_with_their_confidence(stamped_document):
     scan = stamped_document.scan
     assert [p["page"] for p in scan.ocr_pages] == [1, 2]
@@ -61,6 +63,7 @@ def test_the_report_says_which_pages_were_ocrd_with_their_confidence(stamped_doc
 
 
 @needs_ocr
+@pytest.mark.slow
 def test_word_count_covers_only_what_was_read(stamped_scan, stamped_document):
     expected = count("".join(stamped_scan[1]))["word"]
     assert abs(count(stamped_document.text)["word"] - expected) <= 0.05 * expected
@@ -68,6 +71,7 @@ def test_word_count_covers_only_what_was_read(stamped_scan, stamped_document):
 
 
 @needs_ocr
+@pytest.mark.slow
 def test_the_seal_over_the_text_is_found_on_the_stamped_page_only(stamped_document):
     assert [seal["page"] for seal in stamped_document.scan.seals] == [1]
 

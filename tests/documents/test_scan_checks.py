@@ -3,7 +3,7 @@
 import pytest
 
 from screening.campaigns import get_campaign
-from screening.checks.base import CheckContext
+from screening.checks.base import CheckContext, ScreenInputs
 from screening.checks import consistency as consistency_check
 from screening.checks import scan as scan_check
 from screening.consistency import compare, fold
@@ -28,7 +28,8 @@ def _doc(text: str, *, fmt: str = "txt", scan: ScanInfo | None = None, name: str
 
 def _run(check, doc, campaign=JILIN, **options):
     camp = get_campaign(campaign)
-    ctx = CheckContext(document=doc, campaign=camp, material=camp.default_material, category=None, options=options)
+    ctx = CheckContext(document=doc, campaign=camp, material=camp.default_material, category=None,
+                       inputs=ScreenInputs(**options))
     return check.run(ctx)
 
 
@@ -131,6 +132,7 @@ def test_batch_pairs_word_and_pdf_of_one_material_into_one_row():
 def test_a_batch_screens_a_word_and_pdf_pair_once_and_compares_them(monkeypatch):
     from screening import pipeline
     from screening.batch import screen_sources
+    from screening.services import Services
     from screening.batch.sources import Source
     from tests.factories import make_docx, make_pdf
 
@@ -139,8 +141,8 @@ def test_a_batch_screens_a_word_and_pdf_pair_once_and_compares_them(monkeypatch)
             "截至2023年底，客户端下载量达到126万次，日均活跃用户4.8万人，同比增长35%。"]
     word = make_docx(title="融媒体平台建设", sections=[("一、总体情况", 1, body)])
     pdf = make_pdf(paragraphs=[("融媒体平台建设", 18), ("一、总体情况", 2), body[0], body[1].replace("35%", "53%")])
-    items = screen_sources([Source("甲台.pdf", pdf), Source("甲台.docx", word), Source("乙台.pdf", b"%PDF-1.4 broken")],
-                           get_campaign(JILIN))
+    sources = [Source("甲台.pdf", pdf), Source("甲台.docx", word), Source("乙台.pdf", b"%PDF-1.4 broken")]
+    items = screen_sources(Services(), sources, get_campaign(JILIN))
     assert [item.filename for item in items] == ["甲台.docx", "乙台.pdf"]
     codes = [f.code for f in items[0].report.findings]
     assert "consistency.number_changed" in codes and "seal.missing" in codes

@@ -1,18 +1,9 @@
-"""What both browser suites share: Debian's Chromium, its flags for this closed network, and one browser per module.
-
-Also makes ``tests.factories`` importable however pytest is started (``pytest`` does not put the repo root on the
-path; ``python -m pytest`` does).
-"""
+"""What both browser suites share: Debian's Chromium, its flags for this closed network, and one browser per module."""
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = str(Path(__file__).resolve().parents[2])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 CHROMIUM = Path(os.environ.get("SCREENING_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

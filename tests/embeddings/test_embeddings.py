@@ -65,11 +65,11 @@ def test_a_chosen_model_that_cannot_load_is_logged_and_noted(monkeypatch, tmp_pa
     assert embeddings.degraded_note("duplicates", object()) is None
 
 
-def test_embedding_options_name_every_use_by_its_option_key(monkeypatch, tmp_path):
+def test_embedders_name_every_use_by_its_field(monkeypatch, tmp_path):
     for use in embeddings.POLICY:
         monkeypatch.setitem(embeddings.POLICY, use, None)
-    options = embeddings.embedding_options(tmp_path)
-    assert options == {"embedder": None, "category_embedder": None, "duplicates_embedder": None}
+    options = embeddings.Embedders.chosen(tmp_path).names()
+    assert options == {"elements": None, "category": None, "duplicates": None}
 
 
 def test_one_pass_normaliser_gives_what_the_rules_in_sequence_give():

@@ -16,7 +16,7 @@ TEXT = "县级融媒体中心建设中央厨房，日均生产稿件120条，同
 
 @pytest.fixture()
 def fresh_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("SCREENING_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(nlp, "CACHE_DIR", tmp_path / "cache")
     nlp._stock_prefix_dictionary.cache_clear()
     yield tmp_path / "cache"
     nlp._stock_prefix_dictionary.cache_clear()
@@ -60,7 +60,7 @@ def test_corrupt_cache_is_rebuilt(fresh_cache):
 def test_unwritable_cache_still_gives_the_dictionary(tmp_path, monkeypatch, caplog):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    monkeypatch.setenv("SCREENING_CACHE_DIR", str(blocker / "cache"))  # a directory under a file cannot exist
+    monkeypatch.setattr(nlp, "CACHE_DIR", blocker / "cache")  # a directory under a file cannot exist
     nlp._stock_prefix_dictionary.cache_clear()
     try:
         assert nlp.stock_jieba().lcut(TEXT, HMM=False) == _jieba_own().lcut(TEXT, HMM=False)

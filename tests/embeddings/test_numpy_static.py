@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 
-from screening import embeddings
+from screening import embeddings, nlp
 from screening.embeddings import STATIC_NAME, get_embedder, load_embedder, model_path
 from screening.embeddings.numpy_static import StaticEmbedder, read_safetensor, static_module_dir
 
@@ -51,7 +51,7 @@ def tiny_folder(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path, monkeypatch):
     """Derived tokenizer files go to a fresh cache per test, so each test also exercises building them."""
-    monkeypatch.setenv("SCREENING_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(nlp, "CACHE_DIR", tmp_path / "cache")
 
 
 def _sentence_transformers_embedder(folder):
@@ -152,3 +152,21 @@ def test_derived_files_are_built_once_and_reused(tiny_folder):
     stamps = {name: path.stat().st_mtime_ns for name, path in first.items()}
     again = derived_files(source)
     assert again == first and {name: p.stat().st_mtime_ns for name, p in again.items()} == stamps
+
+
+def test_accented_latin_and_greek_load_the_scoped_tier_only_when_met(tiny_folder):
+    from tokenizers import Tokenizer
+
+    from screening.embeddings.numpy_static import ScopedTokenizer, in_narrow, in_scope
+
+    module = static_module_dir(tiny_folder)
+    reference = Tokenizer.from_file(str(module / "tokenizer.json"))
+    tiered = ScopedTokenizer(module / "tokenizer.json")
+    plain = ["电视纪录片×2", "ABC123÷政务"]
+    assert tiered.ids(plain) == [e.ids for e in reference.encode_batch(plain, add_special_tokens=False)]
+    assert tiered._scoped is None and tiered._full is None  # the narrow tokenizer alone covered them
+    accented = ["Pokémon电视", "α政务服务", "电视纪录片"]
+    assert not in_narrow(accented[0]) and in_scope(accented[0]) and not in_narrow(accented[1])
+    assert tiered.ids(accented) == [e.ids for e in reference.encode_batch(accented, add_special_tokens=False)]
+    assert tiered._scoped is not None and tiered._full is None
+    assert len(tiered.narrow_ids) <= len(tiered.scoped_ids) < reference.get_vocab_size()

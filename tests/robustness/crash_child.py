@@ -48,8 +48,9 @@ def store(url: str, n: int, tag: str) -> None:
 
 
 def crash_in_batch(url: str, batch_id: str, kill_at: int) -> None:
-    import api.batch_runner as runner_module
+    import screening.batch.worker as runner_module
     from screening.config import load_settings
+    from screening.services import Services
 
     runner_module.screen_one = fake_screen
     saves = {"n": 0}
@@ -61,7 +62,7 @@ def crash_in_batch(url: str, batch_id: str, kill_at: int) -> None:
                 die()
 
     event.listen(db.get_engine(url), "after_cursor_execute", after_execute)
-    runner = runner_module.BatchRunner(load_settings(settings_env(url)))
+    runner = runner_module.BatchRunner(Services.build(load_settings(settings_env(url))))
     runner._duplicates = lambda store, batch_id, campaign: {}
     runner.run_until_idle(batch_id=batch_id)
 
@@ -72,7 +73,7 @@ def settings_env(url: str) -> dict[str, str]:
             "SCREENING_LEASE_SECONDS": str(LEASE_SECONDS)}
 
 
-def fake_screen(source, campaign, **options):
+def fake_screen(services, source, campaign, **options):
     """A stand-in for the pipeline: the batch's bookkeeping is under test here, not the checks."""
     from screening.report import DocumentInfo, Report
 

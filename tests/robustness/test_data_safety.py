@@ -26,7 +26,7 @@ from sqlalchemy import text
 from screening import db
 from screening.archive import Archive
 from screening.batch import Source
-from screening.batch_store import BatchStore
+from screening.batch.store import BatchStore
 from screening.errors import InputError
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -132,6 +132,7 @@ def test_concurrent_threads_lose_no_rows(archive):
     assert len({(r.batch_id, r.case_name) for r in stored}) == 200
 
 
+@pytest.mark.slow
 def test_concurrent_processes_lose_no_rows(archive, url):
     before = archive.count()
     children = [subprocess.Popen([sys.executable, str(CHILD), "store", url, "30", f"p{n}"], cwd=ROOT,
@@ -155,6 +156,7 @@ def _items(url: str, batch_id: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("kill_at", [1, 4])
+@pytest.mark.slow
 def test_a_batch_killed_mid_commit_is_resumable_and_never_half_written(url, kill_at, monkeypatch):
     store = BatchStore(db.get_engine(url))
     info = store.create(owner="测试局", campaign_id="nrta-2024-smart-network-services", sources=SOURCES)
@@ -188,12 +190,13 @@ def test_a_batch_whose_rulebook_is_gone_ends_clearly_failed(url, monkeypatch):
 def _recover(url: str, monkeypatch) -> None:
     """What a restarted service (or another worker) does: take the unfinished work from the queue and finish it.
     The killed process's lease on its item expires first (``LEASE_SECONDS``)."""
-    import api.batch_runner as runner_module
+    import screening.batch.worker as runner_module
     from screening.config import load_settings
+    from screening.services import Services
     from tests.robustness.crash_child import LEASE_SECONDS, fake_screen, settings_env
 
     monkeypatch.setattr(runner_module, "screen_one", fake_screen)
-    runner = runner_module.BatchRunner(load_settings(settings_env(url)))
+    runner = runner_module.BatchRunner(Services.build(load_settings(settings_env(url))))
     monkeypatch.setattr(runner, "_duplicates", lambda store, batch_id, campaign: {})
     deadline = time.monotonic() + 30 * LEASE_SECONDS
     while time.monotonic() < deadline:

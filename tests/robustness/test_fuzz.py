@@ -1,4 +1,5 @@
-"""A short atheris run of every parser harness in ``fuzz/`` (about a minute in all), so ``make test`` keeps fuzzing.
+"""A short atheris run of every parser harness in ``fuzz/`` (about a minute in all), so CI keeps fuzzing (marked
+``slow``: a developer's ``make test`` skips it, ``make test-all`` and CI run it).
 
 Each harness runs in its own process under libFuzzer's limits (per-input timeout, RSS cap); a finding makes the
 harness exit non-zero and leaves the input in ``tmp_path`` - the failure message shows the traceback. The longer runs
@@ -26,6 +27,7 @@ SECONDS = 10  # per harness: ~1 minute in all with start-up (light instrumentati
 
 
 @pytest.mark.parametrize("target", HARNESSES)
+@pytest.mark.slow
 def test_fuzz_harness_finds_nothing(target, tmp_path):
     log = tmp_path / "fuzz.log"
     with log.open("wb") as out:

@@ -39,7 +39,7 @@ STATUS = _statuses()
 def _check_refusal(response: httpx.Response, case: hostile.Hostile) -> None:
     body = response.json()
     if hostile.OK in case.expect and response.status_code == 200:
-        assert body["schema"] == "screening.report/1"
+        assert body["schema"] == "screening.report/2"
         return
     assert body.get("code") in case.expect, (response.status_code, body)
     assert response.status_code == STATUS[body["code"]], (response.status_code, body)

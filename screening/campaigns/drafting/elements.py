@@ -172,7 +172,18 @@ def _elements(notice: Notice, items: list[tuple[str, int, int]], known: Known, n
     if fresh:
         notes.unsure((), f"要素 {'、'.join(fresh)} 在已有规则中没有对应，id 为临时值（element-序号），请改为英文短名。")
     make_unique(out, "id", notes, what="同一类别中要素")
+    _borrow_roles(out, known)
     return out
+
+
+def _borrow_roles(elements: list[dict], known: Known) -> None:
+    """An element that kept an earlier element's id plays its role too (``role``: what the checks treat it as; the
+    id's doubt, if any, covers both); an id renamed by ``make_unique`` or fresh plays none, so no category gets two
+    results elements."""
+    roles = {el.id: el.role for el in known.elements() if el.role}
+    for el in elements:
+        if el["id"] in roles:
+            el["role"] = roles[el["id"]]
 
 
 def _element(item: str, position: int, known: Known, notes: Notes) -> dict:

@@ -51,9 +51,11 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, exists, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from . import db
-from .batch import ACCEPTED_SUFFIXES, BatchEdits, DuplicateLink, Screened, Source
-from .report import Report
+from .. import db
+from ..filetypes import ACCEPTED_SUFFIXES
+from ..report import Report
+from .models import BatchEdits, DuplicateLink, Screened
+from .sources import Source
 
 BatchStatus = str  # "queued" | "running" | "done" | "failed"
 ItemStatus = str  # "pending" | "done" | "failed"
@@ -226,8 +228,8 @@ def storage_name(filename: str) -> str:
 class BatchStore:
     """Batches of one database. Cheap to construct; creates its tables on first use (idempotent)."""
 
-    def __init__(self, engine=None) -> None:
-        self.engine = engine or db.get_engine()
+    def __init__(self, engine) -> None:
+        self.engine = engine
         db.create_tables(self.engine)
 
     # --- writing ------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The 推荐排序表 / 推荐汇总表 a bureau sends with its recommendations, as XLSX and CSV.
 
-The first seven columns follow the notices' attachments (序号, 案例名称, 征集类别, 申报单位, 联系人, 部门及职务,
-联系方式), so the table can be pasted into the official form; our columns follow them (预审结论, 预审得分, 排序理由,
-主要问题, 名额提示, 备注) and can be deleted before sending. Rows are in the batch's current priority order; only the
+The columns are ``columns.TABLE``: first those of the notices' attachments (序号, 案例名称, 征集类别, 申报单位, 联系人,
+部门及职务, 联系方式), so the table can be pasted into the official form, then ours (预审结论, 预审得分, 排序理由,
+主要问题, 名额提示, 备注 …), which can be deleted before sending. Rows are in the batch's current priority order; only the
 rows the bureau includes are numbered and listed first, the excluded ones follow under 未推荐 so nothing silently
 disappears from the file.
 
@@ -22,13 +22,13 @@ import csv
 import datetime as dt
 import io
 
-from .batch import BatchReport, BatchRow
-from .spreadsheet import formula_safe, style_table
+from ..campaigns.model import Campaign
+from ..spreadsheet import cells, formula_safe, headers, style_table
+from .columns import TABLE
+from .models import BatchReport, BatchRow
 
-OFFICIAL_COLUMNS = ["序号", "案例名称", "征集类别", "申报单位", "联系人", "部门及职务", "联系方式"]
-OUR_COLUMNS = ["预审结论", "预审得分", "排序理由", "主要问题", "名额提示", "备注", "文件名", "预审未完成项"]
-COLUMNS = OFFICIAL_COLUMNS + OUR_COLUMNS
-WIDTHS = [6, 34, 14, 26, 10, 18, 18, 10, 9, 36, 48, 30, 20, 24, 30]
+COLUMNS = headers(TABLE)
+OFFICIAL_COLUMNS = headers([c for c in TABLE if c.official])
 NOT_RECOMMENDED = "未推荐"
 NOTES_SHEET = "预审说明"
 NOTE_LABEL = "说明"
@@ -36,10 +36,15 @@ DUPLICATES_FAILED = "本批材料之间的重复检查未能完成，表中未�
 DUPLICATES_UNCHECKED_MARK = "批内查重未完成"
 
 
+def recommender_table(campaign: Campaign) -> str:
+    """The name of the table the recommender sends: the rulebook's ``[export] table`` (推荐汇总表 in the 2024 and
+    2020 calls, 推荐排序表 in Jilin's and where the notice names none)."""
+    return campaign.export.table
+
+
 def table_title(result: BatchReport) -> str:
-    """推荐汇总表 where the call's own attachment is called that, else 推荐排序表."""
-    note = result.quota.note
-    return "推荐汇总表" if "汇总表" in note else "推荐排序表"
+    """The table's name, chosen from the rulebook when the batch was assessed (``recommender_table``)."""
+    return result.table_title
 
 
 def table_rows(result: BatchReport) -> list[list]:
@@ -51,11 +56,13 @@ def table_rows(result: BatchReport) -> list[list]:
 
 
 def _cells(number: str, row: BatchRow, marks: list[str]) -> list:
-    return [
-        number, row.case_name, row.category, row.unit, row.contact, row.position, row.phone,
-        row.verdict_label, row.score, "；".join(row.reasons), "；".join(row.warnings + [d.message for d in row.duplicates]),
-        "；".join(row.over_quota), row.note, row.filename, "；".join(marks),
-    ]
+    return cells(TABLE, {
+        "number": number, "case_name": row.case_name, "category": row.category, "unit": row.unit,
+        "contact": row.contact, "position": row.position, "phone": row.phone, "verdict": row.verdict_label,
+        "score": row.score, "reasons": "；".join(row.reasons),
+        "problems": "；".join(row.warnings + [d.message for d in row.duplicates]), "over_quota": "；".join(row.over_quota),
+        "note": row.note, "filename": row.filename, "unchecked": "；".join(marks),
+    })
 
 
 def row_marks(result: BatchReport, row: BatchRow) -> list[str]:
@@ -102,7 +109,7 @@ def export_xlsx(result: BatchReport) -> bytes:
     for row in table_rows(result):
         sheet.append([formula_safe(v) for v in row])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    style_table(sheet, header_row=3, widths=WIDTHS, header_fill="DDE5F0")
+    style_table(sheet, header_row=3, columns=TABLE, header_fill="DDE5F0")
     _quota_sheet(book.create_sheet("名额核对"), result)
     if notes:
         _notes_sheet(book.create_sheet(NOTES_SHEET), notes)

@@ -1,4 +1,4 @@
-"""Running batches in the background while the API answers progress polls.
+"""The queue worker: running stored batches in the background while the API answers progress polls.
 
 A batch is stored first (``BatchStore.create``: every file in one transaction), then screened item by item by the
 workers, each result committed as it is done. The request that created the batch returns at once with the batch id;
@@ -38,16 +38,13 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
 
-from screening.batch import BatchEdits, BatchReport, Source, assess, find_duplicates, screen_one
-from screening.batch_store import BatchInfo, BatchStore, Claim
-from screening.campaigns import get_campaign
-from screening.config import Settings
-from screening.db import get_engine
-from screening.documents import Limits
-from screening.errors import ScreeningError
-from screening.export import DUPLICATES_FAILED
-
-from .reports import pipeline_options
+from ..db import get_engine
+from ..errors import ScreeningError
+from ..services import Services
+from .models import BatchEdits, BatchReport
+from .run import assess_batch, batch_duplicates, screen_one
+from .sources import Source
+from .store import BatchInfo, BatchStore, Claim
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +53,7 @@ BATCH_CRASH_MESSAGE = "批量预审意外中断，请重新提交；如果反复
 MAX_BACKOFF = 5.0
 T = TypeVar("T")
 
-__all__ = ["DUPLICATES_FAILED", "BatchRunner", "worker_name"]
+__all__ = ["BatchRunner", "worker_name"]
 
 
 def worker_name() -> str:
@@ -69,7 +66,6 @@ class Heartbeat:
 
     def __init__(self, store: BatchStore, claim: Claim, lease_seconds: float) -> None:
         self.store, self.claim, self.lease_seconds = store, claim, lease_seconds
-        self.lost = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="screening-heartbeat", daemon=True)
 
@@ -84,8 +80,7 @@ class Heartbeat:
     def _beat(self) -> None:
         while not self._stop.wait(self.lease_seconds / 3):
             try:
-                if not self.store.renew(self.claim, self.lease_seconds):
-                    self.lost = True
+                if not self.store.renew(self.claim, self.lease_seconds):  # save_item then records nothing
                     log.warning("租约已失效（%s）：另一个工作进程可能已接手", self.claim.item_id or self.claim.batch_id)
             except Exception:  # noqa: BLE001 - the database may be restarting; the next beat tries again
                 log.warning("续租失败（数据库暂不可用？），稍后重试")
@@ -94,10 +89,10 @@ class Heartbeat:
 class BatchRunner:
     """Owns the batch store of one app and the worker thread that takes work from the shared queue."""
 
-    def __init__(self, settings: Settings, *, worker: str | None = None) -> None:
-        self.settings = settings
+    def __init__(self, services: Services, *, worker: str | None = None) -> None:
+        self.services = services
         self.worker = worker or worker_name()
-        self.lease_seconds = settings.lease_seconds
+        self.lease_seconds = services.settings.lease_seconds
         self.poll_seconds = min(1.0, self.lease_seconds / 4)
         self._store: BatchStore | None = None
         self._store_lock = threading.Lock()
@@ -110,7 +105,7 @@ class BatchRunner:
         """Created on first use so the service starts (and health reports) even when the database is down."""
         with self._store_lock:
             if self._store is None:
-                self._store = BatchStore(get_engine(self.settings.database_url))
+                self._store = BatchStore(get_engine(self.services.settings.database_url))
             return self._store
 
     # --- lifecycle ----------------------------------------------------------------------------------------
@@ -183,9 +178,10 @@ class BatchRunner:
         if info is None or info.status in ("done", "failed"):
             return
         try:
-            campaign = get_campaign(info.campaign_id, self.settings.campaigns_dir)
+            campaign = self.services.campaign(info.campaign_id)
         except ScreeningError as exc:
-            self._persist(lambda: store.mark(claim.batch_id, "failed", error=exc.message))
+            message = exc.message
+            self._persist(lambda: store.mark(claim.batch_id, "failed", error=message))
             return
         if claim.finishes_batch:
             duplicates = self._duplicates(store, claim.batch_id, campaign)
@@ -214,21 +210,15 @@ class BatchRunner:
 
     def _screen(self, source: Source, info: BatchInfo, campaign):
         try:
-            return screen_one(source, campaign, material=info.material, options=pipeline_options(self.settings),
-                              limits=Limits.from_settings(self.settings))
+            return screen_one(self.services, source, campaign, material=info.material)
         except Exception:  # noqa: BLE001 - see ITEM_CRASH_MESSAGE
             log.exception("批次 %s 中的材料 %s 预审出错", info.id, source.filename)
             return None, {"code": "internal", "message": ITEM_CRASH_MESSAGE}, ""
 
     def _duplicates(self, store: BatchStore, batch_id: str, campaign):
-        from screening.embeddings import embedder_for
-
-        try:
-            embedder = embedder_for("duplicates", self.settings.model_dir)
-            return find_duplicates(store.all_screened(batch_id), campaign, embedder=embedder)
-        except Exception:  # noqa: BLE001 - the table is still useful without them; the page and export say so
-            log.exception("批次 %s 的批内重复检查失败", batch_id)
-            return {"_failed": []}
+        """The batch's duplicates to store; ``{"_failed": []}`` records a failed comparison (``report`` says so)."""
+        duplicates = batch_duplicates(self.services, store.all_screened(batch_id), campaign)
+        return {"_failed": []} if duplicates is None else duplicates
 
     # --- reading for the API ------------------------------------------------------------------------------
 
@@ -237,14 +227,11 @@ class BatchRunner:
         info = self.store.get(owner, batch_id)
         if info is None:
             return None
-        campaign = get_campaign(info.campaign_id, self.settings.campaigns_dir)
+        campaign = self.services.campaign(info.campaign_id)
         duplicates = self.store.duplicates(owner, batch_id)
         failed = duplicates.pop("_failed", None) is not None
-        result = assess(self.store.screened(owner, batch_id), campaign, unit_kind=info.unit_kind,
-                        edits=self.store.edits(owner, batch_id), duplicates=duplicates)
-        if failed:
-            result.notes.append(DUPLICATES_FAILED)
-        return result
+        return assess_batch(self.store.screened(owner, batch_id), campaign, unit_kind=info.unit_kind,
+                            edits=self.store.edits(owner, batch_id), duplicates=None if failed else duplicates)
 
     def edit(self, owner: str, batch_id: str, edits: BatchEdits) -> BatchReport | None:
         if self.store.get(owner, batch_id) is None:
