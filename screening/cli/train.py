@@ -1,6 +1,6 @@
 """``screening train``: refit the category models from corpora/training, the rulebooks, the labelled archive and,
 with ``--cases DIR`` (a folder with ``labels.csv``, e.g. ../shared/cases), labelled case write-ups. The shipped models
-are trained with ``screening train --lexical-only --cases ../shared/cases``; without ``--cases`` the card says so and
+are trained with ``screening train --cases ../shared/cases``; without ``--cases`` the card says so and
 the mismatch warning falls back to a fixed threshold."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from pathlib import Path
 import typer
 
 from ..archive import get_archive
-from ..category import MODEL_DIR, train
-from ..embeddings import get_embedder
+from ..category import MODEL_DIR
+from ..category_training import train
+from ..config import load_settings
 from ._common import user_errors
 
 app = typer.Typer(help="重新训练类别建议模型，并写出模型说明（models/category/CARD.md）。", add_completion=False)
@@ -21,7 +22,6 @@ app = typer.Typer(help="重新训练类别建议模型，并写出模型说明�
 def train_command(
     out: Path = typer.Option(MODEL_DIR, help="模型输出目录"),
     no_archive: bool = typer.Option(False, "--no-archive", help="不使用档案中带类别和正文的记录"),
-    lexical_only: bool = typer.Option(False, "--lexical-only", help="只训练字词模型，不训练语义向量模型"),
     cases: Path = typer.Option(None, "--cases", help="带 labels.csv 的已标注案例目录（如 ../shared/cases）；"
                                "模型只保留从中学到的权重和词表，不保存原文"),
 ) -> None:
@@ -32,11 +32,8 @@ def train_command(
     if cases is None:
         typer.echo("未指定 --cases：只用自编训练文本、通知类别说明和档案记录训练，类别不符提示使用固定阈值。", err=True)
     with user_errors():
-        embedder = None if lexical_only else get_embedder()
-        if embedder is None and not lexical_only:
-            typer.echo("未找到语义向量模型，只训练字词模型（先运行 make embedding-model 可同时训练语义模型）。", err=True)
-        cards = train(archive=None if no_archive else get_archive(), embedder=embedder, cases_dir=cases, out_dir=out,
-                      command=_command_line(lexical_only, no_archive, cases))
+        cards = train(archive=None if no_archive else get_archive(load_settings().database_url), cases_dir=cases,
+                      out_dir=out, command=_command_line(no_archive, cases))
     for card in cards:
         line = (f"{card['family']}（{card['model']}）：{card['examples']} 条训练样本（不含案例），"
                 f"交叉验证准确率 {card['cv_accuracy']:.0%}，留出集准确率 {card['held_out_accuracy']:.0%}")
@@ -47,7 +44,7 @@ def train_command(
     typer.echo(f"模型与说明已写入 {out}。")
 
 
-def _command_line(lexical_only: bool, no_archive: bool, cases: Path | None) -> str:
+def _command_line(no_archive: bool, cases: Path | None) -> str:
     """The command as the card should show it, so the models can be rebuilt exactly."""
-    parts = ["screening train"] + (["--lexical-only"] if lexical_only else []) + (["--no-archive"] if no_archive else [])
+    parts = ["screening train"] + (["--no-archive"] if no_archive else [])
     return " ".join(parts + ([f"--cases {cases}"] if cases is not None else []))

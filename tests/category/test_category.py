@@ -1,12 +1,21 @@
-"""Category suggestion: ranked, calibrated-looking probabilities, evidence with offsets, mismatch warnings, aliases."""
+"""Category suggestion: ranked probabilities, evidence with offsets, mismatch warnings, aliases; the model stored as
+arrays and scored without scikit-learn, exactly as scikit-learn would score it."""
+
+import dataclasses
+import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from screening import category
+from screening import category_training as training
 from screening.campaigns import all_campaigns, get_campaign
 from screening.checks.base import CheckContext
+from screening.config import DEFAULTS
 from screening.documents.model import Document
+from screening.services import Services
 
 SERVICES_TEXT = (
     "我们把县里的政务服务搬到了手机上。\n"
@@ -24,9 +33,13 @@ MECHANISM_TEXT = (
 def _ctx(text, campaign_id, declared):
     campaign = get_campaign(campaign_id)
     doc = Document(text=text, blocks=[], sections=[], format="txt")
-    return CheckContext(document=doc, campaign=campaign, material=campaign.default_material,
-                        category=campaign.category(declared) if declared else None, declared_category=declared,
-                        options={})
+    return CheckContext(
+        document=doc,
+        campaign=campaign,
+        material=campaign.default_material,
+        category=campaign.category(declared) if declared else None,
+        declared_category=declared,
+    )
 
 
 @pytest.mark.parametrize("campaign", all_campaigns(), ids=lambda c: c.id)
@@ -44,12 +57,12 @@ def test_clear_texts_get_the_right_top_category_with_evidence():
     assert top["category"] == "综合信息服务"
     assert top["evidence"]
     for ev in top["evidence"]:
-        assert SERVICES_TEXT[ev["start"]:ev["end"]] == ev["text"]
+        assert SERVICES_TEXT[ev["start"] : ev["end"]] == ev["text"]
     assert category.suggest(MECHANISM_TEXT, campaign)[0]["id"] == "mechanism"
 
 
 def _threshold(monkeypatch, value):
-    monkeypatch.setattr(category, "warning_threshold", lambda campaign: value)
+    monkeypatch.setattr(category, "warning_threshold", lambda model: value)
 
 
 def test_declared_category_contradicting_a_confident_suggestion_warns(monkeypatch):
@@ -62,7 +75,7 @@ def test_declared_category_contradicting_a_confident_suggestion_warns(monkeypatc
     assert finding.code == "category.mismatch" and finding.severity == "warning"
     assert "创新发展机制" in finding.message and finding.evidence
     for span in finding.evidence:
-        assert MECHANISM_TEXT[span.start:span.end] == span.text
+        assert MECHANISM_TEXT[span.start : span.end] == span.text
 
 
 def test_no_warning_below_confidence(monkeypatch):
@@ -73,9 +86,9 @@ def test_no_warning_below_confidence(monkeypatch):
 
 def test_shipped_threshold_is_the_learned_one_or_the_fallback():
     campaign = get_campaign("nrta-2025-media-convergence")
-    learned = getattr(category.model_for(campaign), "confident", None)
-    assert category.warning_threshold(campaign) == (category.CONFIDENT if learned is None else learned)
-    assert 0 < category.warning_threshold(campaign) <= 1.01
+    model = category.model_for(campaign)
+    assert category.warning_threshold(model) == (category.CONFIDENT if model.confident is None else model.confident)
+    assert 0 < category.warning_threshold(model) <= 1.01
 
 
 def test_alias_of_the_declared_category_is_the_same_category(monkeypatch):
@@ -92,7 +105,7 @@ def test_empty_text_gives_no_ranking():
 
 def test_training_examples_cover_every_category_of_every_call():
     for campaign in all_campaigns():
-        examples = category.training_examples(campaign.family)
+        examples = training.training_examples(campaign.family)
         corpus = {e.category for e in examples if e.source == "corpus"}
         assert {c.id for c in campaign.categories} <= corpus, campaign.id
 
@@ -102,51 +115,42 @@ def test_archive_records_become_training_examples(tmp_path):
     from screening.archive import Archive
 
     archive = Archive(db.get_engine(f"sqlite:///{tmp_path / 'a.db'}"), seed=False)
-    archive.import_rows([{"year": "2024", "campaign": "全国广播电视媒体融合典型案例", "category": "体制机制改革",
-                          "case_name": "甲", "unit": "甲台", "text": MECHANISM_TEXT},
-                         {"year": "2024", "campaign": "全国广播电视媒体融合典型案例", "category": "", "case_name": "乙",
-                          "unit": "乙台", "text": MECHANISM_TEXT}])
-    examples = category.archive_examples("media-convergence", archive)
+    archive.import_rows(
+        [
+            {
+                "year": "2024",
+                "campaign": "全国广播电视媒体融合典型案例",
+                "category": "体制机制改革",
+                "case_name": "甲",
+                "unit": "甲台",
+                "text": MECHANISM_TEXT,
+            },
+            {
+                "year": "2024",
+                "campaign": "全国广播电视媒体融合典型案例",
+                "category": "",
+                "case_name": "乙",
+                "unit": "乙台",
+                "text": MECHANISM_TEXT,
+            },
+        ]
+    )
+    examples = training.archive_examples("media-convergence", archive)
     assert [(e.category, e.source) for e in examples] == [("mechanism", "archive")]
 
 
+@pytest.mark.slow
 def test_evaluate_and_card(tmp_path):
-    examples = category.training_examples("smart-network-services")
-    card = category.evaluate(examples)
+    examples = training.training_examples("smart-network-services")
+    card = training.evaluate(examples)
     n = sum(map(sum, card["cv_confusion"]))
     assert n == len(examples) == card["examples"]
     assert 0 <= card["cv_accuracy"] <= 1 and 0 <= card["held_out_accuracy"] <= 1
-    text = category.render_card({"command": "screening train", "sklearn": "x", "trained": "today"},
-                                [{"family": "smart-network-services", "model": "m", "sources": {}, **card}])
+    text = training.render_card(
+        {"command": "screening train", "sklearn": "x", "trained": "today"},
+        [{"family": "smart-network-services", "model": "m", "sources": {}, **card}],
+    )
     assert "cross-validated accuracy" in text and "| av-consumption |" in text
-
-
-class FakeEmbedder:
-    """Deterministic stand-in for e5 (hashed character counts), to exercise the embedding head without the model."""
-
-    name = "fake-embedder"
-    dim = 64
-
-    def encode(self, texts, query=False):
-        import numpy as np
-
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for row, text in enumerate(texts):
-            for ch in text:
-                out[row, ord(ch) % self.dim] += 1
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-
-    def encode_long(self, text):
-        return self.encode([text])[0]
-
-
-def test_embedding_head_is_used_when_an_embedder_is_given():
-    ctx = _ctx(SERVICES_TEXT, "nrta-2025-media-convergence", "综合信息服务")
-    ctx.options["category_embedder"] = FakeEmbedder()
-    result = category.run(ctx)
-    assert result.measurement["model"] == "fake-embedder-logreg-calibrated" and result.degraded == []
-    ranked = result.measurement["ranked"]
-    assert abs(sum(r["probability"] for r in ranked) - 1) < 0.01 and ranked[0]["evidence"]
 
 
 def test_declaration_line_in_the_text_is_the_declared_category_but_not_content(monkeypatch):
@@ -158,7 +162,9 @@ def test_declaration_line_in_the_text_is_the_declared_category_but_not_content(m
     assert finding.message.startswith("材料中填写的类别为“融合生产传播”")
     assert all("申报类别" not in span.text for span in finding.evidence)
     # the declaration line does not move the content score
-    plain = {r["id"]: r["probability"] for r in category.suggest(MECHANISM_TEXT, get_campaign("nrta-2025-media-convergence"))}
+    plain = {
+        r["id"]: r["probability"] for r in category.suggest(MECHANISM_TEXT, get_campaign("nrta-2025-media-convergence"))
+    }
     declared = {r["id"]: r["probability"] for r in category.suggest(text, get_campaign("nrta-2025-media-convergence"))}
     assert plain == declared
 
@@ -173,8 +179,8 @@ def test_declared_in_text_ignores_names_the_call_does_not_have():
 def test_choose_threshold_is_the_lowest_cut_that_holds_precision_above_it():
     confidence = np.array([0.95, 0.9, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.45])
     correct = np.array([1, 1, 1, 1, 1, 1, 0, 1, 0, 0], bool)
-    assert category.choose_threshold(confidence, correct, target=0.95, min_support=3) == 0.75
-    assert category.choose_threshold(confidence, ~correct, target=0.95, min_support=3) == 1.01
+    assert training.choose_threshold(confidence, correct, target=0.95, min_support=3) == 0.75
+    assert training.choose_threshold(confidence, ~correct, target=0.95, min_support=3) == 1.01
 
 
 def _write_cases(folder, rows):
@@ -184,37 +190,52 @@ def _write_cases(folder, rows):
         (folder / f"{i:03d}.txt").write_text("# source: generated\n" + text, encoding="utf-8")
         lines.append(f"{i:03d}.txt,{label}")
     (folder / "labels.csv").write_text("\n".join(lines), encoding="utf-8")
-    (folder / "index.csv").write_text("file,title\n" + "\n".join(f"{i:03d}.txt,单位{i % 7}：案例{i}"
-                                                                  for i in range(len(rows))), encoding="utf-8")
+    (folder / "index.csv").write_text(
+        "file,title\n" + "\n".join(f"{i:03d}.txt,单位{i % 7}：案例{i}" for i in range(len(rows))), encoding="utf-8"
+    )
 
 
 def test_labelled_cases_become_grouped_examples_without_their_metadata(tmp_path):
-    _write_cases(tmp_path / "cases", [(SERVICES_TEXT, "综合信息服务"), (MECHANISM_TEXT, "体制机制改革"), (SERVICES_TEXT, "")])
-    examples = category.case_examples("media-convergence", tmp_path / "cases")
-    assert [(e.category, e.source, e.group) for e in examples] == [("information-services", "cases", "单位0"),
-                                                                   ("mechanism", "cases", "单位1")]
+    _write_cases(
+        tmp_path / "cases", [(SERVICES_TEXT, "综合信息服务"), (MECHANISM_TEXT, "体制机制改革"), (SERVICES_TEXT, "")]
+    )
+    examples = training.case_examples("media-convergence", tmp_path / "cases")
+    assert [(e.category, e.source, e.group) for e in examples] == [
+        ("information-services", "cases", "单位0"),
+        ("mechanism", "cases", "单位1"),
+    ]
     assert not examples[0].text.startswith("#")
-    assert category.case_examples("smart-network-services", tmp_path / "cases") == []
-    assert category.case_examples("media-convergence", tmp_path / "absent") == []
+    assert training.case_examples("smart-network-services", tmp_path / "cases") == []
+    assert training.case_examples("media-convergence", tmp_path / "absent") == []
 
 
 def _generated_cases(n_per_class=6):
     import random
 
     rng = random.Random(1)
-    pools = {"综合信息服务": SERVICES_TEXT.split("\n"), "创新发展机制": MECHANISM_TEXT.split("\n"),
-             "融合生产传播": ["台里策划主题宣传短视频，全网播放量超过两亿次。", "大小屏联动直播节目打造爆款栏目品牌。",
-                        "中央厨房统一采编，融媒体产品多平台分发。"],
-             "新媒体平台建设": ["自主可控客户端下载量突破三百万，日活用户稳定增长。", "运营账号矩阵，粉丝总量达到八百万。",
-                         "汇聚全省资源建设省级新媒体技术平台和内容中台。"]}
+    pools = {
+        "综合信息服务": SERVICES_TEXT.split("\n"),
+        "创新发展机制": MECHANISM_TEXT.split("\n"),
+        "融合生产传播": [
+            "台里策划主题宣传短视频，全网播放量超过两亿次。",
+            "大小屏联动直播节目打造爆款栏目品牌。",
+            "中央厨房统一采编，融媒体产品多平台分发。",
+        ],
+        "新媒体平台建设": [
+            "自主可控客户端下载量突破三百万，日活用户稳定增长。",
+            "运营账号矩阵，粉丝总量达到八百万。",
+            "汇聚全省资源建设省级新媒体技术平台和内容中台。",
+        ],
+    }
     return [("\n".join(rng.sample(lines, 2)), label) for label, lines in pools.items() for _ in range(n_per_class)]
 
 
+@pytest.mark.slow
 def test_grouped_evaluation_keeps_groups_apart_and_reports_baselines(tmp_path):
     _write_cases(tmp_path / "cases", _generated_cases())
-    base = category.corpus_examples("media-convergence") + category.rulebook_examples("media-convergence")
-    labelled = category.case_examples("media-convergence", tmp_path / "cases")
-    scores = category.grouped_evaluation(base, labelled, folds=3, inner_folds=2)
+    base = training.corpus_examples("media-convergence") + training.rulebook_examples("media-convergence")
+    labelled = training.case_examples("media-convergence", tmp_path / "cases")
+    scores = training.grouped_evaluation(base, labelled, folds=3, inner_folds=2)
     assert scores["n"] == len(labelled) == 24 and sum(map(sum, scores["confusion"])) == 24
     assert 0 <= scores["majority_top1"] <= 0.5 and 0 <= scores["zero_shot_top1"] <= 1
     assert scores["top1"] > scores["majority_top1"]  # these generated texts are easy; a broken model would not beat it
@@ -222,28 +243,84 @@ def test_grouped_evaluation_keeps_groups_apart_and_reports_baselines(tmp_path):
     assert all(0.25 <= t <= 1.01 for t in scores["thresholds"])
 
 
-def test_fitted_model_keeps_no_pruned_training_fragments():
-    model = category.fit(category.training_examples("smart-network-services"))
-    for _name, vectorizer in model.steps[0][1].transformer_list:
-        assert getattr(vectorizer, "stop_words_", None) is None  # newer scikit-learn does not store it at all
+def test_saved_model_keeps_only_words_seen_twice_and_no_pickles(tmp_path):
+    examples = training.training_examples("smart-network-services")
+    examples.append(training.Example("这是只出现一次的独一无二测试词语。", examples[0].category, "cases"))
+    model = training.fit(examples)
+    model.save(tmp_path, "family")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["family.json", "family.npz"]
+    header = json.loads((tmp_path / "family.json").read_text(encoding="utf-8"))
+    assert "独一无二" not in header["vocabulary"] and "独一无二" not in " ".join(header["vocabulary"])
+    with np.load(tmp_path / "family.npz", allow_pickle=False) as arrays:  # plain arrays: loads without pickle
+        assert sorted(arrays.files) == ["idf", "intercept", "weights"]
+    loaded = category.LexicalModel.load(tmp_path, "family")
+    assert loaded.classes == model.classes and loaded.vocabulary == model.vocabulary
+    assert np.array_equal(loaded.predict_proba([SERVICES_TEXT]), model.predict_proba([SERVICES_TEXT]))
 
 
-def test_lexical_by_default_even_when_an_embedder_is_around():
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_arrays_score_exactly_as_scikit_learn(n_classes):
+    everything = training.training_examples("media-convergence")
+    kept = sorted({e.category for e in everything})[:n_classes]
+    examples = [e for e in everything if e.category in kept]
+    pipeline = training.sklearn_pipeline().fit(
+        [training._words(e.text) for e in examples], [e.category for e in examples]
+    )
+    model = training.to_arrays(pipeline)
+    texts = [SERVICES_TEXT, MECHANISM_TEXT, "客户端", "没有任何已知词语的句子ＸＹＺ", ""]
+    expected = pipeline.predict_proba([training._words(t) for t in texts])
+    assert model.classes == tuple(pipeline.classes_) and len(model.classes) == n_classes
+    np.testing.assert_allclose(model.predict_proba(texts), expected, rtol=0, atol=1e-12)
+
+
+def test_scoring_imports_neither_scikit_learn_nor_joblib():
+    code = (
+        "import sys\n"
+        "from screening import category\n"
+        "from screening.campaigns import get_campaign\n"
+        "ranked = category.suggest('融媒体中心开发便民服务小程序，接入社保查询。', get_campaign('nrta-2025-media-convergence'))\n"
+        "assert ranked[0]['probability'] > 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'joblib', 'scipy'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def _services_with_models_in(folder):
+    return Services(settings=dataclasses.replace(DEFAULTS, shipped_model_dir=folder))
+
+
+def test_model_is_read_from_the_services_model_folder(tmp_path):
+    folder = tmp_path / "category"
+    model = training.fit(training.training_examples("media-convergence"), confident=0.77)
+    model.save(folder, "media-convergence")
     ctx = _ctx(SERVICES_TEXT, "nrta-2025-media-convergence", None)
-    ctx.options["embedder"] = FakeEmbedder()  # for duplicates; category chose lexical by measurement
+    ctx.services = _services_with_models_in(tmp_path)
     result = category.run(ctx)
-    assert result.measurement["model"] == category.MODEL_LABEL
-    assert result.measurement["degraded"] is False and result.degraded == []
+    assert result.measurement["warning_threshold"] == 0.77 and result.measurement["threshold"] == "learned"
+    assert result.measurement["model"] == category.MODEL_LABEL and result.degraded == []
 
 
-def test_missing_model_file_is_fitted_on_first_use_and_says_so(monkeypatch, tmp_path):
-    monkeypatch.setattr(category, "MODEL_DIR", tmp_path)  # no shipped models here
-    monkeypatch.setattr(category, "_models", {})
-    result = category.run(_ctx(SERVICES_TEXT, "nrta-2025-media-convergence", "综合信息服务"))
+def test_missing_model_file_is_fitted_on_first_use_and_says_so(tmp_path):
+    ctx = _ctx(SERVICES_TEXT, "nrta-2025-media-convergence", "综合信息服务")
+    ctx.services = _services_with_models_in(tmp_path)  # no category models here
+    result = category.run(ctx)
     assert result.measurement["degraded"] is True and result.measurement["threshold"] == "fixed"
     assert result.measurement["warning_threshold"] == category.CONFIDENT
     assert result.degraded and "screening train" in result.degraded[0]
     assert result.measurement["ranked"][0]["id"] == "information-services"
+
+
+def test_model_file_of_another_format_is_not_used(tmp_path):
+    folder = tmp_path / "category"
+    training.fit(training.training_examples("media-convergence"), confident=0.77).save(folder, "media-convergence")
+    header = json.loads((folder / "media-convergence.json").read_text(encoding="utf-8"))
+    header["format"] = "something-else/9"
+    (folder / "media-convergence.json").write_text(json.dumps(header), encoding="utf-8")
+    ctx = _ctx(SERVICES_TEXT, "nrta-2025-media-convergence", None)
+    ctx.services = _services_with_models_in(tmp_path)
+    result = category.run(ctx)
+    assert result.measurement["degraded"] is True and result.measurement["warning_threshold"] == category.CONFIDENT
 
 
 @pytest.mark.slow
@@ -254,17 +331,16 @@ def test_train_with_labelled_cases_ships_a_model_with_its_learned_threshold(tmp_
 
     _write_cases(tmp_path / "cases", _generated_cases(n_per_class=4))
     out = tmp_path / "models"
-    result = CliRunner().invoke(app, ["--lexical-only", "--no-archive", "--cases", str(tmp_path / "cases"),
-                                      "--out", str(out)])
+    result = CliRunner().invoke(app, ["--no-archive", "--cases", str(tmp_path / "cases"), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    import joblib
-
-    model = joblib.load(out / "media-convergence.joblib")
-    assert isinstance(model, category.CategoryModel) and model.meta["sources"]["cases"] == 16
+    model = category.LexicalModel.load(out, "media-convergence")
+    assert model.meta["sources"]["cases"] == 16
     assert model.confident is None or 0.25 <= model.confident <= 1.01
-    assert joblib.load(out / "smart-network-services.joblib").confident is None  # no labelled cases for that family
+    # no labelled cases for that family
+    assert category.LexicalModel.load(out, "smart-network-services").confident is None
+    assert not list(out.glob("*.joblib"))
     card = (out / "CARD.md").read_text(encoding="utf-8")
-    assert f"screening train --lexical-only --no-archive --cases {tmp_path / 'cases'}" in card
+    assert f"screening train --no-archive --cases {tmp_path / 'cases'}" in card
     assert "labelled write-ups, grouped CV (by unit" in card
 
 
@@ -273,6 +349,6 @@ def test_train_refuses_a_cases_folder_without_labels(tmp_path):
 
     from screening.cli.train import app
 
-    result = CliRunner().invoke(app, ["--lexical-only", "--cases", str(tmp_path), "--out", str(tmp_path / "m")])
+    result = CliRunner().invoke(app, ["--cases", str(tmp_path), "--out", str(tmp_path / "m")])
     assert result.exit_code == 2 and "labels.csv" in result.output
     assert not (tmp_path / "m").exists()
