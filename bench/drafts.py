@@ -43,12 +43,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.cases import CASES, case_text, labels  # noqa: E402
 from screening.campaigns import get_campaign  # noqa: E402
 from screening.checks.elements import heading_elements  # noqa: E402
 from screening.checks.outline import _reads_as_heading  # noqa: E402
 from screening.wordcount import word_count  # noqa: E402
-
-from bench.cases import CASES, case_text, labels  # noqa: E402
 
 CAMPAIGN = "nrta-2025-media-convergence"
 SUMMARY_LIMIT = 1000
@@ -136,6 +135,26 @@ def read_case(row: dict[str, str], campaign) -> _Case | None:
         blocks.append(_Block(heading, ids, body))
     truth = {e.id: {"1": True, "0": False}.get(row[f"e{i}"]) for i, e in enumerate(elements, 1)}
     return _Case(row["file"], category.name, title, blocks, truth, heading_lines)
+
+
+def line_elements() -> dict[str, dict[str, list[str]]]:
+    """Per write-up with its own outline, each body line's elements (its block's; the title's lines: none).
+
+    This is the paragraph-level truth the paragraph model of bench/elements.py learns from: a line under 案例成效 is
+    a results paragraph, whatever variant of the draft it appears in. Lines repeated in two blocks keep the first.
+    """
+    campaign = get_campaign(CAMPAIGN)
+    found: dict[str, dict[str, list[str]]] = {}
+    for row in labels():
+        case = read_case(row, campaign)
+        if case is None:
+            continue
+        lines = {line.strip(): [] for line in case.title}
+        for block in case.blocks:
+            for line in block.lines:
+                lines.setdefault(line.strip(), list(block.elements))
+        found[row["file"]] = lines
+    return found
 
 
 # --- variants -----------------------------------------------------------------------------------------------------

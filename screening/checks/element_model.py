@@ -16,9 +16,20 @@ when a complete material is written as prose: bench/results/elements.md measures
   *other* elements headings name (a material that heads its parts by the notice and has no heading for an element
   has most likely left it out; a write-up that heads only 概述/做法/成效 says nothing about the rest).
 
-These few numbers per element go into a logistic regression per element *role* (``ROLES``: 可持续运营 and 可借鉴性
+Then the same evidence per *paragraph* (``PARAGRAPH_FEATURES``: its cue score, relative similarity, marked sentences,
+position, whether it opens the material, length) goes into a paragraph model per role, which gives each paragraph
+the probability that it belongs to the element. It is learned from the body lines of the drafts' element blocks (a
+line under 案例成效 is a results paragraph), so it learns what an overview or results paragraph looks like from a
+few thousand paragraphs rather than from 75 documents. Its probabilities are summed up per element (``AGGREGATES``:
+best paragraph, top two, sum, opening paragraph, count) and join the document features. Roles the write-ups rarely
+give a block of their own (可持续, 问题) have no paragraph model; their summary is zeros. In grouped CV the paragraph
+stage, with ``t_covered`` chosen for catching more (beta 2), raised the share of sections cut from prose drafts
+that are caught from 77 % to 91 % on average (bench/results/elements.md).
+
+These numbers per element go into a logistic regression per element *role* (``ROLES``: 可持续运营 and 可借鉴性
 share the role ``outlook``, 下一阶段计划 and 经验启示 share ``forward``), fitted by ``bench/elements.py train`` on the
-labelled write-ups and drafts generated from them (bench/drafts.py), on the elements no heading already covers. Two
+labelled write-ups and drafts generated from them (bench/drafts.py), on the elements no heading already covers (its
+training rows carry paragraph probabilities from paragraph models that did not see their source: stacking). Two
 thresholds per role (and a second pair for notice-headed materials, ``is_structured``) are chosen on out-of-fold
 probabilities of a grouped cross-validation: below ``t_error`` the model is confident the element is absent
 (``missing``, an error: chosen so that ≥ 98 % of the errors it raises there are right; where no threshold reaches
@@ -29,10 +40,12 @@ warning). The model file holds only numbers and feature names (no text of any wr
 The material's length is deliberately not a feature: drafts with a section cut out are shorter than complete ones,
 and a model that learned "short means incomplete" would fail every 综合材料.
 
-Trade-off: a dozen hand-made features and a linear model instead of a classifier over embeddings: there are 75
-labelled write-ups, too few to learn 256 embedding weights per element honestly, and every feature can be read in
-the report. The matcher needs the static embedding the model was fitted with; without it (or without the model file)
-``elements.py`` runs the cue-word matcher and says so in the report.
+Trade-off: hand-made features and linear models instead of a classifier over embeddings: there are 75 labelled
+write-ups, too few to learn 256 embedding weights per element honestly, and every feature can be read in the
+report. A paragraph model over the static embedding's 256 dimensions plus these features was tried in the same CV
+and caught fewer cut sections (bench/results/elements.md). The matcher needs the static embedding the model was
+fitted with; without it (or without the model file) ``elements.py`` runs the cue-word matcher and says so in the
+report.
 """
 
 from __future__ import annotations
@@ -40,7 +53,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -71,8 +85,15 @@ ROLES = {
     "lessons": "forward",
 }
 
-FEATURES = ("heading", "others_headed", "cue_max", "cue_strong", "sim_max", "sim_top2", "sim_share", "markers",
-            "markers_tail", "markers_peak", "opening_cue", "opening_sim", "best_position")
+# Read off the whole material, per element.
+BASE_FEATURES = ("heading", "others_headed", "cue_max", "cue_strong", "sim_max", "sim_top2", "sim_share", "markers",
+                 "markers_tail", "markers_peak", "opening_cue", "opening_sim", "best_position")
+# Read off each paragraph, per element: what the paragraph model (one per role) weighs.
+PARAGRAPH_FEATURES = ("cue", "similarity", "markers", "position", "opening", "length")
+# The paragraph model's probabilities summed up over the material, per element.
+AGGREGATES = ("paragraph_max", "paragraph_top2", "paragraph_sum", "paragraph_opening", "paragraph_count")
+FEATURES = BASE_FEATURES + AGGREGATES  # what the per-role document model weighs
+PARAGRAPH_LIKELY = 0.5  # a paragraph the paragraph model gives at least this counts towards ``paragraph_count``
 
 
 STRUCTURED_SHARE = 0.5  # a material whose headings name at least this share of the other elements follows the notice
@@ -89,11 +110,24 @@ def is_structured(values: np.ndarray) -> bool:
 
 
 @dataclass(frozen=True)
-class RoleModel:
+class Linear:
+    """A standardised logistic regression: weights over ``(x - mean) / scale``."""
+
     coef: np.ndarray
     intercept: float
     mean: np.ndarray
     scale: np.ndarray
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        z = ((np.atleast_2d(rows) - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+    def probability(self, features: np.ndarray) -> float:
+        return float(self.probabilities(features)[0])
+
+
+@dataclass(frozen=True)
+class RoleModel(Linear):
     thresholds: dict[str, float]  # t_error, t_covered, and the same with _structured
 
     def status(self, p: float, values: np.ndarray) -> str:
@@ -101,19 +135,37 @@ class RoleModel:
         t_error, t_covered = self.thresholds["t_error" + suffix], self.thresholds["t_covered" + suffix]
         return "covered" if p >= t_covered else "missing" if p < t_error else "weak"
 
-    def probability(self, features: np.ndarray) -> float:
-        z = float(((features - self.mean) / self.scale) @ self.coef + self.intercept)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
 
 @dataclass(frozen=True)
 class ElementModel:
     roles: dict[str, RoleModel]
     embedding: str
     card: dict[str, Any]
+    paragraphs: dict[str, Linear] = field(default_factory=dict)  # per role; a role without one sums up zeros
 
     def covers(self, elements: list[Element]) -> bool:
         return all(ROLES.get(e.id) in self.roles for e in elements)
+
+    def vector(self, item: ElementFeatures) -> np.ndarray:
+        """The document model's input: the element's ``BASE_FEATURES`` and its paragraphs' probabilities summed up."""
+        paragraph = self.paragraphs.get(ROLES[item.element_id])
+        found = paragraph.probabilities(item.paragraphs) if paragraph is not None and len(item.paragraphs) else None
+        return np.concatenate([item.values, aggregate(found, item.opening)])
+
+
+def aggregate(probabilities: np.ndarray | None, opening: int | None) -> np.ndarray:
+    """``AGGREGATES`` from one element's paragraph probabilities (zeros when there are none or no paragraph model).
+
+    The best paragraph says whether a passage argues the element; the top two whether more than one sentence does
+    (the annotators wanted a passage for 可持续); the sum and count how much of the material does; the opening
+    paragraph's probability whether the material opens on it (the overview, when it was not cut).
+    """
+    if probabilities is None or not len(probabilities):
+        return np.zeros(len(AGGREGATES))
+    top = np.sort(probabilities)[::-1]
+    return np.array([top[0], top[:2].mean(), math.log1p(float(probabilities.sum())),
+                     float(probabilities[opening]) if opening is not None else 0.0,
+                     math.log1p(float((probabilities >= PARAGRAPH_LIKELY).sum()))])  # fmt: skip
 
 
 def load(path: Path = MODEL_PATH) -> ElementModel | None:
@@ -128,17 +180,24 @@ def load(path: Path = MODEL_PATH) -> ElementModel | None:
 @lru_cache(maxsize=4)
 def _load(path: Path) -> ElementModel:
     data = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(data["features"]) != FEATURES:
-        raise ValueError("feature list differs from this code's FEATURES")
+    paragraph_features = tuple(data.get("paragraph_features", PARAGRAPH_FEATURES))
+    if tuple(data["features"]) != FEATURES or paragraph_features != PARAGRAPH_FEATURES:
+        raise ValueError("feature list differs from this code's FEATURES / PARAGRAPH_FEATURES")
     return model_from_dict(data)
 
 
 def model_from_dict(data: dict[str, Any]) -> ElementModel:
     """A model from the dict ``bench/elements.py`` writes (also used to try a fold's model without a file)."""
-    roles = {role: RoleModel(np.asarray(m["coef"], float), float(m["intercept"]), np.asarray(m["mean"], float),
-                             np.asarray(m["scale"], float), {k: float(v) for k, v in m.items() if k.startswith("t_")})
+    roles = {role: RoleModel(**vars(linear(m)), thresholds={k: float(v) for k, v in m.items() if k.startswith("t_")})
              for role, m in data["roles"].items()}  # fmt: skip
-    return ElementModel(roles, data["embedding"], data.get("card", {}))
+    paragraphs = {role: linear(m) for role, m in data.get("paragraphs", {}).items() if m is not None}
+    return ElementModel(roles, data["embedding"], data.get("card", {}), paragraphs)
+
+
+def linear(m: dict[str, Any]) -> Linear:
+    """A ``Linear`` from its dict (``coef``, ``intercept``, ``mean``, ``scale``) as the model file stores it."""
+    return Linear(np.asarray(m["coef"], float), float(m["intercept"]), np.asarray(m["mean"], float),
+                  np.asarray(m["scale"], float))  # fmt: skip
 
 
 # --- features -----------------------------------------------------------------------------------------------------
@@ -146,18 +205,21 @@ def model_from_dict(data: dict[str, Any]) -> ElementModel:
 
 @dataclass
 class ElementFeatures:
-    """One element's feature vector and the sentences that speak most for it (offsets into the text)."""
+    """One element's ``BASE_FEATURES``, its paragraphs' ``PARAGRAPH_FEATURES`` (one row per paragraph), the row of
+    the opening paragraph, and the sentences that speak most for it (offsets into the text)."""
 
     element_id: str
     values: np.ndarray
     sentences: list[dict[str, Any]]
+    paragraphs: np.ndarray = field(default_factory=lambda: np.zeros((0, len(PARAGRAPH_FEATURES))))
+    opening: int | None = None
 
 
 def features(doc: Document, elements: list[Element], embedder, matched: dict[str, Any]) -> list[ElementFeatures]:
     """Per element, the numbers in ``FEATURES`` and its best sentences. ``matched`` is ``match_elements``' result
     (the heading evidence is taken from it); ``embedder`` is the static embedding (None gives zero similarities,
     which only the tests and the bench's ablation use)."""
-    from .elements import MIN_BODY_CHARS, _outline, _paragraphs, _relative_similarity, _scored_paragraphs
+    from .elements import _outline, _paragraphs, _relative_similarity, _scored_paragraphs
 
     parts = _outline(doc, elements)
     lexical = _scored_paragraphs(doc, elements, None, parts)
@@ -182,7 +244,8 @@ def features(doc: Document, elements: list[Element], embedder, matched: dict[str
         combined = (cue if len(cue) else np.zeros(len(sims))) + np.maximum(sims, 0)
         best = int(np.argmax(combined)) if len(combined) else None
         opening = next((row for row, p in enumerate(paragraphs) if p["end"] - p["start"] >= 40), None)
-        peak = max((sum(p["start"] <= m.start < p["end"] for m in marked) for p in paragraphs), default=0)
+        counts = _per_paragraph(marked, paragraphs)
+        peak = int(counts.max()) if len(counts) else 0
         values = np.array([
             heading,
             len(headed - {element.id}) / max(1, len(elements) - 1),
@@ -198,8 +261,25 @@ def features(doc: Document, elements: list[Element], embedder, matched: dict[str
             float(sims[opening]) if opening is not None and len(sims) else 0.0,
             paragraphs[best]["start"] / length if best is not None else 0.0,
         ])  # fmt: skip
-        found.append(ElementFeatures(element.id, values, _best_sentences(marked, paragraphs, combined, sentences)))
+        table = np.column_stack([
+            cue if len(cue) else np.zeros(len(paragraphs)), sims, np.log1p(counts),
+            [p["start"] / length for p in paragraphs], [float(row == opening) for row in range(len(paragraphs))],
+            [math.log1p(p["end"] - p["start"]) for p in paragraphs],
+        ]).reshape(len(paragraphs), len(PARAGRAPH_FEATURES))  # fmt: skip
+        found.append(ElementFeatures(element.id, values, _best_sentences(marked, paragraphs, combined, sentences),
+                                     table, opening))  # fmt: skip
     return found
+
+
+def _per_paragraph(marked, paragraphs: list[dict[str, Any]]) -> np.ndarray:
+    """How many of the ``marked`` sentences start inside each paragraph."""
+    starts = [p["start"] for p in paragraphs]
+    counts = np.zeros(len(paragraphs))
+    for sentence in marked:
+        row = bisect_right(starts, sentence.start) - 1
+        if row >= 0 and sentence.start < paragraphs[row]["end"]:
+            counts[row] += 1
+    return counts
 
 
 def _best_sentences(marked, paragraphs, combined, sentences) -> list[dict[str, Any]]:
@@ -226,7 +306,7 @@ def decide(model: ElementModel, found: list[ElementFeatures]) -> dict[str, dict[
     decisions = {}
     for item in found:
         role = model.roles[ROLES[item.element_id]]
-        p = role.probability(item.values)
+        p = role.probability(model.vector(item))
         decisions[item.element_id] = {"probability": round(p, 3), "status": role.status(p, item.values),
                                       "decided_by": item.sentences, "structured": is_structured(item.values)}  # fmt: skip
     return decisions

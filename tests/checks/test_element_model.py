@@ -10,7 +10,17 @@ import numpy as np
 import pytest
 
 from screening.checks import element_model
-from screening.checks.element_model import FEATURES, MODEL_PATH, ROLES, is_structured, model_from_dict
+from screening.checks.element_model import (
+    AGGREGATES,
+    BASE_FEATURES,
+    FEATURES,
+    MODEL_PATH,
+    PARAGRAPH_FEATURES,
+    ROLES,
+    aggregate,
+    is_structured,
+    model_from_dict,
+)
 from screening.checks.elements import match_elements
 from screening.embeddings import STATIC_NAME, get_embedder, model_path
 
@@ -70,7 +80,7 @@ def test_structure_feature_sees_notice_headings_for_the_other_elements(campaign)
 @pytest.mark.parametrize(("markers", "expected"), [(0, "missing"), (1, "covered"), (3, "covered")])
 def test_status_follows_probability_and_thresholds(markers, expected):
     model = _marker_model()
-    values = np.zeros(len(FEATURES))
+    values = np.zeros(len(BASE_FEATURES))
     values[MARKERS] = np.log1p(markers)
     item = element_model.ElementFeatures("problems", values, [])
     (decision,) = element_model.decide(model, [item]).values()
@@ -80,7 +90,7 @@ def test_status_follows_probability_and_thresholds(markers, expected):
 
 def test_unsure_probability_is_a_warning_not_an_error():
     model = _marker_model(t_error=0.05, t_covered=0.9)
-    values = np.zeros(len(FEATURES))
+    values = np.zeros(len(BASE_FEATURES))
     values[MARKERS] = np.log1p(1)  # probability 0.5: between the thresholds
     (decision,) = element_model.decide(model, [element_model.ElementFeatures("results", values, [])]).values()
     assert decision["status"] == "weak" and decision["probability"] == pytest.approx(0.5, abs=0.01)
@@ -134,6 +144,61 @@ def test_model_for_another_embedding_is_not_used(run_checks, monkeypatch):
     assert result.measurement["matcher"] == "cues" and result.degraded
 
 
+# --- the paragraph stage ---------------------------------------------------------------------------------------------
+
+
+def test_paragraph_table_has_a_row_per_paragraph_and_marks_the_opening(campaign):
+    found = _features(campaign, material(headings="none"))
+    table, opening = found["problems"].paragraphs, found["problems"].opening
+    assert table.shape[1] == len(PARAGRAPH_FEATURES) and table.shape[0] >= 6
+    assert opening is not None and table[:, PARAGRAPH_FEATURES.index("opening")].tolist().count(1.0) == 1
+    assert table[opening, PARAGRAPH_FEATURES.index("opening")] == 1.0
+    positions = table[:, PARAGRAPH_FEATURES.index("position")]
+    assert (np.diff(positions) > 0).all() and 0.0 <= positions[0] < positions[-1] < 1.0
+    markers = table[:, PARAGRAPH_FEATURES.index("markers")]
+    cut = _features(campaign, material(headings="none", drop="problems"))["problems"].paragraphs
+    assert markers.max() > 0 and cut.shape[0] == table.shape[0] - 1
+
+
+def test_aggregate_sums_up_paragraph_probabilities():
+    values = aggregate(np.array([0.2, 0.9, 0.6, 0.1]), opening=0)
+    expected = [0.9, 0.75, np.log1p(1.8), 0.2, np.log1p(2)]
+    assert values == pytest.approx(expected)
+    assert aggregate(None, None).tolist() == [0.0] * len(AGGREGATES)
+    assert aggregate(np.zeros(0), None).tolist() == [0.0] * len(AGGREGATES)
+
+
+def _paragraph_model() -> element_model.ElementModel:
+    """Paragraphs with marked sentences belong to the element; the document model reads only the best paragraph."""
+    coef = np.zeros(len(FEATURES))
+    coef[FEATURES.index("paragraph_max")] = 20.0
+    role = {"coef": coef.tolist(), "intercept": -10.0, "mean": [0.0] * len(FEATURES), "scale": [1.0] * len(FEATURES),
+            "t_error": 0.2, "t_covered": 0.5, "t_error_structured": 0.2, "t_covered_structured": 0.5}  # fmt: skip
+    paragraph_coef = np.zeros(len(PARAGRAPH_FEATURES))
+    paragraph_coef[PARAGRAPH_FEATURES.index("markers")] = 10.0
+    paragraph = {"coef": paragraph_coef.tolist(), "intercept": -4.0, "mean": [0.0] * len(PARAGRAPH_FEATURES),
+                 "scale": [1.0] * len(PARAGRAPH_FEATURES)}  # fmt: skip
+    roles = set(ROLES.values())
+    return model_from_dict({"features": list(FEATURES), "embedding": STATIC_NAME, "roles": {r: role for r in roles},
+                            "paragraphs": {r: paragraph if r == "problems" else None for r in roles}})  # fmt: skip
+
+
+def test_paragraph_stage_decides_through_the_document_model(campaign):
+    model = _paragraph_model()
+    full = element_model.decide(model, list(_features(campaign, material(headings="none")).values()))
+    cut = element_model.decide(model, list(_features(campaign, material(headings="none", drop="problems")).values()))
+    assert full["problems"]["status"] == "covered" and full["problems"]["probability"] > 0.9
+    assert cut["problems"]["probability"] < full["problems"]["probability"]
+    assert full["results"]["status"] == "missing"  # no paragraph model for the role: its summary is zeros
+
+
+def test_a_role_without_paragraph_model_sums_up_zeros(campaign):
+    model = _paragraph_model()
+    item = _features(campaign, material(headings="none"))["results"]
+    assert model.vector(item)[len(BASE_FEATURES) :].tolist() == [0.0] * len(AGGREGATES)
+    assert model.vector(item)[: len(BASE_FEATURES)].tolist() == item.values.tolist()
+
+
 def test_unreadable_model_file_is_none(tmp_path):
     broken = tmp_path / "model.json"
     broken.write_text(json.dumps({"features": ["something", "else"], "embedding": STATIC_NAME, "roles": {}}))
@@ -167,6 +232,7 @@ def test_shipped_model_holds_numbers_not_text():
 
 
 @pytest.mark.skipif(not _HAVE_STATIC, reason="static embedding not built (make embedding-model)")
+@pytest.mark.slow
 def test_shipped_model_reads_a_complete_material_without_headings(run_checks):
     embedder = get_embedder(name=STATIC_NAME)
     result = run_checks(material(headings="none"), options={"embedder": embedder}).results["elements"]
