@@ -19,8 +19,8 @@ temporary folder):
    and peak (target ≤ 1.2 GB with every model loaded).
 
 The populated archive: ``--records`` (10,000) archived selections with full text, written before the server starts,
-with their duplicate fingerprints stored as ``screening archive import`` + a first start would leave them. All but the
-real write-ups are synthetic: 1,000-4,000 characters of random dictionary words (jieba's most frequent 30,000), so
+with their duplicate fingerprints and word features (schema v4) stored as ``screening archive import`` + a first
+start would leave them. All but the real write-ups are synthetic: 1,000-4,000 characters of random dictionary words (jieba's most frequent 30,000), so
 they are distinct from each other and from the materials, and their fingerprints are taken from the words they were
 drawn from (fingerprinting 10,000 texts through jieba would take 5-25 minutes on this machine, for a set-up step).
 The real write-ups (../shared/cases) are archived too, fingerprinted the normal way, so every material sent finds its
@@ -63,7 +63,7 @@ KEY = "bench-key"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TARGET_CHARS = 5000
 FIRST_AND_NEXT = 10  # the first screen after healthy, then nine more
-DB_VERSION = "2"
+DB_VERSION = "3"
 MATERIALS = "real case write-ups from ../shared/cases (without their # headers)"  # bump when the populated database's recipe changes
 
 sys.path.insert(0, str(ROOT))
@@ -140,7 +140,8 @@ def _fill(url: str, records: int, texts: list[str]) -> None:
 
     archive = Archive(db.get_engine(url))
     index = DuplicateIndex(archive=archive)
-    vocab = [w for w, f in sorted(stock_jieba().FREQ.items(), key=lambda x: -x[1]) if f and len(w) >= 2][:30000]
+    vocab = [w for w, f in sorted(stock_jieba().FREQ.items(), key=lambda x: -x[1])
+             if f and len(w) >= 2 and w.isalnum()][:30000]  # words as normalised text has them (no punctuation)
     rng = np.random.default_rng(15)
     real = [(i, text) for i, text in enumerate(texts)]
     for start in range(0, records, 500):

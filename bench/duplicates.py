@@ -192,9 +192,11 @@ def form_archive(folder: str, campaign, texts: list[str]):
     that runs the duplicates check on a query wrapped in the same form: ``(record ids, matched(text) -> ids)``."""
     from screening import db
     from screening.archive import Archive
-    from screening.checks.base import CheckContext
+    from screening.checks.base import CheckContext, ScreenInputs
     from screening.documents.model import Document
     from screening.duplicates import check
+    from screening.duplicates import index as index_module
+    from screening.services import Services
 
     archive = Archive(db.get_engine(f"sqlite:///{folder}/bench.db"), seed=False)
     ids = [archive.store_submission(campaign_id=campaign.id, campaign_name=campaign.name, year=2025,
@@ -205,9 +207,10 @@ def form_archive(folder: str, campaign, texts: list[str]):
 
     def matched(text: str) -> set[int]:
         doc = Document(text=FORM_HEAD + text + FORM_TAIL, blocks=[], sections=[], format="txt")
+        services = Services.over(archive)
+        index_module._indexes[archive] = index  # the archive's index is this one
         ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=None,
-                           options={"archive": archive, "duplicate_index": index, "case_name": "新案例",
-                                    "unit": "新单位"})
+                           services=services, inputs=ScreenInputs(case_name="新案例", unit="新单位"))
         return {m["record"]["id"] for m in check.run(ctx).measurement["matches"]}
 
     return ids, matched
@@ -694,21 +697,28 @@ def synthetic_index(n: int, rng: np.random.Generator, vocab: list[str]) -> tuple
         fpr = None
         if rid % 2 == 0:  # half with text; the other half names only, as most earlier selections are
             words = [vocab[k] for k in rng.integers(0, len(vocab), 300)]
-            texts[rid] = "".join(words)
-            fpr = Fingerprint(fp.minhash(fp.shingle_hashes(texts[rid])), fp.minhash(fp.word_hashes(set(words))),
-                              keywords=rarewords.keywords(rarewords.weighted_words(set(words))))
+            rare = rarewords.weighted_words(set(words))
+            texts[rid] = ("".join(words), fp.word_hashes(set(words)), rare)  # text + word features, as stored
+            fpr = Fingerprint(fp.minhash(fp.shingle_hashes(texts[rid][0])), fp.minhash(texts[rid][1]),
+                              keywords=rarewords.keywords(rare))
         index._add(Record(id=rid, kind="selection", year=2024, campaign="合成", case_name=f"合成案例{rid}",
                           unit=units[rid % len(units)]), fpr)
     return index, time.perf_counter() - start, texts
 
 
 def check_time(index, texts, query, fingerprint) -> float:
-    """Index lookup plus the exact comparison with every candidate, as ``duplicates.run`` does (texts from memory
-    here instead of the database)."""
+    """Index lookup plus the exact comparison with every candidate, as ``duplicates.run`` does: each candidate's
+    sample from its text and its stored word features (``Sample.stored``, no jieba), here from memory instead of
+    the database."""
     t = time.perf_counter()
     for rid in index.candidates(query, fingerprint=fingerprint):
         record = index.records[rid]
-        compare(query, Sample.of(texts.get(rid, ""), name=record.case_name, unit=record.unit))
+        if rid in texts:
+            text, words, rare = texts[rid]
+            sample = Sample.stored(text, words, rare, name=record.case_name, unit=record.unit)
+        else:
+            sample = Sample.of("", name=record.case_name, unit=record.unit)
+        compare(query, sample)
     return (time.perf_counter() - t) * 1000
 
 

@@ -1,14 +1,14 @@
 """The duplicates check: one material against the archive, and the materials of a batch against each other.
 
-``run(ctx)`` reads from ``ctx.options``:
+``run(ctx)`` reads:
 
-- ``archive``: the ``Archive`` (default: the configured database's);
-- ``duplicates_embedder``: the ``Embedder`` that ``screening.embeddings.POLICY`` chose for duplicates (callers get it
-  from ``embedding_options()``); none means lexical only. The report is degraded only when the policy chose a model
-  and the caller has none (``degraded_note``);
-- ``duplicate_index``: a prebuilt ``DuplicateIndex`` (default: the process-wide one over the archive);
-- ``case_name`` / ``unit``: when the caller knows them better than the document's form and title;
-- ``exclude_record_ids``: archive ids that are this very material (a batch may store before it screens).
+- ``ctx.services.archive``: the service's ``Archive``. There is no fallback: a service without one (the bare library
+  service, ``Services()``) gets a degraded note saying nothing was compared (``NO_ARCHIVE``);
+- ``ctx.services.embedders.duplicates``: the ``Embedder`` that ``screening.embeddings.POLICY`` chose for duplicates;
+  none means lexical only. The report is degraded only when the policy chose a model and the service has none
+  (``degraded_note``). The duplicate index is the process-wide one over the archive (``get_index``);
+- ``ctx.inputs.case_name`` / ``unit``: when the caller knows them better than the document's form and title;
+- ``ctx.inputs.exclude_record_ids``: archive ids that are this very material (a batch may store before it screens).
 
 Both paths first blank the sentences a call's form puts into every material (``shared_sentences``): labels,
 instructions, a pledge. Without that, distinct cases written in one form look like reuse of each other.
@@ -17,12 +17,11 @@ instructions, a pledge. Without that, distinct cases written in one form look li
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..archive import Record, get_archive
+from ..archive import Record
 from ..campaigns.model import Campaign
 from ..checks.base import CheckContext, CheckResult
 from ..embeddings import degraded_note
@@ -36,15 +35,21 @@ NAME = "duplicates"
 SUGGESTION = "如确为新案例，请在材料中写明与往届案例或其他申报材料的区别；如属重复申报，请撤回或改报。"
 
 
+NO_ARCHIVE = "未接入往届案例库，未与往届入选案例和已存申报材料查重。"
+
+
 def run(ctx: CheckContext) -> CheckResult:
-    archive = ctx.options.get("archive") or get_archive()
-    embedder = ctx.options.get("duplicates_embedder")
-    index: DuplicateIndex = ctx.options.get("duplicate_index") or get_index(archive, embedder=embedder)
+    archive = ctx.services.archive
+    if archive is None:
+        return CheckResult(NAME, degraded=[NO_ARCHIVE], measurement={"matches": [], "checked_against": 0,
+                                                                      "model": None, "degraded": True})
+    embedder = ctx.services.embedders.duplicates
+    index: DuplicateIndex = get_index(archive, embedder=embedder)
     doc = ctx.document
-    name = ctx.options.get("case_name") or doc.field_value("案例名称") or doc.title or ""
-    unit = ctx.options.get("unit") or doc.field_value("申报单位") or ""
+    name = ctx.inputs.case_name or doc.field_value("案例名称") or doc.title or ""
+    unit = ctx.inputs.unit or doc.field_value("申报单位") or ""
     ours = Sample.of(doc.text, name=name, unit=unit, embedder=embedder)
-    excluded = set(ctx.options.get("exclude_record_ids") or ())
+    excluded = set(ctx.inputs.exclude_record_ids)
 
     result = CheckResult(NAME)
     note = degraded_note("duplicates", embedder)
@@ -52,14 +57,16 @@ def run(ctx: CheckContext) -> CheckResult:
         result.degraded.append(note)
     matches = []
     candidates = sorted(index.candidates(ours) - excluded)
-    form = shared_sentences([doc.text, *_texts(index, candidates[:FORM_SAMPLE])])
+    form = frozenset(shared_sentences([doc.text, *index.texts(candidates[:FORM_SAMPLE]).values()]))
     if form:  # ask again without the form: the stored materials that only share it are no longer candidates
-        ours = Sample.of(blank_sentences(doc.text, form), name=name, unit=unit, vector=ours.vector)
+        if form & fp.sentence_keys(doc.text):  # else blanking changes nothing in ours
+            ours = Sample.of(blank_sentences(doc.text, form), name=name, unit=unit, vector=ours.vector)
         candidates = sorted(index.candidates(ours) - excluded)
+    stored = index.samples(candidates, form)  # from stored word features: only our text is segmented
     for record_id in candidates:
         record = index.records[record_id]
-        theirs = Sample.of(blank_sentences(index.text(record_id), form), name=record.case_name, unit=record.unit,
-                           vector=index.vector(record_id))
+        theirs = stored.get(record_id) or Sample.of("", name=record.case_name, unit=record.unit,
+                                                    vector=index.vector(record_id))
         comparison = compare(ours, theirs)
         if comparison.kind is None:
             continue
@@ -70,10 +77,6 @@ def run(ctx: CheckContext) -> CheckResult:
     result.measurement = {"matches": matches, "checked_against": len(index.records),
                           "model": index.model_name, "degraded": note is not None}
     return result
-
-
-def _texts(index: DuplicateIndex, record_ids: list[int]) -> list[str]:
-    return [text for text in map(index.text, record_ids) if text]
 
 
 def _match(comparison: Comparison, verdict: Verdict, *, record: Record | None = None, **extra) -> dict:
@@ -144,7 +147,7 @@ BOILERPLATE_MIN = 5  # materials: fewer copies of one case than this are never t
 # Stored texts read to find a call's form among a material's candidates: enough to see a form shared by most of
 # them, and a bound on the database reads when hundreds of stored submissions share it.
 FORM_SAMPLE = 40
-_CLAUSE = re.compile(r"[^\n。！？；!?;]+")
+blank_sentences = fp.blank_sentences  # here too: the batch and review paths blank what ``shared_sentences`` found
 
 
 def without_boilerplate(texts: list[str]) -> list[str]:
@@ -171,16 +174,5 @@ def shared_sentences(texts: list[str]) -> set[str]:
     threshold = max(BOILERPLATE_MIN, math.ceil(BOILERPLATE_SHARE * len(texts)))
     if len(texts) < threshold:
         return set()
-    counts = Counter(key for t in texts for key in {fp.normalise(m.group()) for m in _CLAUSE.finditer(t)} if key)
+    counts = Counter(key for t in texts for key in fp.sentence_keys(t))
     return {key for key, n in counts.items() if n >= threshold}
-
-
-def blank_sentences(text: str, common: set[str]) -> str:
-    """``text`` with each sentence in ``common`` replaced by as many spaces (offsets hold)."""
-    if not common or not text:
-        return text
-    chars = list(text)
-    for m in _CLAUSE.finditer(text):
-        if fp.normalise(m.group()) in common:
-            chars[m.start():m.end()] = " " * (m.end() - m.start())
-    return "".join(chars)

@@ -11,9 +11,17 @@ What it keeps per record, all small and all in memory:
   the same project told again for another category or year when its wording has changed too much for the word LSH.
 
 Signatures and vectors are stored in ``duplicate_fingerprints`` beside the archive, so a restart loads them instead of
-re-reading and re-hashing every text; records without a stored fingerprint get one on the next build. The index
-subscribes to the archive and adds records as they are written (API workers each keep their own copy, rebuilt at
-start); records other processes wrote are added by ``catch_up`` before each check.
+re-reading and re-hashing every text; records without a stored fingerprint get one on the next build.
+
+Beside the signatures, each record's word features (its jieba word hashes and their rare-word weights; schema v4)
+are stored too, and ``samples`` rebuilds a candidate's comparable ``Sample`` from them and its text without jieba:
+segmenting a candidate's 5,000 characters costs ~50 ms and a material has tens of candidates in a 10,000-record
+archive (bench/results/api.md), while reading the features costs a query. Rows from before v4, or with weights from
+other training data (``rarewords.signature``), get theirs computed the first time they are candidates, and stored.
+They are deferred columns: building the index reads only the signatures.
+
+The index subscribes to the archive and adds records as they are written (API workers each keep their own copy,
+rebuilt at start); records other processes wrote are added by ``catch_up`` before each check.
 
 Candidates are only candidates: ``compare.compare`` decides with exact scores on the texts.
 """
@@ -23,17 +31,18 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 import numpy as np
-from datasketch import MinHashLSH
 from rapidfuzz import fuzz, process
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, func, select
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import db
 from ..archive import Archive, ArchiveRecordRow, Record, _record
 from . import fingerprints as fp
+from . import rarewords
 from .compare import SEMANTIC_COSINE, UNIT_SIMILARITY, Sample
 from .names import norm_unit, similarity
 
@@ -44,6 +53,9 @@ WORD_LSH_THRESHOLD = 0.2
 VECTOR_CANDIDATES = 20
 KEYWORD_MIN_SHARED = 6  # of a record's KEYWORDS rarest words, to be a candidate (bench/results/duplicates.md)
 KEYWORD_CANDIDATES = 20  # at most, the records sharing the most keywords
+# Samples of records with a call's form blanked out (re-segmented, ~50 ms each, so worth keeping): one call's form is
+# the same from material to material, so the same stored submissions come back blanked the same way. ~40 KB each.
+BLANKED_CACHE = 512
 
 
 class FingerprintRow(db.Base):
@@ -55,6 +67,11 @@ class FingerprintRow(db.Base):
     vector: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     vector_model: Mapped[str | None] = mapped_column(String(100), nullable=True)
     text_chars: Mapped[int] = mapped_column(Integer, default=0)
+    # v4: the word features (``Sample.words`` and the rare-word weights aligned with them), so comparing with the
+    # record needs no jieba; null for rows fingerprinted before v4 until the record is first a candidate.
+    word_hashes: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    word_weights: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    features_version: Mapped[str | None] = mapped_column(String(60), nullable=True, deferred=True)
 
 
 class KeywordRow(db.Base):
@@ -74,10 +91,24 @@ class Fingerprint:
     words: object  # LeanMinHash
     vector: np.ndarray | None = None
     keywords: np.ndarray | None = None  # rarewords.keywords; None for a record indexed before they existed
+    weights: np.ndarray | None = None  # stored word features: the rare-word weight of each of ``words``' hashes
+    word_hashes: np.ndarray | None = None
 
     @classmethod
     def of(cls, sample: Sample) -> Fingerprint:
-        return cls(fp.minhash(sample.shingles), fp.minhash(sample.words), sample.vector, sample.keywords)
+        hashes, weights = word_features(sample)
+        return cls(fp.minhash(sample.shingles), fp.minhash(sample.words), sample.vector, sample.keywords,
+                   weights, hashes)
+
+
+def word_features(sample: Sample) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(word hashes, weight of each) to store for ``sample``: one hash array serves both ``Sample.words`` and
+    ``Sample.rare``, which hash the same words (normalised text has no punctuation-only token to drop). (None, None)
+    if they ever differ: the record is then segmented again when compared, which is slow but right."""
+    hashes, weights = sample.rare
+    if not np.array_equal(hashes, sample.words):
+        return None, None
+    return sample.words, weights
 
 
 class DuplicateIndex:
@@ -88,14 +119,14 @@ class DuplicateIndex:
         self.embedder = embedder
         self.records: dict[int, Record] = {}
         self.with_text: set[int] = set()  # ids of records indexed by their text
-        self._chars = MinHashLSH(threshold=CHAR_LSH_THRESHOLD, num_perm=fp.NUM_PERM)
-        self._words = MinHashLSH(threshold=WORD_LSH_THRESHOLD, num_perm=fp.NUM_PERM)
+        self._chars = self._words = None  # MinHashLSH tables, made with the first record that has text (_lsh)
         self._units: dict[str, list[int]] = {}
         self._keywords: dict[int, list[int]] = {}  # rare-word hash -> records
         self._vector_ids: list[int] = []
         self._vector_pos: dict[int, int] = {}
         self._vectors: list[np.ndarray] = []
         self._matrix: np.ndarray | None = None
+        self._blanked: OrderedDict[tuple[int, frozenset[str]], Sample] = OrderedDict()
         self._lock = threading.RLock()
 
     @property
@@ -155,7 +186,8 @@ class DuplicateIndex:
         row = FingerprintRow(record_id=record_id, chars=fp.signature_bytes(fpr.chars),
                              words=fp.signature_bytes(fpr.words), text_chars=n_chars,
                              vector=None if fpr.vector is None else fpr.vector.astype(np.float32).tobytes(),
-                             vector_model=self.model_name if fpr.vector is not None else None)
+                             vector_model=self.model_name if fpr.vector is not None else None,
+                             **_feature_columns(fpr.word_hashes, fpr.weights))
         rows = [row] if fpr.keywords is None else [row, KeywordRow(record_id=record_id, hashes=fpr.keywords.tobytes())]
         if session is not None:
             for r in rows:
@@ -175,8 +207,9 @@ class DuplicateIndex:
                     self._units.setdefault(norm_unit(record.unit), []).append(record.id)
                 return
             self.with_text.add(record.id)
-            self._chars.insert(record.id, fpr.chars, check_duplication=False)
-            self._words.insert(record.id, fpr.words, check_duplication=False)
+            chars, words = self._lsh()
+            chars.insert(record.id, fpr.chars, check_duplication=False)
+            words.insert(record.id, fpr.words, check_duplication=False)
             for h in (fpr.keywords if fpr.keywords is not None else ()):
                 self._keywords.setdefault(int(h), []).append(record.id)
             if fpr.vector is not None:
@@ -185,16 +218,28 @@ class DuplicateIndex:
                 self._vectors.append(fpr.vector)
                 self._matrix = None
 
+    def _lsh(self):
+        """The two LSH tables, made on first need: an archive of names only (the shipped selections) needs none,
+        and importing datasketch costs a cold CLI check up to a second (``fingerprints._lean``)."""
+        with self._lock:
+            if self._chars is None:
+                from datasketch import MinHashLSH
+
+                self._chars = MinHashLSH(threshold=CHAR_LSH_THRESHOLD, num_perm=fp.NUM_PERM)
+                self._words = MinHashLSH(threshold=WORD_LSH_THRESHOLD, num_perm=fp.NUM_PERM)
+            return self._chars, self._words
+
     # --- querying ---------------------------------------------------------------------------------------------
 
     def candidates(self, sample: Sample, *, fingerprint: Fingerprint | None = None) -> set[int]:
         """Ids of records worth comparing with ``sample``: any LSH hit, a close vector, or (for records without
         text) a similar unit. ``fingerprint`` saves recomputing the sample's MinHashes."""
         found: set[int] = set()
-        if sample.has_text:
+        if sample.has_text and self.with_text:  # no record has text: no LSH table to ask, no MinHash to compute
             fpr = fingerprint or Fingerprint.of(sample)
-            found.update(self._chars.query(fpr.chars))
-            found.update(self._words.query(fpr.words))
+            chars, words = self._lsh()
+            found.update(chars.query(fpr.chars))
+            found.update(words.query(fpr.words))
             if sample.vector is not None:
                 found.update(self._near_vectors(sample.vector))
             found.update(self._sharing_keywords(sample.keywords))
@@ -237,12 +282,73 @@ class DuplicateIndex:
         return [rid for name, _score, _ in hits if similarity(key, name) >= UNIT_SIMILARITY
                 for rid in self._units[name]]
 
-    def text(self, record_id: int) -> str:
-        """The record's text, read from the database (the index keeps none); no query for name-only records."""
-        if self.archive is None or record_id not in self.with_text:
-            return ""
-        record = self.archive.get(record_id)
-        return record.text if record else ""
+    def samples(self, record_ids: list[int], form: frozenset[str] = frozenset()) -> dict[int, Sample]:
+        """Comparable samples of the records that have text, with the sentences in ``form`` (a call's form, see
+        ``check.shared_sentences``) blanked out.
+
+        Texts and stored word features come in one query per 500 records; a record without current features gets
+        them computed (jieba) and stored, once. Blanking changes the words, so a record that contains form sentences
+        is segmented again, and the result kept (``BLANKED_CACHE``)."""
+        ids = [rid for rid in record_ids if rid in self.with_text and self.archive is not None]
+        samples, computed = {}, []
+        for rid, (text, hashes, weights, version) in self._stored(ids).items():
+            record = self.records[rid]
+            kept = frozenset(fp.sentence_keys(text) & form) if form else frozenset()
+            if kept:
+                samples[rid] = self._blanked_sample(rid, text, kept)
+            elif hashes is None or weights is None or version != features_version():
+                samples[rid] = Sample.of(text, name=record.case_name, unit=record.unit, vector=self.vector(rid))
+                computed.append(rid)
+            else:
+                words = np.frombuffer(hashes, dtype=np.uint32)
+                samples[rid] = Sample.stored(text, words, (words, np.frombuffer(weights, dtype=np.float32)),
+                                             name=record.case_name, unit=record.unit, vector=self.vector(rid))
+        if computed:
+            self._store_features({rid: samples[rid] for rid in computed})
+        return samples
+
+    def texts(self, record_ids: list[int]) -> dict[int, str]:
+        """The texts of the records that have one, read from the database (the index keeps none)."""
+        ids = [rid for rid in record_ids if rid in self.with_text and self.archive is not None]
+        return {rid: row[0] for rid, row in self._stored(ids).items()}
+
+    def _stored(self, ids: list[int]) -> dict[int, tuple[str, bytes | None, bytes | None, str | None]]:
+        columns = (ArchiveRecordRow.id, ArchiveRecordRow.text, FingerprintRow.word_hashes,
+                   FingerprintRow.word_weights, FingerprintRow.features_version)
+        found = {}
+        for start in range(0, len(ids), 500):
+            query = (select(*columns).outerjoin(FingerprintRow, FingerprintRow.record_id == ArchiveRecordRow.id)
+                     .where(ArchiveRecordRow.id.in_(ids[start:start + 500])))
+            with db.session_scope(self.archive.engine) as s:
+                found.update({row[0]: tuple(row[1:]) for row in s.execute(query) if row[1]})
+        return found
+
+    def _store_features(self, samples: dict[int, Sample]) -> None:
+        """The lazy half of the v4 migration: keep the features just computed. A record whose fingerprint row its
+        writer has not stored yet is skipped (it stores them). Failing to write only costs speed: logged, not
+        raised."""
+        try:
+            with db.session_scope(self.archive.engine) as s:
+                for rid, sample in samples.items():
+                    s.execute(update(FingerprintRow).where(FingerprintRow.record_id == rid)
+                              .values(**_feature_columns(*word_features(sample))))
+        except Exception:  # noqa: BLE001 - see the docstring
+            log.warning("查重：无法保存案例库记录的词特征，下次比对时将重新计算", exc_info=True)
+
+    def _blanked_sample(self, rid: int, text: str, kept: frozenset[str]) -> Sample:
+        with self._lock:
+            sample = self._blanked.get((rid, kept))
+            if sample is not None:
+                self._blanked.move_to_end((rid, kept))
+                return sample
+        record = self.records[rid]
+        sample = Sample.of(fp.blank_sentences(text, kept), name=record.case_name, unit=record.unit,
+                           vector=self.vector(rid))
+        with self._lock:
+            self._blanked[(rid, kept)] = sample
+            while len(self._blanked) > BLANKED_CACHE:
+                self._blanked.popitem(last=False)
+        return sample
 
     def vector(self, record_id: int) -> np.ndarray | None:
         with self._lock:
@@ -252,6 +358,18 @@ class DuplicateIndex:
 
 def _without_text(record: Record) -> Record:
     return replace(record, text="")
+
+
+def features_version() -> str:
+    """What stored word features must carry to be used: the weights' ``rarewords.signature``."""
+    return f"1:{rarewords.signature()}"
+
+
+def _feature_columns(hashes: np.ndarray | None, weights: np.ndarray | None) -> dict:
+    if hashes is None or weights is None:
+        return {"word_hashes": None, "word_weights": None, "features_version": None}
+    return {"word_hashes": hashes.astype(np.uint32).tobytes(), "word_weights": weights.astype(np.float32).tobytes(),
+            "features_version": features_version()}
 
 
 _lock = threading.Lock()
@@ -271,7 +389,7 @@ def get_index(archive: Archive, *, embedder=None) -> DuplicateIndex:
     return index
 
 
-# --- other workers' writes (the hook of the shared-queue deployment; see screening.batch_store) ------------------
+# --- other workers' writes (the hook of the shared-queue deployment; see screening.batch.store) -------------------
 
 
 def archive_state(engine) -> tuple[int, int]:

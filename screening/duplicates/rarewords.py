@@ -26,7 +26,9 @@ material line up without keeping any text.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import marshal
 import math
 import re
 import zlib
@@ -35,7 +37,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 
-from ..config import settings
+from ..config import CORPORA_DIR
 from . import fingerprints as fp
 
 log = logging.getLogger(__name__)
@@ -47,17 +49,32 @@ _NOT_A_WORD = re.compile(r"[\W_]+")
 
 @cache
 def _training_df() -> tuple[Counter, int]:
-    """Document frequency of words over our own training passages (blank-line separated)."""
-    counts: Counter = Counter()
-    n = 0
-    for path in sorted((settings.corpora_dir / "training").rglob("*.txt")):
-        for passage in path.read_text(encoding="utf-8").split("\n\n"):
-            if passage.strip():
-                counts.update(fp.word_set(passage))
-                n += 1
-    if n == 0:  # every weight would be 0 and the reframed test would never fire: say so
+    """Document frequency of words over our own training passages (blank-line separated).
+
+    Segmenting the ~440 passages costs a cold start 0.07-0.2 s, so the result is kept in ``nlp.cache_dir()`` under
+    a hash of the passages and jieba's version (a changed passage or dictionary makes a new file); a missing or
+    unreadable cache is recomputed, and failing to write it only costs the next start."""
+    import jieba
+
+    from ..nlp import cache_dir, write_atomically
+
+    passages = [p for path in sorted((CORPORA_DIR / "training").rglob("*.txt"))
+                for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    if not passages:  # every weight would be 0 and the reframed test would never fire: say so
         log.warning("查重：未找到 corpora/training 训练文本，“改换表述后重报”的识别已停用（仅保留字词重合判断）")
-    return counts, n
+    key = hashlib.sha1("\0".join([jieba.__version__, *passages]).encode()).hexdigest()[:16]
+    path = cache_dir() / f"training-df-{key}.marshal"
+    try:
+        counts, n = marshal.loads(path.read_bytes())
+        return Counter(counts), n
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    counts = Counter(word for passage in passages for word in fp.word_set(passage))
+    try:
+        write_atomically(path, lambda temporary: temporary.write_bytes(marshal.dumps((dict(counts), len(passages)))))
+    except OSError as exc:
+        log.warning("查重：训练文本词频缓存未写入（%s），下次启动将重新计算", exc)
+    return counts, len(passages)
 
 
 @cache
@@ -65,6 +82,16 @@ def _general_freq() -> tuple[dict[str, int], int]:
     tokenizer = fp._jieba()
     tokenizer.check_initialized()
     return tokenizer.FREQ, tokenizer.total
+
+
+@cache
+def signature() -> str:
+    """Which weights ``weight`` gives: it changes when our training passages or jieba's dictionary do. Stored word
+    weights (``index``) carry it, and weights stored under another signature are recomputed, never compared with
+    fresh ones."""
+    df, n = _training_df()
+    _freq, total = _general_freq()
+    return f"{n}-{total}-{zlib.crc32(repr(sorted(df.items())).encode()):08x}"
 
 
 @lru_cache(maxsize=200_000)

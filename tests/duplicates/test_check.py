@@ -3,8 +3,8 @@
 from screening.campaigns import get_campaign
 from screening.duplicates import BatchItem, DuplicateIndex, cross_batch, run
 
-from .texts import (ORIGINAL, ORIGINAL_NAME, REWORDED, SAME_UNIT_OTHER_CASE, SAME_UNIT_OTHER_NAME, UNIT,
-                    lightly_edited)
+from .conftest import excluding
+from .texts import ORIGINAL, ORIGINAL_NAME, REWORDED, SAME_UNIT_OTHER_CASE, SAME_UNIT_OTHER_NAME, UNIT, lightly_edited
 
 MEDIA_2024 = "全国广播电视媒体融合典型案例"
 MEDIA_2025 = "nrta-2025-media-convergence"
@@ -84,8 +84,7 @@ def test_index_picks_up_stored_submissions_without_rebuild(archive, make_ctx):
     [match] = run(ctx).measurement["matches"]
     assert match["record"]["id"] == stored.id
     assert match["code"] == "duplicates.one_category_per_case" and match["severity"] == "error"
-    ctx.options["exclude_record_ids"] = [stored.id]
-    assert run(ctx).measurement["matches"] == []
+    assert run(excluding(ctx, stored.id)).measurement["matches"] == []
 
 
 def test_index_reloads_stored_fingerprints(archive, make_ctx):
@@ -189,3 +188,24 @@ def test_stored_submissions_in_one_form_are_not_duplicates_of_a_new_one_but_a_co
                     category="智慧家庭新场景", name="新案例", unit="新单位", duplicate_index=index)
     [match] = run(copy).measurement["matches"]
     assert match["kind"] == "verbatim" and match["record"]["case_name"] == "案例2"
+
+
+def test_an_archive_of_names_only_is_searched_without_importing_datasketch(tmp_path):
+    """datasketch imports scipy (up to a second of a cold CLI check); names need no MinHash, so it stays unloaded."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+from screening import db
+from screening.archive import Archive
+from screening.duplicates.compare import Sample
+from screening.duplicates.index import get_index
+archive = Archive(db.get_engine("sqlite:///{tmp_path / 'names.db'}"), seed=False)
+archive.add([{{"kind": "selection", "year": 2024, "campaign": "活动", "case_name": "{ORIGINAL_NAME}", "unit": "{UNIT}"}}])
+index = get_index(archive)
+found = index.candidates(Sample.of({ORIGINAL!r}, name="{ORIGINAL_NAME}", unit="{UNIT}"))
+print(len(found), "datasketch" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["1", "False"]

@@ -2,8 +2,18 @@
 
 from screening.duplicates import Sample, compare
 
-from .texts import (ORIGINAL, ORIGINAL_NAME, ORIGINAL_PARAGRAPHS, OTHER_UNIT_SIMILAR_TOPIC, REWORDED,
-                    SAME_UNIT_OTHER_CASE, SAME_UNIT_OTHER_NAME, UNIT, lightly_edited, reordered)
+from .texts import (
+    ORIGINAL,
+    ORIGINAL_NAME,
+    ORIGINAL_PARAGRAPHS,
+    OTHER_UNIT_SIMILAR_TOPIC,
+    REWORDED,
+    SAME_UNIT_OTHER_CASE,
+    SAME_UNIT_OTHER_NAME,
+    UNIT,
+    lightly_edited,
+    reordered,
+)
 
 original = Sample.of(ORIGINAL, name=ORIGINAL_NAME, unit=UNIT)
 
@@ -62,3 +72,16 @@ def test_semantic_score_is_reported_but_does_not_decide():
     assert result.kind == "reworded" and result.scores["semantic"] == 1.0
     other = Sample.of(OTHER_UNIT_SIMILAR_TOPIC, unit="石门县广播电视台", vector=same)
     assert compare(other, Sample.of(ORIGINAL, unit=UNIT, vector=same)).kind is None  # cosine 1.0, still no match
+
+
+def test_passages_are_whole_sentences_within_the_budget_with_offsets_into_the_text():
+    from screening.duplicates.compare import PASSAGE_CHARS, cut_passages
+
+    text = "   \n短句一。" + "长" * (PASSAGE_CHARS * 2 + 10) + "。\n" + "；".join(["第二段的分句"] * 40) + "。" + " " * 30
+    passages = cut_passages(text)
+    assert all(text[p.start:p.end] == p.text and p.text.strip() == p.text and len(p.text) <= PASSAGE_CHARS
+               for p in passages)
+    assert passages[0].text == "短句一。"  # the long sentence after it starts a passage of its own
+    assert [len(p.text) for p in passages[1:4]] == [PASSAGE_CHARS, PASSAGE_CHARS, 11]  # cut by characters
+    assert all(p.text.endswith(("；", "。")) for p in passages[4:])  # packed whole clauses
+    assert len(passages) > 5 and passages[-1].end == len(text.rstrip())

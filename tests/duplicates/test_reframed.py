@@ -60,8 +60,9 @@ def test_keyword_index_finds_the_original_and_stores_its_keywords(archive):
     index = DuplicateIndex.from_archive(archive)
     ours = Sample.of(REFRAMED)
     assert record.id in index._sharing_keywords(rarewords.keywords(ours.rare))
-    from screening import db
     from sqlalchemy import select
+
+    from screening import db
 
     with db.session_scope(archive.engine) as s:
         stored = s.scalars(select(KeywordRow)).all()
@@ -74,8 +75,9 @@ def test_records_indexed_before_keywords_existed_get_them_on_the_next_build(arch
     (record,) = archive.add([dict(kind="selection", year=2024, campaign="2024年全国广播电视媒体融合典型案例",
                                   category="综合信息服务", case_name=ORIGINAL_NAME, unit=UNIT, text=ORIGINAL)])
     DuplicateIndex.from_archive(archive)
-    from screening import db
     from sqlalchemy import delete
+
+    from screening import db
 
     with db.session_scope(archive.engine) as s:
         s.execute(delete(KeywordRow))
