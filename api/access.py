@@ -87,7 +87,9 @@ def bureau_for_key(key: str | None, keys: dict[str, str], reviewer_keys: dict | 
     return Bureau(owner) if owner is not None else None
 
 
-def reviewer_for_key(key: str | None, reviewer_keys: dict, bureau_keys: dict[str, str] | None = None) -> Reviewer | None:
+def reviewer_for_key(
+    key: str | None, reviewer_keys: dict, bureau_keys: dict[str, str] | None = None
+) -> Reviewer | None:
     if bureau_keys and _match(key, bureau_keys) is not None:
         return None
     spec = _match(key, reviewer_keys)
@@ -99,11 +101,16 @@ def warn_about_keys(settings) -> None:
     with no call assigned (they see nothing): both are operator mistakes that would otherwise look like bugs."""
     both = set(settings.api_keys) & set(settings.reviewer_keys)
     if both:
-        log.warning("%d 个密钥同时配置为机构密钥和评审密钥，两种角色都将拒绝这些密钥；请在 SCREENING_API_KEYS 与 "
-                    "SCREENING_REVIEWER_KEYS 中分开配置。", len(both))
+        log.warning(
+            "%d 个密钥同时配置为机构密钥和评审密钥，两种角色都将拒绝这些密钥；请在 SCREENING_API_KEYS 与 "
+            "SCREENING_REVIEWER_KEYS 中分开配置。",
+            len(both),
+        )
     for name, calls in settings.reviewer_keys.values():
         if not calls:
-            log.warning("评审专家“%s”没有分配任何征集活动（SCREENING_REVIEWER_KEYS 中写 姓名:活动编号，或 姓名:*）。", name)
+            log.warning(
+                "评审专家“%s”没有分配任何征集活动（SCREENING_REVIEWER_KEYS 中写 姓名:活动编号，或 姓名:*）。", name
+            )
 
 
 # --- failed key attempts ---------------------------------------------------------------------------------------
@@ -117,8 +124,13 @@ class KeyGuard:
     """Failed key attempts per client, in a sliding window. Thread-safe; in memory, so per process (a deployment
     with N workers allows N x ``MAX_FAILURES`` tries per window: still a cap, and a restart clears it)."""
 
-    def __init__(self, *, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        max_failures: int = MAX_FAILURES,
+        window: float = WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.max_failures = max_failures
         self.window = window
         self.clock = clock
@@ -146,7 +158,9 @@ class KeyGuard:
             times.append(self.clock())
             count = len(times)
         tried = hashlib.sha256((key or "").encode()).hexdigest()[:8] if key else "（空）"
-        log.warning("%s密钥验证失败：客户端 %s，密钥摘要 %s，%d 秒内第 %d 次", role, client, tried, int(self.window), count)
+        log.warning(
+            "%s密钥验证失败：客户端 %s，密钥摘要 %s，%d 秒内第 %d 次", role, client, tried, int(self.window), count
+        )
         if count == self.max_failures:
             log.warning("客户端 %s 密钥验证失败达到 %d 次，暂停其密钥验证 %d 秒", client, count, int(self.window))
 
@@ -197,8 +211,17 @@ def cookie_member(request: Request, cookie: str, lookup: Callable[[str], object]
     return member
 
 
-def key_login(request: Request, key: str, *, cookie: str, lookup: Callable[[str], object], role: str, target: str,
-              invalid: str, refuse: Callable[[int, dict], Response]) -> Response:
+def key_login(
+    request: Request,
+    key: str,
+    *,
+    cookie: str,
+    lookup: Callable[[str], object],
+    role: str,
+    target: str,
+    invalid: str,
+    refuse: Callable[[int, dict], Response],
+) -> Response:
     """A login form's answer: ``refuse(status, error body)`` for a blocked client (429) or a wrong key (401, counted),
     else a redirect to ``target`` that keeps the key in ``cookie``."""
     wait = key_guard(request).retry_after(client_of(request))
@@ -209,8 +232,9 @@ def key_login(request: Request, key: str, *, cookie: str, lookup: Callable[[str]
         record_failure(request, key, role=role)
         return refuse(401, error_body("unauthorized", invalid))
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(cookie, key, httponly=True, samesite="strict", secure=request.url.scheme == "https",
-                        max_age=KEY_COOKIE_SECONDS)
+    response.set_cookie(
+        cookie, key, httponly=True, samesite="strict", secure=request.url.scheme == "https", max_age=KEY_COOKIE_SECONDS
+    )
     return response
 
 
@@ -226,7 +250,8 @@ def require_bureau(request: Request, key: str | None = Depends(api_key_header)) 
     settings = request.app.state.settings
     if not settings.api_keys:
         raise HTTPException(
-            403, error_body("bureau_disabled", "本服务未配置机构密钥，批量预审不可用。请运维人员设置 SCREENING_API_KEYS。")
+            403,
+            error_body("bureau_disabled", "本服务未配置机构密钥，批量预审不可用。请运维人员设置 SCREENING_API_KEYS。"),
         )
     refuse_if_blocked(request)
     bureau = bureau_for_key(key, settings.api_keys, settings.reviewer_keys)
@@ -242,8 +267,12 @@ def require_reviewer(request: Request, key: str | None = Depends(api_key_header)
     """FastAPI dependency for the review desk: a reviewer key (never a bureau key) in ``X-API-Key``."""
     settings = request.app.state.settings
     if not settings.reviewer_keys:
-        raise HTTPException(403, error_body(
-            "review_disabled", "本服务未配置评审密钥，审查功能不可用。请运维人员设置 SCREENING_REVIEWER_KEYS。"))
+        raise HTTPException(
+            403,
+            error_body(
+                "review_disabled", "本服务未配置评审密钥，审查功能不可用。请运维人员设置 SCREENING_REVIEWER_KEYS。"
+            ),
+        )
     refuse_if_blocked(request)
     reviewer = reviewer_for_key(key, settings.reviewer_keys, settings.api_keys)
     if reviewer is not None:
@@ -260,8 +289,9 @@ def require_member(request: Request, key: str | None = Depends(api_key_header)) 
     """Either role, for endpoints both use (a submission: the bureau that made it, or a reviewer of its call)."""
     settings = request.app.state.settings
     refuse_if_blocked(request)
-    found = (bureau_for_key(key, settings.api_keys, settings.reviewer_keys)
-             or reviewer_for_key(key, settings.reviewer_keys, settings.api_keys))
+    found = bureau_for_key(key, settings.api_keys, settings.reviewer_keys) or reviewer_for_key(
+        key, settings.reviewer_keys, settings.api_keys
+    )
     if found is None:
         if key:
             record_failure(request, key, role="机构或评审")

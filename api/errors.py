@@ -78,8 +78,10 @@ def declare(*statuses: int, **described: str) -> dict[int | str, dict[str, Any]]
     ``s404="找不到该批次"`` (a keyword cannot start with a digit). 400/413/422/500 need not be listed: every route
     of their kind gets them (``contract_schema``)."""
     own = {int(key.removeprefix("s")): text for key, text in described.items()}
-    return {status: {"model": ErrorBody, "description": own.get(status, STATUS_DESCRIPTIONS.get(status, "请求失败"))}
-            for status in sorted({*statuses, *own})}
+    return {
+        status: {"model": ErrorBody, "description": own.get(status, STATUS_DESCRIPTIONS.get(status, "请求失败"))}
+        for status in sorted({*statuses, *own})
+    }
 
 
 def too_large_message(limit_bytes: int) -> str:
@@ -138,8 +140,13 @@ def allowed_methods(request: Request) -> list[str]:
     """Every method some route answers on this path. Starlette's 405 names only the first route that matched the
     path, so ``GET`` and ``POST /api/batches`` (two routes) would each deny the other's existence. Each method is
     asked of the router itself (included routers hide their routes' methods), as a request with it would be."""
-    return [method for method in METHODS
-            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in request.app.router.routes)]
+    return [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in request.app.router.routes
+        )
+    ]
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

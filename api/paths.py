@@ -12,4 +12,6 @@ STATIC_DIR = HERE / "static"
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 # The file types every chooser and hint on the page names: one list (``screening.filetypes``).
-templates.env.globals.update(accepted_label=ACCEPTED_LABEL, accept=ACCEPT_ATTRIBUTE, batch_accept=BATCH_ACCEPT_ATTRIBUTE)
+templates.env.globals.update(
+    accepted_label=ACCEPTED_LABEL, accept=ACCEPT_ATTRIBUTE, batch_accept=BATCH_ACCEPT_ATTRIBUTE
+)

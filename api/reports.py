@@ -30,9 +30,15 @@ def store_screened(services: Services, done: Screening, *, filename: str, campai
     materials are checked against it (``screening.duplicates``)."""
     campaign, report = services.campaign(campaign_id), done.report
     record = services.archive.store_submission(
-        campaign_id=campaign.id, campaign_name=campaign.name, year=campaign.year,
-        case_name=report.document.title or filename, unit=report.document.unit or bureau.name,
-        category=report.declared_category or "", text=done.text, filename=filename, source=bureau.archive_source,
+        campaign_id=campaign.id,
+        campaign_name=campaign.name,
+        year=campaign.year,
+        case_name=report.document.title or filename,
+        unit=report.document.unit or bureau.name,
+        category=report.declared_category or "",
+        text=done.text,
+        filename=filename,
+        source=bureau.archive_source,
     )
     return record.id
 
@@ -60,8 +66,12 @@ def glance(report: Report) -> dict[str, Any]:
 def render_report_page(request: Request, report: Report, *, text: str | None = None, back: str = "/") -> str:
     report = speak(report, web_wording.HOW_TO)  # the web's own how-to (no CLI flags), e.g. for an undeclared category
     context = {
-        "report": report, "verdict_label": VERDICT_LABELS[report.verdict], "severity_labels": SEVERITY_LABELS,
-        "fragment": report_fragment(report, text), "glance": glance(report), "back": back,
+        "report": report,
+        "verdict_label": VERDICT_LABELS[report.verdict],
+        "severity_labels": SEVERITY_LABELS,
+        "fragment": report_fragment(report, text),
+        "glance": glance(report),
+        "back": back,
     }
     return templates.get_template("report.html").render(request=request, **context)
 
@@ -81,4 +91,3 @@ def campaign_choices(services: Services) -> list[dict[str, Any]]:
     from .routers.campaigns import campaign_summary
 
     return [campaign_summary(c) for c in services.campaigns()]
-

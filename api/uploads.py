@@ -43,8 +43,11 @@ def batch_upload_limit(settings: Settings) -> int:
 
 
 def zip_limits(settings: Settings) -> ZipLimits:
-    return ZipLimits(max_members=BATCH_MAX_FILES, max_member_bytes=settings.max_file_bytes,
-                     max_total_bytes=settings.max_file_bytes * BATCH_FACTOR)
+    return ZipLimits(
+        max_members=BATCH_MAX_FILES,
+        max_member_bytes=settings.max_file_bytes,
+        max_total_bytes=settings.max_file_bytes * BATCH_FACTOR,
+    )
 
 
 def route_limit(path: str, method: str, settings: Settings) -> int | None:
@@ -64,7 +67,11 @@ class UploadLimit:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = route_limit(scope.get("path", ""), scope.get("method", ""), self.settings) if scope["type"] == "http" else None
+        limit = (
+            route_limit(scope.get("path", ""), scope.get("method", ""), self.settings)
+            if scope["type"] == "http"
+            else None
+        )
         if limit is None:
             await self.app(scope, receive, send)
             return
@@ -94,16 +101,39 @@ def exactly_one(**fields: dict[str, Any]) -> dict[str, Any]:
     (a 400 naming both), and this puts the same rule in the contract (``api.errors.contract_schema`` moves it
     into the route's body model). An empty form value counts as absent (FastAPI), so "given" also means at least
     one character."""
-    return {"requestBody": {"content": {"multipart/form-data": {"schema": {"oneOf": [
-        {"required": [name], "properties": {name: {"minLength": 1, **given}}} for name, given in fields.items()]}}}}}
+    return {
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "oneOf": [
+                            {"required": [name], "properties": {name: {"minLength": 1, **given}}}
+                            for name, given in fields.items()
+                        ]
+                    }
+                }
+            }
+        }
+    }
 
 
 def named_upload(field: str, example: str) -> dict[str, Any]:
     """``openapi_extra`` for a route that reads a file's type from its name's extension: the contract says so with
     an example file name (the part's ``Content-Disposition``), which clients (and schemathesis) then send."""
     disposition = f'form-data; name="{field}"; filename="{example}"'
-    return {"requestBody": {"content": {"multipart/form-data": {"encoding": {field: {"headers": {
-        "Content-Disposition": {"schema": {"type": "string", "example": disposition}}}}}}}}}
+    return {
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "encoding": {
+                        field: {
+                            "headers": {"Content-Disposition": {"schema": {"type": "string", "example": disposition}}}
+                        }
+                    }
+                }
+            }
+        }
+    }
 
 
 NON_EMPTY = {"minLength": 1}  # ``json_schema_extra`` of a file field whose route refuses an empty file (422)
@@ -115,7 +145,9 @@ async def read_upload(upload: UploadFile, *, max_bytes: int) -> tuple[str, bytes
     while chunk := await upload.read(CHUNK):
         size += len(chunk)
         if size > max_bytes:
-            raise FileTooLarge(f"文件“{safe_filename(upload.filename or '')}”过大（上限 "
-                               f"{max_bytes / (1024 * 1024):.0f} MB），请压缩图片或删去附图后再提交。")
+            raise FileTooLarge(
+                f"文件“{safe_filename(upload.filename or '')}”过大（上限 "
+                f"{max_bytes / (1024 * 1024):.0f} MB），请压缩图片或删去附图后再提交。"
+            )
         chunks.append(chunk)
     return safe_filename(upload.filename or ""), b"".join(chunks)

@@ -72,8 +72,9 @@ class WarmUp:
             self.status = FAILED
             log.warning("预热失败（服务照常运行，首个请求会较慢）", exc_info=True)
         self.seconds = time.perf_counter() - started
-        log.info("预热%s，用时 %.1f 秒（%d 次预审）", "完成" if self.status == READY else "失败", self.seconds,
-                 self.screens)
+        log.info(
+            "预热%s，用时 %.1f 秒（%d 次预审）", "完成" if self.status == READY else "失败", self.seconds, self.screens
+        )
 
     def _warm(self) -> None:
         from screening import nlp
@@ -86,8 +87,9 @@ class WarmUp:
         done = None
         for campaign in self.services.campaigns():
             for category in [None, *(c.name for c in campaign.categories)]:
-                done = screen_source(self.services, data, filename="预热.docx", campaign_id=campaign.id,
-                                     category=category)
+                done = screen_source(
+                    self.services, data, filename="预热.docx", campaign_id=campaign.id, category=category
+                )
                 self.screens += 1
         if done is not None:
             report_fragment(done.report, done.text)

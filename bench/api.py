@@ -20,7 +20,8 @@ temporary folder):
 
 The populated archive: ``--records`` (10,000) archived selections with full text, written before the server starts,
 with their duplicate fingerprints and word features (schema v4) stored as ``screening archive import`` + a first
-start would leave them. All but the real write-ups are synthetic: 1,000-4,000 characters of random dictionary words (jieba's most frequent 30,000), so
+start would leave them. All but the real write-ups are synthetic: 1,000-4,000 characters of random dictionary
+words (jieba's most frequent 30,000), so
 they are distinct from each other and from the materials, and their fingerprints are taken from the words they were
 drawn from (fingerprinting 10,000 texts through jieba would take 5-25 minutes on this machine, for a set-up step).
 The real write-ups (../shared/cases) are archived too, fingerprinted the normal way, so every material sent finds its
@@ -113,8 +114,9 @@ def populated_database(records: int, texts: list[str]) -> Path:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.move(building, path)
     shutil.rmtree(building.parent, ignore_errors=True)
-    print(f"populated archive: {records} records written in {time.perf_counter() - started:.0f} s -> {path}",
-          flush=True)
+    print(
+        f"populated archive: {records} records written in {time.perf_counter() - started:.0f} s -> {path}", flush=True
+    )
     return path
 
 
@@ -140,8 +142,9 @@ def _fill(url: str, records: int, texts: list[str]) -> None:
 
     archive = Archive(db.get_engine(url))
     index = DuplicateIndex(archive=archive)
-    vocab = [w for w, f in sorted(stock_jieba().FREQ.items(), key=lambda x: -x[1])
-             if f and len(w) >= 2 and w.isalnum()][:30000]  # words as normalised text has them (no punctuation)
+    vocab = [
+        w for w, f in sorted(stock_jieba().FREQ.items(), key=lambda x: -x[1]) if f and len(w) >= 2 and w.isalnum()
+    ][:30000]  # words as normalised text has them (no punctuation)
     rng = np.random.default_rng(15)
     real = [(i, text) for i, text in enumerate(texts)]
     for start in range(0, records, 500):
@@ -154,9 +157,19 @@ def _fill(url: str, records: int, texts: list[str]) -> None:
                 words = [vocab[k] for k in rng.integers(0, len(vocab), int(rng.integers(500, 2000)))]
                 text = "".join(words)
                 fingerprint = Fingerprint.of(synthetic_sample(Sample, text, set(words)))
-            rows.append({"kind": "selection", "year": 2020 + rid % 5, "campaign": "合成的往届征集",
-                         "category": "融合生产传播", "case_name": f"往届案例{rid}", "unit": f"第{rid % 3000}号县融媒体中心",
-                         "province": "", "text": text, "source": "bench/api.py 合成"})
+            rows.append(
+                {
+                    "kind": "selection",
+                    "year": 2020 + rid % 5,
+                    "campaign": "合成的往届征集",
+                    "category": "融合生产传播",
+                    "case_name": f"往届案例{rid}",
+                    "unit": f"第{rid % 3000}号县融媒体中心",
+                    "province": "",
+                    "text": text,
+                    "source": "bench/api.py 合成",
+                }
+            )
             fingerprints.append((fingerprint, len(text)))
         added = archive.add(rows)
         with db.session_scope(archive.engine) as session:
@@ -190,8 +203,18 @@ class Server:
     def __init__(self, env: dict[str, str], port: int) -> None:
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(port),
-                   "--log-level", "warning"]
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ]
         self.started = time.monotonic()
         self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
         self.peak_rss = 0
@@ -267,10 +290,17 @@ def run_one(mode: str, archive: str, *, requests: int, batch: int, records: int,
             times = [screen(materials[i], f"m{i}.docx") for i in range(count)]
             first, nine, rest = times[0], times[1:FIRST_AND_NEXT], times[FIRST_AND_NEXT:] or times[1:FIRST_AND_NEXT]
             result["first_s"], result["next_nine_median_s"] = first, statistics.median(nine)
-            result["latency"] = {"n": len(rest), "p50": statistics.median(rest), "p95": percentile(rest, 0.95),
-                                 "max": max(rest)}
-            print(f"[{mode}/{archive}] first {first:.3f}s, next nine median {result['next_nine_median_s']:.3f}s, "
-                  f"p50 {result['latency']['p50']:.3f}s p95 {result['latency']['p95']:.3f}s", flush=True)
+            result["latency"] = {
+                "n": len(rest),
+                "p50": statistics.median(rest),
+                "p95": percentile(rest, 0.95),
+                "max": max(rest),
+            }
+            print(
+                f"[{mode}/{archive}] first {first:.3f}s, next nine median {result['next_nine_median_s']:.3f}s, "
+                f"p50 {result['latency']['p50']:.3f}s p95 {result['latency']['p95']:.3f}s",
+                flush=True,
+            )
             result["batch"] = run_batch(client, materials[:batch], f"{mode}/{archive}") if batch else None
         result["peak_rss_mb"] = server.peak_rss / 2**20
     finally:
@@ -282,8 +312,9 @@ def run_one(mode: str, archive: str, *, requests: int, batch: int, records: int,
 def run_batch(client: httpx.Client, materials: list[bytes], label: str) -> dict:
     files = [("files", (f"材料{i:03d}.docx", data, DOCX)) for i, data in enumerate(materials)]
     start = time.perf_counter()
-    created = client.post("/api/batches", data={"campaign": CAMPAIGN, "title": "基准测试"}, files=files,
-                          headers={"X-API-Key": KEY})
+    created = client.post(
+        "/api/batches", data={"campaign": CAMPAIGN, "title": "基准测试"}, files=files, headers={"X-API-Key": KEY}
+    )
     created.raise_for_status()
     upload_s = time.perf_counter() - start
     batch_id = created.json()["id"]
@@ -298,8 +329,15 @@ def run_batch(client: httpx.Client, materials: list[bytes], label: str) -> dict:
             break
         time.sleep(1)
     total_s = time.perf_counter() - start
-    return {"n": len(materials), "status": state["status"], "upload_s": upload_s, "total_s": total_s,
-            "per_s": len(materials) / total_s, "failed": state["progress"]["failed"], "progress": progress_log}
+    return {
+        "n": len(materials),
+        "status": state["status"],
+        "upload_s": upload_s,
+        "total_s": total_s,
+        "per_s": len(materials) / total_s,
+        "failed": state["progress"]["failed"],
+        "progress": progress_log,
+    }
 
 
 # --- the results file -----------------------------------------------------------------------------------------
@@ -307,8 +345,10 @@ def run_batch(client: httpx.Client, materials: list[bytes], label: str) -> dict:
 
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
-    return (f"{platform.system()} {platform.release()}, {cpu}, {psutil.cpu_count()} CPUs, "
-            f"{psutil.virtual_memory().total / 2**30:.1f} GiB RAM, Python {platform.python_version()}")
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {psutil.cpu_count()} CPUs, "
+        f"{psutil.virtual_memory().total / 2**30:.1f} GiB RAM, Python {platform.python_version()}"
+    )
 
 
 def write_results(results: list[dict], command: str, load_at_start: float, started: str) -> None:
@@ -333,23 +373,31 @@ def write_results(results: list[dict], command: str, load_at_start: float, start
         lat, b = r["latency"], r["batch"]
         archive = f"{r['records']:,} records" if r["archive"] == "populated" else "empty"
         batch_cells = f"{b['n']} | {b['total_s']:.1f} s" if b else "— | —"
-        lines.append(f"| {r['mode']} | {archive} | {r['healthy_s']:.1f} s | {r['first_s']:.3f} s | "
-                     f"{r['next_nine_median_s']:.3f} s | **{r['first_s'] / r['next_nine_median_s']:.2f}** | "
-                     f"{lat['p50']:.3f} s | {lat['p95']:.3f} s | {lat['max']:.3f} s | {batch_cells} | "
-                     f"{r['warm_rss_mb']:.0f} MB | {r['peak_rss_mb']:.0f} MB |")
+        lines.append(
+            f"| {r['mode']} | {archive} | {r['healthy_s']:.1f} s | {r['first_s']:.3f} s | "
+            f"{r['next_nine_median_s']:.3f} s | **{r['first_s'] / r['next_nine_median_s']:.2f}** | "
+            f"{lat['p50']:.3f} s | {lat['p95']:.3f} s | {lat['max']:.3f} s | {batch_cells} | "
+            f"{r['warm_rss_mb']:.0f} MB | {r['peak_rss_mb']:.0f} MB |"
+        )
     lines += ["", *ratio_lines(results)]
     for r in results:
-        lines += ["", f"## {r['mode']}, {'populated' if r['archive'] == 'populated' else 'empty'} archive", "",
-                  f"- /api/health first answered after {r['answered_s']:.1f} s (503 \"warming\"), 200 after "
-                  f"{r['healthy_s']:.1f} s; warm-up: {r['warm_up']}",
-                  f"- Degraded capabilities reported by /api/health: {'; '.join(r['degraded']) or 'none'}",
-                  f"- Latency over {r['latency']['n']} uploads after the first ten"]
+        lines += [
+            "",
+            f"## {r['mode']}, {'populated' if r['archive'] == 'populated' else 'empty'} archive",
+            "",
+            f'- /api/health first answered after {r["answered_s"]:.1f} s (503 "warming"), 200 after '
+            f"{r['healthy_s']:.1f} s; warm-up: {r['warm_up']}",
+            f"- Degraded capabilities reported by /api/health: {'; '.join(r['degraded']) or 'none'}",
+            f"- Latency over {r['latency']['n']} uploads after the first ten",
+        ]
         if r["batch"]:
             b = r["batch"]
-            lines += [f"- Batch: status {b['status']}, upload {b['upload_s']:.1f} s, {b['failed']} unreadable, "
-                      f"{b['per_s']:.2f} materials/s",
-                      "- Progress (seconds, materials done): " + ", ".join(
-                          f"{t}:{d}" for t, d in b["progress"][:: max(1, len(b["progress"]) // 12)])]
+            lines += [
+                f"- Batch: status {b['status']}, upload {b['upload_s']:.1f} s, {b['failed']} unreadable, "
+                f"{b['per_s']:.2f} materials/s",
+                "- Progress (seconds, materials done): "
+                + ", ".join(f"{t}:{d}" for t, d in b["progress"][:: max(1, len(b["progress"]) // 12)]),
+            ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n" + hand_written_reading(), encoding="utf-8")
 
@@ -361,8 +409,10 @@ def ratio_lines(results: list[dict]) -> list[str]:
         runs = {r["archive"]: r for r in results if r["mode"] == mode}
         if {"empty", "populated"} <= runs.keys():
             empty, full = runs["empty"]["latency"], runs["populated"]["latency"]
-            lines.append(f"- {mode}: populated / empty archive: p50 **{full['p50'] / empty['p50']:.2f}×**, "
-                         f"p95 **{full['p95'] / empty['p95']:.2f}×** ({runs['populated']['records']:,} records)")
+            lines.append(
+                f"- {mode}: populated / empty archive: p50 **{full['p50'] / empty['p50']:.2f}×**, "
+                f"p95 **{full['p95'] / empty['p95']:.2f}×** ({runs['populated']['records']:,} records)"
+            )
     return lines
 
 
@@ -373,13 +423,18 @@ def hand_written_reading() -> str:
     """The previous file's hand-written section (from ``READING`` on), kept so a re-run does not erase it; its
     heading carries the date of the run it reads, so a stale reading shows."""
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    return "\n" + old[old.index(READING):] if READING in old else ""
+    return "\n" + old[old.index(READING) :] if READING in old else ""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--modes", nargs="+", default=["model"], choices=["model", "lexical"],
-                        help="model: the served configuration (var/models); lexical: an empty model folder")
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        default=["model"],
+        choices=["model", "lexical"],
+        help="model: the served configuration (var/models); lexical: an empty model folder",
+    )
     parser.add_argument("--archives", nargs="+", default=["empty", "populated"], choices=["empty", "populated"])
     parser.add_argument("--records", type=int, default=10_000, help="archived selections in the populated archive")
     parser.add_argument("--requests", type=int, default=30, help="uploads timed after the first ten")
@@ -390,8 +445,11 @@ def main() -> None:
     load_at_start, started = os.getloadavg()[0], dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     if "populated" in args.archives:
         populated_database(args.records, case_texts())  # built before any timing
-    results = [run_one(mode, archive, requests=args.requests, batch=args.batch, records=args.records, port=args.port)
-               for mode in args.modes for archive in args.archives]
+    results = [
+        run_one(mode, archive, requests=args.requests, batch=args.batch, records=args.records, port=args.port)
+        for mode in args.modes
+        for archive in args.archives
+    ]
     write_results(results, "python bench/api.py " + " ".join(sys.argv[1:]), load_at_start, started)
     print(RESULTS.read_text(encoding="utf-8"))
 

@@ -22,12 +22,13 @@ import platform
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cases import CASES, available, case_files, case_text, labels  # noqa: E402
 from screening import nlp, numbers  # noqa: E402
 from screening.campaigns import get_campaign  # noqa: E402
 from screening.checks import CHECKS  # noqa: E402
@@ -38,7 +39,6 @@ from screening.embeddings import Embedders  # noqa: E402
 from screening.services import Services  # noqa: E402
 from screening.wordcount import word_count  # noqa: E402
 
-from bench.cases import CASES, available, case_files, case_text, labels  # noqa: E402
 RESULTS = ROOT / "bench" / "results" / "checks.md"
 CAMPAIGN = "nrta-2025-media-convergence"
 RUNS = 30
@@ -86,8 +86,8 @@ def main() -> None:
     lines = [
         "# Content checks bench (issue 4)",
         "",
-        f"Command: `.venv/bin/python bench/checks.py`  ",
-        f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC  ",
+        "Command: `.venv/bin/python bench/checks.py`  ",
+        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  ",
         f"Machine: {platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}, {platform.system()}",
         "",
     ]
@@ -141,9 +141,13 @@ def speed(campaign) -> list[str]:
         "|---|---|",
     ]
     lines += [f"| {name} | {ms(xs):.1f} |" for name, xs in per_check.items()]
-    return lines + ["", "The first check to parse the text pays the jieba/spaCy parse (here: elements; length only "
-                    "parses when over the limit) and elements also pays the quantity extraction; later checks reuse "
-                    "both from per-process caches keyed by the text.", ""]  # fmt: skip
+    return lines + [
+        "",
+        "The first check to parse the text pays the jieba/spaCy parse (here: elements; length only "
+        "parses when over the limit) and elements also pays the quantity extraction; later checks reuse "
+        "both from per-process caches keyed by the text.",
+        "",
+    ]
 
 
 def material_5000() -> tuple[str, str]:
@@ -169,8 +173,14 @@ def material_5000() -> tuple[str, str]:
 def run_all(doc, campaign, category, *, options=None) -> dict[str, float]:
     """``options``: ``{"embedder": …}``, the elements check's embedder (None: lexical)."""
     services = Services(embedders=Embedders(elements=(options or {}).get("embedder")))
-    ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=category,
-                       declared_category=category.name if category else None, services=services)  # fmt: skip
+    ctx = CheckContext(
+        document=doc,
+        campaign=campaign,
+        material=campaign.default_material,
+        category=category,
+        declared_category=category.name if category else None,
+        services=services,
+    )
     timings = {}
     for name, check in CHECKS:
         t0 = time.perf_counter()
@@ -214,8 +224,14 @@ def agreement(campaign, labelled, *, embedder=None) -> tuple[list[str], list[str
         name = label["category"] or label["category_A"]
         category = campaign.category(name)
         doc = from_text(case_text(CASES / label["file"]), filename=label["file"])
-        ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=category,
-                           declared_category=name, services=Services(embedders=Embedders(elements=embedder)))
+        ctx = CheckContext(
+            document=doc,
+            campaign=campaign,
+            material=campaign.default_material,
+            category=category,
+            declared_category=name,
+            services=Services(embedders=Embedders(elements=embedder)),
+        )
         for check_name, check in CHECKS:
             ctx.results[check_name] = check(ctx)
         elements = ctx.results["elements"].measurement["elements"]
@@ -229,12 +245,18 @@ def agreement(campaign, labelled, *, embedder=None) -> tuple[list[str], list[str
             strict[f"e{i}"][0] += (element["status"] == "covered") == (gold == "1")
             strict[f"e{i}"][1] += 1
         if index < SPOT_CHECK:
-            statuses = " ".join(f"{e['name'][:4]}:{_mark(e['status'], label[f'e{i}'])}" for i, e in enumerate(elements, 1))
+            statuses = " ".join(
+                f"{e['name'][:4]}:{_mark(e['status'], label[f'e{i}'])}" for i, e in enumerate(elements, 1)
+            )
             q = ctx.results["quantities"].measurement
-            rows.append(f"| {label['file']} | {name} | {ctx.results['elements'].measurement['structure']} | {statuses} "
-                        f"| {q['count']} ({q['data_count']} data) |")  # fmt: skip
-    table = ["| element | TP | FP | FN | TN | accuracy | accuracy with weak counted as missing |",
-             "|---|---|---|---|---|---|---|"]
+            rows.append(
+                f"| {label['file']} | {name} | {ctx.results['elements'].measurement['structure']} | {statuses} "
+                f"| {q['count']} ({q['data_count']} data) |"
+            )
+    table = [
+        "| element | TP | FP | FN | TN | accuracy | accuracy with weak counted as missing |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for key, (tp, fp, fn, tn) in counts.items():
         total = tp + fp + fn + tn
         acc = (tp + tn) / total if total else 0
@@ -265,9 +287,15 @@ def with_policy_model(campaign, labelled) -> list[str]:
         t0 = time.perf_counter()
         run_all(doc, campaign, category, options={"embedder": embedder})
         totals.append(time.perf_counter() - t0)
-    return ["", heading, "", *table, "",
-            f"All five checks with it on the 5000字 material of (a), warm, caches cleared before each of {RUNS} runs: "
-            f"median **{statistics.median(totals) * 1000:.1f} ms** (target ≤ 100 ms was set without embeddings)."]
+    return [
+        "",
+        heading,
+        "",
+        *table,
+        "",
+        f"All five checks with it on the 5000字 material of (a), warm, caches cleared before each of {RUNS} runs: "
+        f"median **{statistics.median(totals) * 1000:.1f} ms** (target ≤ 100 ms was set without embeddings).",
+    ]
 
 
 def _mark(status: str, gold: str) -> str:

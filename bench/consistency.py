@@ -17,7 +17,7 @@ import platform
 import re
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,11 @@ def variants(paragraphs: list[str]):
     changed = [p.replace(figure, str(int(float(figure)) + 7), 1) if figure in p else p for p in paragraphs]
     first_sentence = re.split(r"(?<=。)", paragraphs[1])[0]
     dropped = [p.replace(first_sentence, "", 1) if i == 1 else p for i, p in enumerate(paragraphs)]
-    return [("identical", paragraphs, None), ("figure changed", changed, figure), ("sentence dropped", dropped, first_sentence)]
+    return [
+        ("identical", paragraphs, None),
+        ("figure changed", changed, figure),
+        ("sentence dropped", dropped, first_sentence),
+    ]
 
 
 def detected(kind: str, planted: str | None, differences) -> bool:
@@ -58,16 +62,32 @@ def main() -> None:
         paragraphs = scan_text(9, seed=200 + seed)
         word = load_document(make_docx(sections=[("一、总体情况", 1, paragraphs)]), filename="材料.docx")
         for kind, scanned, planted in variants(paragraphs):
-            style = ScanStyle(dpi=200, rotate=(0.6, -0.9, 1.2)[seed % 3], blur=0.7, noise=5, seal=True, seal_at=(120, 90))
+            style = ScanStyle(
+                dpi=200, rotate=(0.6, -0.9, 1.2)[seed % 3], blur=0.7, noise=5, seal=True, seal_at=(120, 90)
+            )
             start = time.perf_counter()
             pdf = load_document(scan_pdf([page_image(scanned, style)]), filename="材料.pdf")
             seconds = time.perf_counter() - start
             result = compare(word, pdf)
-            others = [d for d in result.differences if not (planted and detected(kind, planted, [d]))
-                      and not (d.kind == "missing_in_b" and d.a and d.a["text"] == "一、总体情况")]
+            others = [
+                d
+                for d in result.differences
+                if not (planted and detected(kind, planted, [d]))
+                and not (d.kind == "missing_in_b" and d.a and d.a["text"] == "一、总体情况")
+            ]
             baseline = re.sub(r"\s", "", word.text) != re.sub(r"\s", "", pdf.text)
-            rows.append((seed, kind, detected(kind, planted, result.differences), len(others), result.similarity,
-                         baseline, seconds, [f"{d.kind}: {(d.a or d.b)['text'][:30]}" for d in others]))
+            rows.append(
+                (
+                    seed,
+                    kind,
+                    detected(kind, planted, result.differences),
+                    len(others),
+                    result.similarity,
+                    baseline,
+                    seconds,
+                    [f"{d.kind}: {(d.a or d.b)['text'][:30]}" for d in others],
+                )
+            )
             print(rows[-1][:7], flush=True)
     write(args, rows)
 
@@ -77,23 +97,30 @@ def write(args, rows) -> None:
     identical = [r for r in rows if r[1] == "identical"]
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
-        "# Word ↔ stamped scan consistency", "",
+        "# Word ↔ stamped scan consistency",
+        "",
         f"Command: `nice .venv/bin/python bench/consistency.py --seeds {args.seeds}`  ",
-        f"Run: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores), "
-        f"Python {platform.python_version()}. The machine was shared with other jobs (load average {load}).", "",
+        f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores), "
+        f"Python {platform.python_version()}. The machine was shared with other jobs (load average {load}).",
+        "",
         "The heading “一、总体情况” exists only in the Word file (the scan has body text only) and is reported as missing "
-        "from the scan in every pair; it is excluded from the false-alarm count below.", "",
-        "| measure | ours (`screening.consistency`) | baseline: texts differ |", "|---|---|---|",
+        "from the scan in every pair; it is excluded from the false-alarm count below.",
+        "",
+        "| measure | ours (`screening.consistency`) | baseline: texts differ |",
+        "|---|---|---|",
         f"| planted changes found | {sum(r[2] for r in planted)}/{len(planted)} | {sum(r[5] for r in planted)}/{len(planted)} |",
         f"| identical pairs with no false difference | {sum(r[3] == 0 for r in identical)}/{len(identical)} | "
         f"{sum(not r[5] for r in identical)}/{len(identical)} |",
-        f"| false differences per pair (all variants) | {sum(r[3] for r in rows) / len(rows):.2f} | – |", "",
+        f"| false differences per pair (all variants) | {sum(r[3] for r in rows) / len(rows):.2f} | – |",
+        "",
         "| seed | variant | planted found | other differences | similarity | read (OCR) s | other differences (first 30 chars) |",
         "|---|---|---|---|---|---|---|",
     ]
     for seed, kind, found, others, similarity, _, seconds, details in rows:
-        lines.append(f"| {seed} | {kind} | {'yes' if found else ('–' if kind == 'identical' else 'no')} | {others} | "
-                     f"{similarity:.1f} | {seconds:.1f} | {'; '.join(details) or '–'} |")
+        lines.append(
+            f"| {seed} | {kind} | {'yes' if found else ('–' if kind == 'identical' else 'no')} | {others} | "
+            f"{similarity:.1f} | {seconds:.1f} | {'; '.join(details) or '–'} |"
+        )
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

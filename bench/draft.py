@@ -36,8 +36,20 @@ from screening.documents import load_document  # noqa: E402
 SEEDS = ROOT.parent / "shared" / "seeds"
 OUT = ROOT / "bench" / "results" / "draft.md"
 
-FIELDS = ["categories", "element lists", "element names", "limits", "deadline", "quotas",
-          "issuer", "notice number", "dates", "eligibility kinds", "data dimensions", "category ids"]
+FIELDS = [
+    "categories",
+    "element lists",
+    "element names",
+    "limits",
+    "deadline",
+    "quotas",
+    "issuer",
+    "notice number",
+    "dates",
+    "eligibility kinds",
+    "data dimensions",
+    "category ids",
+]
 HEADLINE = ["categories", "element lists", "limits", "deadline", "quotas"]
 
 
@@ -49,14 +61,19 @@ def compare(got: Campaign, want: Campaign, flagged: set[str] = frozenset()) -> d
     out: dict[str, tuple[int, int, list[str]]] = {}
 
     def record(name: str, pairs: list[tuple]) -> None:
-        diffs = [f"{p[2]}: 草稿 {p[0]!r} ≠ 人工 {p[1]!r}" + ("（已列入待核对）" if p[3:] and p[3] in flagged else "")
-                 for p in pairs if p[0] != p[1]]
+        diffs = [
+            f"{p[2]}: 草稿 {p[0]!r} ≠ 人工 {p[1]!r}" + ("（已列入待核对）" if p[3:] and p[3] in flagged else "")
+            for p in pairs
+            if p[0] != p[1]
+        ]
         out[name] = (len(pairs) - len(diffs), len(pairs), diffs)
 
     got_names = [c.name for c in got.categories]
-    record("categories", [(got_names[k] if k < len(got_names) else None, c.name, f"类别{k + 1}")
-                          for k, c in enumerate(want.categories)]
-           + [(len(got.categories), len(want.categories), "类别数")])
+    record(
+        "categories",
+        [(got_names[k] if k < len(got_names) else None, c.name, f"类别{k + 1}") for k, c in enumerate(want.categories)]
+        + [(len(got.categories), len(want.categories), "类别数")],
+    )
     lists, names = [(got.elements_specified, want.elements_specified, "elements_specified")], []
     for w in want.categories:
         g = got.category(w.name)
@@ -64,35 +81,66 @@ def compare(got: Campaign, want: Campaign, flagged: set[str] = frozenset()) -> d
         g_names = [e.name for e in g.elements] if g else []
         lists.append((len(g_names) if g else None, len(w.elements), f"{w.name} 要素数"))
         for k, el in enumerate(w.elements):
-            names.append((g_names[k] if k < len(g_names) else None, el.name, f"{w.name} 要素{k + 1}",
-                          f"categories[{gi}].elements[{k}].name"))
+            names.append(
+                (
+                    g_names[k] if k < len(g_names) else None,
+                    el.name,
+                    f"{w.name} 要素{k + 1}",
+                    f"categories[{gi}].elements[{k}].name",
+                )
+            )
     record("element lists", lists)
     record("element names", names)
     got_limits = {m.name: m.limit for m in got.materials}
-    record("limits", [(got_limits.get(m.name, "缺"), m.limit, f"{m.name} 字数") for m in want.materials]
-           + [(len(got.materials), len(want.materials), "材料数")])
+    record(
+        "limits",
+        [(got_limits.get(m.name, "缺"), m.limit, f"{m.name} 字数") for m in want.materials]
+        + [(len(got.materials), len(want.materials), "材料数")],
+    )
     record("deadline", [(got.dates.deadline, want.dates.deadline, "截止日期")])
 
     def rules(c: Campaign) -> list[tuple]:
         return sorted((r.unit_kind, r.per_category, r.total) for r in c.quotas.rules)
 
     got_rules = rules(got)
-    record("quotas", [(got.quotas.specified, want.quotas.specified, "specified"),
-                      (got.quotas.ranking_required, want.quotas.ranking_required, "ranking_required"),
-                      (len(got_rules), len(rules(want)), "名额条数")]
-           + [(rule if rule in got_rules else None, rule, "名额") for rule in rules(want)])
+    record(
+        "quotas",
+        [
+            (got.quotas.specified, want.quotas.specified, "specified"),
+            (got.quotas.ranking_required, want.quotas.ranking_required, "ranking_required"),
+            (len(got_rules), len(rules(want)), "名额条数"),
+        ]
+        + [(rule if rule in got_rules else None, rule, "名额") for rule in rules(want)],
+    )
     record("issuer", [(got.issuer, want.issuer, "发文机关"), (got.forwarded_by, want.forwarded_by, "转发单位")])
-    record("notice number", [(got.notice_number, want.notice_number, "文号"),
-                             (got.forwarding_notice, want.forwarding_notice, "转发文号")])
-    record("dates", [(got.dates.issued, want.dates.issued, "成文日期"),
-                     (got.dates.published, want.dates.published, "发布日期"),
-                     (got.dates.provincial_deadline, want.dates.provincial_deadline, "省局报送日期")])
-    record("eligibility kinds", [(sorted(e.kind for e in got.eligibility), sorted(e.kind for e in want.eligibility),
-                                  "资格限制")])
-    dims = (lambda c: [d.id for d in c.data.dimensions] if c.data else [])
+    record(
+        "notice number",
+        [(got.notice_number, want.notice_number, "文号"), (got.forwarding_notice, want.forwarding_notice, "转发文号")],
+    )
+    record(
+        "dates",
+        [
+            (got.dates.issued, want.dates.issued, "成文日期"),
+            (got.dates.published, want.dates.published, "发布日期"),
+            (got.dates.provincial_deadline, want.dates.provincial_deadline, "省局报送日期"),
+        ],
+    )
+    record(
+        "eligibility kinds",
+        [(sorted(e.kind for e in got.eligibility), sorted(e.kind for e in want.eligibility), "资格限制")],
+    )
+
+    def dims(c):
+        return [d.id for d in c.data.dimensions] if c.data else []
+
     record("data dimensions", [(dims(got), dims(want), "数据维度")])
-    record("category ids", [(g.id, w.id, w.name, f"categories[{k}].id")
-                            for k, (g, w) in enumerate(zip(got.categories, want.categories, strict=False))])
+    record(
+        "category ids",
+        [
+            (g.id, w.id, w.name, f"categories[{k}].id")
+            for k, (g, w) in enumerate(zip(got.categories, want.categories, strict=False))
+        ],
+    )
     return out
 
 
@@ -116,8 +164,12 @@ def main() -> None:
     rulebooks = all_campaigns()
     by_seed = {Path(c.source).name: c for c in rulebooks}
     seeds = sorted(p for p in SEEDS.glob("*.txt") if p.name in by_seed)
-    modes = [("leave-one-out", "txt", True), ("no prior", "txt", False),
-             ("leave-one-out, DOCX", "docx", True), ("leave-one-out, PDF", "pdf", True)]
+    modes = [
+        ("leave-one-out", "txt", True),
+        ("no prior", "txt", False),
+        ("leave-one-out, DOCX", "docx", True),
+        ("leave-one-out, PDF", "pdf", True),
+    ]
     results: dict[str, dict[str, dict]] = {mode: {} for mode, _, _ in modes}
     timings, unsure_counts, invalid = [], {}, []
     for path in seeds:

@@ -120,7 +120,9 @@ def read_case(row: dict[str, str], campaign) -> _Case | None:
     text = case_text(CASES / row["file"])
     lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
     heading_lines = {line.strip() for _, line in lines[1:] if _reads_as_heading(line)}
-    block_heads = [(s, line, heading_elements(line, elements)) for s, line in lines[1:] if line.strip() in heading_lines]
+    block_heads = [
+        (s, line, heading_elements(line, elements)) for s, line in lines[1:] if line.strip() in heading_lines
+    ]
     block_heads = [(s, h, ids) for s, h, ids in block_heads if ids]
     # Only write-ups with their own outline (案例概述 / 案例做法 / 案例成效 …) are cut into blocks: in the others a
     # short line naming an element is as often a list item inside a part as the head of one, and the truth would blur.
@@ -164,7 +166,8 @@ def variants(case: _Case, campaign, rng: random.Random) -> list[Draft]:
     names = {e.id: e.name for e in campaign.category(case.category).elements}
     full = dict(case.labels)
     make = lambda variant, text, truth, removed=(), material="detailed": Draft(  # noqa: E731
-        case.source, variant, case.category, material, text, truth, list(removed))
+        case.source, variant, case.category, material, text, truth, list(removed)
+    )
     drafts = [
         make("notice", _render(case, case.blocks, _notice_heading(names)), full),
         make("prose", _render(case, case.blocks, None, strip_sub=True), full),
@@ -186,12 +189,14 @@ def variants(case: _Case, campaign, rng: random.Random) -> list[Draft]:
 def _notice_heading(names: dict[str, str]):
     def heading(index: int, block: _Block) -> str:
         return f"{NUMERALS[index]}、" + "与".join(names[i] for i in block.elements)
+
     return heading
 
 
 def _paraphrase_heading(rng: random.Random):
     def heading(index: int, block: _Block) -> str:
         return f"{NUMERALS[index]}、" + "；".join(rng.choice(PARAPHRASES.get(i, ["其他"])) for i in block.elements)
+
     return heading
 
 
@@ -212,8 +217,11 @@ def _merged(case: _Case, rng: random.Random) -> list[_Block] | None:
         return None
     n = rng.choice(pairs)
     first, second = case.blocks[n], case.blocks[n + 1]
-    joined = _Block(first.heading, first.elements, first.lines + [line for line in second.lines
-                                                                  if line.strip() not in case.heading_lines])
+    joined = _Block(
+        first.heading,
+        first.elements,
+        first.lines + [line for line in second.lines if line.strip() not in case.heading_lines],
+    )
     return case.blocks[:n] + [joined] + case.blocks[n + 2 :]
 
 
@@ -252,8 +260,14 @@ def _summary(case: _Case, names: dict[str, str]) -> tuple[str, dict[str, bool | 
     Elements with a block keep their label; the others (argued somewhere inside a block) may have been cut: unknown.
     """
     budget = SUMMARY_LIMIT // max(1, len(case.blocks)) - 20
-    blocks = [_Block(b.heading, b.elements, [_first_sentences(" ".join(
-        line for line in b.lines if line.strip() not in case.heading_lines), budget)]) for b in case.blocks]
+    blocks = [
+        _Block(
+            b.heading,
+            b.elements,
+            [_first_sentences(" ".join(line for line in b.lines if line.strip() not in case.heading_lines), budget)],
+        )
+        for b in case.blocks
+    ]
     short = _Case(case.source, case.category, case.title[:1], blocks, case.labels, case.heading_lines)
     text = _render(short, blocks, _notice_heading(names))
     while word_count(text) > SUMMARY_LIMIT and budget > 20:
@@ -284,8 +298,10 @@ def census(drafts: list[Draft]) -> list[str]:
     for variant in VARIANTS:
         chosen = [d for d in drafts if d.variant == variant]
         values = Counter(v for d in chosen for v in d.truth.values())
-        rows.append(f"| {variant} | {len(chosen)} | {len({d.source for d in chosen})} | {values[True]} | "
-                    f"{values[False]} | {values[None]} |")
+        rows.append(
+            f"| {variant} | {len(chosen)} | {len({d.source for d in chosen})} | {values[True]} | "
+            f"{values[False]} | {values[None]} |"
+        )
     return rows
 
 

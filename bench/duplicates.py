@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import platform
 import random
+import re
 import resource
 import statistics
 import sys
@@ -41,13 +41,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from screening.archive import Record  # noqa: E402
-from screening.duplicates import Sample, compare  # noqa: E402
-from screening.duplicates import fingerprints as fp  # noqa: E402
-from screening.duplicates import rarewords  # noqa: E402
-from screening.duplicates.index import DuplicateIndex, Fingerprint  # noqa: E402
-
 from bench.cases import CASES, available, case_files, case_text  # noqa: E402
+from screening.archive import Record  # noqa: E402
+from screening.duplicates import (  # noqa: E402
+    Sample,
+    compare,
+    rarewords,  # noqa: E402
+)
+from screening.duplicates import fingerprints as fp  # noqa: E402
+from screening.duplicates.index import DuplicateIndex, Fingerprint  # noqa: E402
 
 EDIT_RATES = (0.05, 0.20, 0.40)
 
@@ -103,8 +105,10 @@ def quality(cases, *, embedder) -> list[str]:
     for i, (name, text) in enumerate(cases):
         sample = Sample.of(text, name=name, unit=f"单位{i}", embedder=embedder)
         samples.append(sample)
-        index._add(Record(id=i, kind="selection", year=2024, campaign="基准", case_name=name, unit=f"单位{i}"),
-                   Fingerprint.of(sample))
+        index._add(
+            Record(id=i, kind="selection", year=2024, campaign="基准", case_name=name, unit=f"单位{i}"),
+            Fingerprint.of(sample),
+        )
     by_label: dict[str, list[int]] = {}
     tp = fp_count = positives = 0
     kinds: dict[str, dict[str, int]] = {}
@@ -132,15 +136,22 @@ def quality(cases, *, embedder) -> list[str]:
     precision = tp / (tp + total_fp) if tp + total_fp else 1.0
     recall = tp / positives
     mode = f"with {embedder.name}" if embedder else "lexical (no embedding model)"
-    lines = [f"### {mode}", "",
-             f"- queries: {positives} constructed from {len(cases)} originals; distinct-case pairs checked: "
-             f"{negatives // 2}",
-             f"- **precision {precision:.3f}, recall {recall:.3f}** (true positives {tp}, false positives "
-             f"{total_fp}: {fp_count} on constructed queries, {neg_fp} between distinct originals)", "",
-             "| construction | recall | kinds found |", "|---|---|---|"]
+    lines = [
+        f"### {mode}",
+        "",
+        f"- queries: {positives} constructed from {len(cases)} originals; distinct-case pairs checked: "
+        f"{negatives // 2}",
+        f"- **precision {precision:.3f}, recall {recall:.3f}** (true positives {tp}, false positives "
+        f"{total_fp}: {fp_count} on constructed queries, {neg_fp} between distinct originals)",
+        "",
+        "| construction | recall | kinds found |",
+        "|---|---|---|",
+    ]
     for label, found in by_label.items():
-        lines.append(f"| {label} | {sum(found) / len(found):.3f} ({sum(found)}/{len(found)}) | "
-                     f"{', '.join(f'{k} {v}' for k, v in sorted(kinds.get(label, {}).items()))} |")
+        lines.append(
+            f"| {label} | {sum(found) / len(found):.3f} ({sum(found)}/{len(found)}) | "
+            f"{', '.join(f'{k} {v}' for k, v in sorted(kinds.get(label, {}).items()))} |"
+        )
     return lines + [""]
 
 
@@ -199,18 +210,33 @@ def form_archive(folder: str, campaign, texts: list[str]):
     from screening.services import Services
 
     archive = Archive(db.get_engine(f"sqlite:///{folder}/bench.db"), seed=False)
-    ids = [archive.store_submission(campaign_id=campaign.id, campaign_name=campaign.name, year=2025,
-                                    case_name=f"案例{i}", unit=f"单位{i}", category="融合生产传播",
-                                    text=FORM_HEAD + text + FORM_TAIL, batch_id="bench").id
-           for i, text in enumerate(texts)]
+    ids = [
+        archive.store_submission(
+            campaign_id=campaign.id,
+            campaign_name=campaign.name,
+            year=2025,
+            case_name=f"案例{i}",
+            unit=f"单位{i}",
+            category="融合生产传播",
+            text=FORM_HEAD + text + FORM_TAIL,
+            batch_id="bench",
+        ).id
+        for i, text in enumerate(texts)
+    ]
     index = DuplicateIndex.from_archive(archive)
 
     def matched(text: str) -> set[int]:
         doc = Document(text=FORM_HEAD + text + FORM_TAIL, blocks=[], sections=[], format="txt")
         services = Services.over(archive)
         index_module._indexes[archive] = index  # the archive's index is this one
-        ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=None,
-                           services=services, inputs=ScreenInputs(case_name="新案例", unit="新单位"))
+        ctx = CheckContext(
+            document=doc,
+            campaign=campaign,
+            material=campaign.default_material,
+            category=None,
+            services=services,
+            inputs=ScreenInputs(case_name="新案例", unit="新单位"),
+        )
         return {m["record"]["id"] for m in check.run(ctx).measurement["matches"]}
 
     return ids, matched
@@ -225,13 +251,17 @@ def archive_quality(cases, *, size: int = 30, new: int = 20) -> list[str]:
     from screening.duplicates import check
 
     distinct, copies = distinct_and_copies(cases, size=size)
-    others = cases[size + 10:size + 10 + new]
+    others = cases[size + 10 : size + 10 + new]
     campaign = get_campaign("nrta-2025-media-convergence")
-    lines = [f"{size} distinct real cases stored as submissions inside the form; queries inside the same form: the "
-             f"{len(copies)} constructed copies (right when the copy's source is matched) and {len(others)} other "
-             "distinct cases (every match is wrong).", "",
-             "| boilerplate filter | copies: source found | copies: wrong records | distinct: wrong matches | "
-             "time per query |", "|---|---|---|---|---|"]
+    lines = [
+        f"{size} distinct real cases stored as submissions inside the form; queries inside the same form: the "
+        f"{len(copies)} constructed copies (right when the copy's source is matched) and {len(others)} other "
+        "distinct cases (every match is wrong).",
+        "",
+        "| boilerplate filter | copies: source found | copies: wrong records | distinct: wrong matches | "
+        "time per query |",
+        "|---|---|---|---|---|",
+    ]
     saved = check.BOILERPLATE_MIN
     with tempfile.TemporaryDirectory() as tmp:
         ids, matched = form_archive(tmp, campaign, [text for _name, text in distinct])
@@ -244,8 +274,10 @@ def archive_quality(cases, *, size: int = 30, new: int = 20) -> list[str]:
             seconds = (time.perf_counter() - t) / (len(copies) + len(others))
             right = sum(ids[src] in f for f, (_k, _t, src) in zip(found, copies))
             wrong = sum(len(f - {ids[src]}) for f, (_k, _t, src) in zip(found, copies))
-            lines.append(f"| {'on' if active else 'off'} | {right}/{len(copies)} | {wrong} | {wrong_new} | "
-                         f"{seconds * 1000:.0f} ms |")
+            lines.append(
+                f"| {'on' if active else 'off'} | {right}/{len(copies)} | {wrong} | {wrong_new} | "
+                f"{seconds * 1000:.0f} ms |"
+            )
     check.BOILERPLATE_MIN = saved
     return lines + [""]
 
@@ -264,11 +296,14 @@ def batch_quality(cases, *, size: int = 30) -> list[str]:
         "source headers (as bench/api.py sent them)": lambda name, text: headers(name) + text,
         "inside an application form": lambda name, text: FORM_HEAD + text + FORM_TAIL,
     }
-    lines = [f"Batch: {size} distinct real cases plus {len(copies)} constructed duplicates of ten of them "
-             f"({', '.join(sorted({c[0] for c in copies}))}); {(size + len(copies)) * (size + len(copies) - 1) // 2} "
-             "pairs. A flagged pair is right when one is a copy of the other.", "",
-             "| texts | boilerplate filter | pairs flagged | right | wrong (distinct cases) | copies found | time |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Batch: {size} distinct real cases plus {len(copies)} constructed duplicates of ten of them "
+        f"({', '.join(sorted({c[0] for c in copies}))}); {(size + len(copies)) * (size + len(copies) - 1) // 2} "
+        "pairs. A flagged pair is right when one is a copy of the other.",
+        "",
+        "| texts | boilerplate filter | pairs flagged | right | wrong (distinct cases) | copies found | time |",
+        "|---|---|---|---|---|---|---|",
+    ]
     saved = check.BOILERPLATE_MIN
     for label, wrap in wrappings.items():
         items = [BatchItem(key=str(i), text=wrap(name, text)) for i, (name, text) in enumerate(distinct)]
@@ -279,8 +314,10 @@ def batch_quality(cases, *, size: int = 30) -> list[str]:
             t = time.perf_counter()
             found = {frozenset((m["a"], m["b"])) for m in cross_batch(items)}
             seconds = time.perf_counter() - t
-            lines.append(f"| {label} | {'on' if active else 'off'} | {len(found)} | {len(found & truth)} | "
-                         f"{len(found - truth)} | {len(found & truth)}/{len(truth)} | {seconds:.1f} s |")
+            lines.append(
+                f"| {label} | {'on' if active else 'off'} | {len(found)} | {len(found & truth)} | "
+                f"{len(found - truth)} | {len(found & truth)}/{len(truth)} | {seconds:.1f} s |"
+            )
     check.BOILERPLATE_MIN = saved
     return lines + [""]
 
@@ -288,21 +325,168 @@ def batch_quality(cases, *, size: int = 30) -> list[str]:
 # --- reworded reuse: a paraphraser and a passage-level embedding stage ------------------------------------------
 
 # Synonyms of our own choosing for frequent words of the write-ups (both directions are used).
-_SYNONYM_PAIRS = """媒体:传媒 内容:素材 传播:传送 技术:科技手段 平台:载体 通过:借助 发展:进步 视频:影像 用户:使用者 实现:达成
-进行:开展 创新:革新 提供:给予 智能:智慧化 生产:制作 提升:提高 合作:协作 建设:搭建 不仅:不但 重要:关键 领域:范畴
-推动:促进 深度:深层次 能够:可以 系统:体系化平台 成为:变成 受众:观看者 构建:建立 作为:身为 以及:与 打造:建成 能力:本领
-形式:样式 问题:难题 资源:要素 互动:交流 发布:推送 需求:需要 方式:办法 模式:范式 管理:治理 节目:栏目 观众:收看群体
-场景:情境 转型:转变 行业:产业界 核心:关键所在 更加:愈加 功能:作用 体验:感受 分析:剖析 展示:展现 具有:拥有 形成:构成
-推出:上线 项目:工程 价值:意义 探索:尝试 增强:加强 运营:运作 基于:依托 有效:切实 丰富:充实 基础:根基 利用:运用
-宣传:宣介 效果:成效 持续:不断地 精准:精确 效率:效能 积极:主动 全面:全方位 快速:迅速 多个:多种 优势:长处 优化:改进
-确保:保证 生态:格局 关注:重视 从而:进而 成功:顺利 未来:今后 使用:采用 建立:设立 此外:另外 参与:加入 支持:扶持
-特色:特点 广泛:普遍 主要:首要 带来:带动 对于:针对 拓展:扩展 深入:深度地 研发:研制 体现:彰显 主题:主旨 处理:应对
-随着:伴随 流程:程序 成果:成绩 机制:制度 根据:依据 渠道:途径 机构:单位 审核:审查 整合:统筹 群众:老百姓 变革:改革
-使得:让 采集:收集 作用:功效 专业:专门 提出:给出 质量:品质 运用:应用 吸引:吸纳 优质:优良 组织:组建 传承:延续
-新闻:资讯 信息:讯息 同时:与此同时 方面:层面 传统:以往 全球:世界范围 不同:各异 影响力:感召力 相关:有关 过程:进程
-包括:涵盖 振兴:复兴 制作:摄制 业务:事务 呈现:展现出 品牌:招牌 团队:队伍 网络:网上 形象:面貌 语言:话语 推荐:推介
-识别:辨识 情感:情绪 环境:氛围 直播:现场直播 显著:明显 大力:着力 围绕:聚焦 开展:组织开展 实施:执行 目前:当前 已经:已
-累计:总计 超过:逾 覆盖:遍及 达到:达 其中:当中 一是:首先 二是:其次 三是:再次""".split()
+_SYNONYM_PAIRS = [
+    "媒体:传媒",
+    "内容:素材",
+    "传播:传送",
+    "技术:科技手段",
+    "平台:载体",
+    "通过:借助",
+    "发展:进步",
+    "视频:影像",
+    "用户:使用者",
+    "实现:达成",
+    "进行:开展",
+    "创新:革新",
+    "提供:给予",
+    "智能:智慧化",
+    "生产:制作",
+    "提升:提高",
+    "合作:协作",
+    "建设:搭建",
+    "不仅:不但",
+    "重要:关键",
+    "领域:范畴",
+    "推动:促进",
+    "深度:深层次",
+    "能够:可以",
+    "系统:体系化平台",
+    "成为:变成",
+    "受众:观看者",
+    "构建:建立",
+    "作为:身为",
+    "以及:与",
+    "打造:建成",
+    "能力:本领",
+    "形式:样式",
+    "问题:难题",
+    "资源:要素",
+    "互动:交流",
+    "发布:推送",
+    "需求:需要",
+    "方式:办法",
+    "模式:范式",
+    "管理:治理",
+    "节目:栏目",
+    "观众:收看群体",
+    "场景:情境",
+    "转型:转变",
+    "行业:产业界",
+    "核心:关键所在",
+    "更加:愈加",
+    "功能:作用",
+    "体验:感受",
+    "分析:剖析",
+    "展示:展现",
+    "具有:拥有",
+    "形成:构成",
+    "推出:上线",
+    "项目:工程",
+    "价值:意义",
+    "探索:尝试",
+    "增强:加强",
+    "运营:运作",
+    "基于:依托",
+    "有效:切实",
+    "丰富:充实",
+    "基础:根基",
+    "利用:运用",
+    "宣传:宣介",
+    "效果:成效",
+    "持续:不断地",
+    "精准:精确",
+    "效率:效能",
+    "积极:主动",
+    "全面:全方位",
+    "快速:迅速",
+    "多个:多种",
+    "优势:长处",
+    "优化:改进",
+    "确保:保证",
+    "生态:格局",
+    "关注:重视",
+    "从而:进而",
+    "成功:顺利",
+    "未来:今后",
+    "使用:采用",
+    "建立:设立",
+    "此外:另外",
+    "参与:加入",
+    "支持:扶持",
+    "特色:特点",
+    "广泛:普遍",
+    "主要:首要",
+    "带来:带动",
+    "对于:针对",
+    "拓展:扩展",
+    "深入:深度地",
+    "研发:研制",
+    "体现:彰显",
+    "主题:主旨",
+    "处理:应对",
+    "随着:伴随",
+    "流程:程序",
+    "成果:成绩",
+    "机制:制度",
+    "根据:依据",
+    "渠道:途径",
+    "机构:单位",
+    "审核:审查",
+    "整合:统筹",
+    "群众:老百姓",
+    "变革:改革",
+    "使得:让",
+    "采集:收集",
+    "作用:功效",
+    "专业:专门",
+    "提出:给出",
+    "质量:品质",
+    "运用:应用",
+    "吸引:吸纳",
+    "优质:优良",
+    "组织:组建",
+    "传承:延续",
+    "新闻:资讯",
+    "信息:讯息",
+    "同时:与此同时",
+    "方面:层面",
+    "传统:以往",
+    "全球:世界范围",
+    "不同:各异",
+    "影响力:感召力",
+    "相关:有关",
+    "过程:进程",
+    "包括:涵盖",
+    "振兴:复兴",
+    "制作:摄制",
+    "业务:事务",
+    "呈现:展现出",
+    "品牌:招牌",
+    "团队:队伍",
+    "网络:网上",
+    "形象:面貌",
+    "语言:话语",
+    "推荐:推介",
+    "识别:辨识",
+    "情感:情绪",
+    "环境:氛围",
+    "直播:现场直播",
+    "显著:明显",
+    "大力:着力",
+    "围绕:聚焦",
+    "开展:组织开展",
+    "实施:执行",
+    "目前:当前",
+    "已经:已",
+    "累计:总计",
+    "超过:逾",
+    "覆盖:遍及",
+    "达到:达",
+    "其中:当中",
+    "一是:首先",
+    "二是:其次",
+    "三是:再次",
+]
 SYNONYMS = {a: b for a, b in (pair.split(":") for pair in _SYNONYM_PAIRS)}
 SYNONYMS |= {b: a for a, b in SYNONYMS.items() if b not in SYNONYMS}
 CONNECTIVES = ("同时，", "此外，", "在此基础上，", "与此同时，", "值得一提的是，", "总体来看，", "具体而言，")
@@ -336,7 +520,7 @@ def _reword(sentence: str, rng: random.Random) -> str:
     out = "".join(words)
     for c in CONNECTIVES:
         if out.startswith(c):
-            return out[len(c):]
+            return out[len(c) :]
     return rng.choice(CONNECTIVES) + out if rng.random() < 0.2 else out
 
 
@@ -359,8 +543,11 @@ class PassageVectors:
         self.mean = embedder.encode([c for t in corpus for c in self.passages(t)]).mean(axis=0)
 
     def passages(self, text: str) -> list[str]:
-        return [c.text for c in self._chunk_text(text, budget=PASSAGE_BUDGET)
-                if len(fp.normalise(c.text)) >= PASSAGE_MIN_CHARS]
+        return [
+            c.text
+            for c in self._chunk_text(text, budget=PASSAGE_BUDGET)
+            if len(fp.normalise(c.text)) >= PASSAGE_MIN_CHARS
+        ]
 
     def of(self, text: str) -> np.ndarray:
         if text not in self._cache:
@@ -386,7 +573,7 @@ def reworded_pairs(cases, rng: random.Random):
         for share in (0.25, 0.40):
             k = max(1, int(len(paragraphs) * share))
             start = rng.randrange(0, len(paragraphs) - k + 1)
-            reused = paraphrase("\n".join(paragraphs[start:start + k]), rng)
+            reused = paraphrase("\n".join(paragraphs[start : start + k]), rng)
             other = cases[j][1].split("\n")
             queries.append((f"partial reworded {share:.0%}", reused + "\n" + "\n".join(other[: len(other) // 2]), i, j))
         queries.append(("full reworded", paraphrase(text, rng), i, None))
@@ -421,20 +608,25 @@ def reworded_quality(cases, *, embedder) -> list[str]:
     missed = [p for p in positives if p[2] is None]
     lexical_fp = sum(1 for p in pairs if not p[1] and p[2])
     clean_negatives = [p for p in pairs if not p[1] and p[2] is None and p[3] >= CANDIDATE_WORDS]
-    lines = [f"### passage-level {embedder.name}", "",
-             f"- {len(queries)} reworded queries from {len(cases)} originals ({len(positives)} source pairs) and "
-             f"{len(pairs) - len(positives)} negative pairs (queries against other cases, distinct originals); "
-             f"{seconds:.0f} s",
-             f"- lexical features alone: {len(positives) - len(missed)}/{len(positives)} source pairs found, "
-             f"{lexical_fp} false positives; missed: "
-             + ", ".join(f"{label} {sum(1 for p in missed if p[0] == label)}" for label in
-                         sorted({p[0] for p in positives})),
-             f"- second stage on the {len(missed)} missed pairs, behind the gate word Jaccard ≥ {CANDIDATE_WORDS} "
-             f"({sum(1 for p in missed if p[3] < CANDIDATE_WORDS)} missed pairs stop at the gate; "
-             f"{len(clean_negatives)} lexically clean negative pairs pass it); the best threshold of each rule, "
-             "chosen on these same pairs (optimistic), with recall over all missed pairs:", "",
-             "| rule | threshold | precision | recall | true / false positives | highest negative |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"### passage-level {embedder.name}",
+        "",
+        f"- {len(queries)} reworded queries from {len(cases)} originals ({len(positives)} source pairs) and "
+        f"{len(pairs) - len(positives)} negative pairs (queries against other cases, distinct originals); "
+        f"{seconds:.0f} s",
+        f"- lexical features alone: {len(positives) - len(missed)}/{len(positives)} source pairs found, "
+        f"{lexical_fp} false positives; missed: "
+        + ", ".join(
+            f"{label} {sum(1 for p in missed if p[0] == label)}" for label in sorted({p[0] for p in positives})
+        ),
+        f"- second stage on the {len(missed)} missed pairs, behind the gate word Jaccard ≥ {CANDIDATE_WORDS} "
+        f"({sum(1 for p in missed if p[3] < CANDIDATE_WORDS)} missed pairs stop at the gate; "
+        f"{len(clean_negatives)} lexically clean negative pairs pass it); the best threshold of each rule, "
+        "chosen on these same pairs (optimistic), with recall over all missed pairs:",
+        "",
+        "| rule | threshold | precision | recall | true / false positives | highest negative |",
+        "|---|---|---|---|---|---|",
+    ]
     gated = [p for p in missed if p[3] >= CANDIDATE_WORDS]
     for k in (1, 2, 3):
         pos = np.array([p[4][k - 1] for p in gated])
@@ -446,32 +638,65 @@ def reworded_quality(cases, *, embedder) -> list[str]:
             recall = tp / len(missed) if missed else 1.0
             if best is None or min(precision, recall) > min(best[1], best[2]):
                 best = (t, precision, recall, tp, fpn)
-        lines.append(f"| {k}{'st' if k == 1 else 'nd' if k == 2 else 'rd'} best passage cosine ≥ t | {best[0]:.2f} | "
-                     f"{best[1]:.3f} | {best[2]:.3f} | {best[3]} / {best[4]} | {neg.max() if len(neg) else 0:.3f} |")
+        lines.append(
+            f"| {k}{'st' if k == 1 else 'nd' if k == 2 else 'rd'} best passage cosine ≥ t | {best[0]:.2f} | "
+            f"{best[1]:.3f} | {best[2]:.3f} | {best[3]} / {best[4]} | {neg.max() if len(neg) else 0:.3f} |"
+        )
     text = "\n".join(t for _n, t in cases[:5])[:5000]
     vectors.of(text)
     vectors._cache.clear()
     t = time.perf_counter()
     vectors.of(text)
-    lines += ["", f"Encoding the passages of one 5,000-字 material: {(time.perf_counter() - t) * 1000:.0f} ms warm "
-              f"({len(vectors.passages(text))} passages).", ""]
+    lines += [
+        "",
+        f"Encoding the passages of one 5,000-字 material: {(time.perf_counter() - t) * 1000:.0f} ms warm "
+        f"({len(vectors.passages(text))} passages).",
+        "",
+    ]
     return lines
 
 
 # --- reframed copies: the same project told again for another category or year ------------------------------------
 
 # Our own headings, openings and emphasis sentences (no text of the write-ups).
-REFRAME_HEADINGS = ("项目概况", "建设背景", "主要做法", "创新亮点", "实施路径", "应用成效", "社会效益", "经验启示",
-                    "推广价值", "存在问题", "下一步打算", "运营模式", "技术架构", "服务内容", "案例简介", "发展成效")
-REFRAME_OPENINGS = ("为贯彻落实媒体深度融合发展要求，本单位立足自身实际，持续推进该项目建设。",
-                    "近年来，我们围绕服务群众、服务基层的目标，不断探索新的工作路径。",
-                    "本案例是本单位在深化改革、推动转型方面的一项重要实践。",
-                    "面对新的传播格局和用户需求变化，本单位主动求变，谋划实施了本项目。")
-REFRAME_EMPHASES = ("在综合信息服务方面，项目把政务、民生和生活服务接入同一入口，方便群众办事。",
-                    "在体制机制方面，项目推动采编、技术和经营团队重新组合，建立了新的考核办法。",
-                    "在平台建设方面，项目完善了账号体系和数据中台，为后续应用打下基础。",
-                    "在内容生产方面，项目调整了选题策划和分发流程，提高了生产效率。")
-RETELL_TEMPLATES = ("围绕{0}，{1}", "{1}，进一步推动{0}", "在{0}上，{1}", "{0}方面，{1}", "通过{0}，{1}", "{1}，其中{0}是重点")
+REFRAME_HEADINGS = (
+    "项目概况",
+    "建设背景",
+    "主要做法",
+    "创新亮点",
+    "实施路径",
+    "应用成效",
+    "社会效益",
+    "经验启示",
+    "推广价值",
+    "存在问题",
+    "下一步打算",
+    "运营模式",
+    "技术架构",
+    "服务内容",
+    "案例简介",
+    "发展成效",
+)
+REFRAME_OPENINGS = (
+    "为贯彻落实媒体深度融合发展要求，本单位立足自身实际，持续推进该项目建设。",
+    "近年来，我们围绕服务群众、服务基层的目标，不断探索新的工作路径。",
+    "本案例是本单位在深化改革、推动转型方面的一项重要实践。",
+    "面对新的传播格局和用户需求变化，本单位主动求变，谋划实施了本项目。",
+)
+REFRAME_EMPHASES = (
+    "在综合信息服务方面，项目把政务、民生和生活服务接入同一入口，方便群众办事。",
+    "在体制机制方面，项目推动采编、技术和经营团队重新组合，建立了新的考核办法。",
+    "在平台建设方面，项目完善了账号体系和数据中台，为后续应用打下基础。",
+    "在内容生产方面，项目调整了选题策划和分发流程，提高了生产效率。",
+)
+RETELL_TEMPLATES = (
+    "围绕{0}，{1}",
+    "{1}，进一步推动{0}",
+    "在{0}上，{1}",
+    "{0}方面，{1}",
+    "通过{0}，{1}",
+    "{1}，其中{0}是重点",
+)
 _ORDINALS = "一二三四五六七八九十"
 
 
@@ -505,12 +730,16 @@ def retell(text: str, rng: random.Random, df: dict[str, int], n_docs: int) -> st
         new = []
         for sentence in re.split(r"(?<=[。！？；])", paragraph):
             words = [w for w in fp._jieba().lcut(sentence, HMM=False) if w.strip()]
-            rare = [w for w in words if re.fullmatch(r"[\d.%万亿]+", w) or (len(w) >= 2 and df.get(w, 0) <= n_docs * 0.08)]
+            rare = [
+                w for w in words if re.fullmatch(r"[\d.%万亿]+", w) or (len(w) >= 2 and df.get(w, 0) <= n_docs * 0.08)
+            ]
             if not rare:
                 continue
             kept = [w for w in rare if rng.random() < 0.7] or rare[:1]
             half = max(1, len(kept) // 2)
-            new.append(rng.choice(RETELL_TEMPLATES).format("、".join(kept[:half]), "、".join(kept[half:]) or "取得进展") + "。")
+            new.append(
+                rng.choice(RETELL_TEMPLATES).format("、".join(kept[:half]), "、".join(kept[half:]) or "取得进展") + "。"
+            )
         if new:
             out.append("".join(new))
     return "\n".join(out)
@@ -538,10 +767,14 @@ def reframed_queries(cases) -> list[tuple[str, str, int, int | None]]:
     for _n, text in cases:
         for w in set(fp._jieba().lcut(text, HMM=False)):
             df[w] = df.get(w, 0) + 1
-    queries = [(f"reframed {kind}", fn(text), i, None) for kind, fn in
-               (("(reworded, reordered, headings, opening, emphasis, parts dropped)", lambda t: reframe(t, rng)),
-                ("(retold: only the facts kept, in new sentences)", lambda t: reframe(retell(t, rng, df, len(cases)), rng)))
-               for i, (_n, text) in enumerate(cases)]
+    queries = [
+        (f"reframed {kind}", fn(text), i, None)
+        for kind, fn in (
+            ("(reworded, reordered, headings, opening, emphasis, parts dropped)", lambda t: reframe(t, rng)),
+            ("(retold: only the facts kept, in new sentences)", lambda t: reframe(retell(t, rng, df, len(cases)), rng)),
+        )
+        for i, (_n, text) in enumerate(cases)
+    ]
     return reworded_pairs(cases, random.Random(11)) + queries
 
 
@@ -552,7 +785,11 @@ def _pair_features(ours: Sample, theirs: Sample) -> tuple[bool, float, float]:
 
     c = compare(ours, theirs)
     lexical = c.scores.get("containment", 0) >= cmp.VERBATIM_CONTAINMENT or c.scores.get("words", 0) >= cmp.WORD_JACCARD
-    return lexical, rarewords.weighted_cosine(ours.rare, theirs.rare), float(rarewords.shared_keywords(ours.rare, theirs.rare))
+    return (
+        lexical,
+        rarewords.weighted_cosine(ours.rare, theirs.rare),
+        float(rarewords.shared_keywords(ours.rare, theirs.rare)),
+    )
 
 
 def reframed_quality(cases, folds: int = 5) -> list[str]:
@@ -590,42 +827,63 @@ def reframed_quality(cases, folds: int = 5) -> list[str]:
         model = LogisticRegression(C=10, max_iter=2000, class_weight="balanced").fit(x[train], y[train])
         threshold = model.decision_function(x[train][~y[train]]).max()  # 0 false flags inside the training folds
         flagged_cv[test] = model.decision_function(x[test]) > threshold
-        fitted.append((model.coef_[0][0] / (model.coef_[0][1] / 48), (threshold - model.intercept_[0]) / (model.coef_[0][1] / 48)))
+        fitted.append(
+            (model.coef_[0][0] / (model.coef_[0][1] / 48), (threshold - model.intercept_[0]) / (model.coef_[0][1] / 48))
+        )
     shipped = np.array([cmp.reframed_score(p[5], p[4]) >= cmp.REFRAMED_SCORE for p in pairs])
     seconds = time.perf_counter() - t0
     constructions = [c for c in dict.fromkeys(labels[y])]
     target = [c for c in constructions if not c.startswith("partial")]
-    lines = [f"{len(queries)} queries from {len(cases)} originals; {int(y.sum())} source pairs and {int((~y).sum())} "
-             f"negative pairs (every query against the other originals, every pair of originals; "
-             f"{len(same_unit)} pairs of distinct projects of one unit: {', '.join(str(len(g)) for g in units)} "
-             f"cases per unit); {seconds:.0f} s. Grouped {folds}-fold CV by source case: the second test's two weights "
-             "(logistic regression on rare-word cosine and shared keywords) and its threshold (the highest training "
-             "negative: zero false flags in training) are fitted on the training folds only.", "",
-             "| construction | pairs | lexical only (before) | + second test, grouped CV | + second test, shipped rule |",
-             "|---|---|---|---|---|"]
+    lines = [
+        f"{len(queries)} queries from {len(cases)} originals; {int(y.sum())} source pairs and {int((~y).sum())} "
+        f"negative pairs (every query against the other originals, every pair of originals; "
+        f"{len(same_unit)} pairs of distinct projects of one unit: {', '.join(str(len(g)) for g in units)} "
+        f"cases per unit); {seconds:.0f} s. Grouped {folds}-fold CV by source case: the second test's two weights "
+        "(logistic regression on rare-word cosine and shared keywords) and its threshold (the highest training "
+        "negative: zero false flags in training) are fitted on the training folds only.",
+        "",
+        "| construction | pairs | lexical only (before) | + second test, grouped CV | + second test, shipped rule |",
+        "|---|---|---|---|---|",
+    ]
 
     def rate(mask, flags):
         return f"{int(flags[mask].sum())}/{int(mask.sum())} ({flags[mask].mean():.3f})"
 
     for c in constructions:
         m = (labels == c) & y
-        lines.append(f"| {c} | {int(m.sum())} | {rate(m, lexical)} | {rate(m, lexical | flagged_cv)} | "
-                     f"{rate(m, lexical | shipped)} |")
+        lines.append(
+            f"| {c} | {int(m.sum())} | {rate(m, lexical)} | {rate(m, lexical | flagged_cv)} | "
+            f"{rate(m, lexical | shipped)} |"
+        )
     m = np.isin(labels, target) & y
-    lines.append(f"| **reworded + reframed (target ≥ 0.95)** | {int(m.sum())} | {rate(m, lexical)} | "
-                 f"**{rate(m, lexical | flagged_cv)}** | {rate(m, lexical | shipped)} |")
-    lines += ["", "False flags (target 0):", "", "| negatives | pairs | lexical only | + second test, grouped CV | "
-              "+ second test, shipped rule | highest score (shipped scale) |", "|---|---|---|---|---|---|"]
+    lines.append(
+        f"| **reworded + reframed (target ≥ 0.95)** | {int(m.sum())} | {rate(m, lexical)} | "
+        f"**{rate(m, lexical | flagged_cv)}** | {rate(m, lexical | shipped)} |"
+    )
+    lines += [
+        "",
+        "False flags (target 0):",
+        "",
+        "| negatives | pairs | lexical only | + second test, grouped CV | "
+        "+ second test, shipped rule | highest score (shipped scale) |",
+        "|---|---|---|---|---|---|",
+    ]
     scores = np.array([cmp.reframed_score(p[5], p[4]) for p in pairs])
     for c in ["same unit (distinct projects)", "distinct originals", *constructions]:
         m = (labels == c) & ~y
         if m.any():
-            lines.append(f"| {c} | {int(m.sum())} | {int(lexical[m].sum())} | {int(flagged_cv[m].sum())} | "
-                         f"{int(shipped[m].sum())} | {scores[m].max():.1f} |")
+            lines.append(
+                f"| {c} | {int(m.sum())} | {int(lexical[m].sum())} | {int(flagged_cv[m].sum())} | "
+                f"{int(shipped[m].sum())} | {scores[m].max():.1f} |"
+            )
     weights = ", ".join(f"{w:.1f}/{t:.1f}" for w, t in fitted)
-    lines += ["", f"Weights fitted in the folds (cosine weight / threshold, in shared keywords): {weights}; shipped "
-              f"(fitted on all pairs, threshold just above the highest negative): {cmp.REFRAMED_COSINE_WEIGHT} / "
-              f"{cmp.REFRAMED_SCORE}. The trivial baseline (flag nothing) has recall 0 and no false flags.", ""]
+    lines += [
+        "",
+        f"Weights fitted in the folds (cosine weight / threshold, in shared keywords): {weights}; shipped "
+        f"(fitted on all pairs, threshold just above the highest negative): {cmp.REFRAMED_COSINE_WEIGHT} / "
+        f"{cmp.REFRAMED_SCORE}. The trivial baseline (flag nothing) has recall 0 and no false flags.",
+        "",
+    ]
     return lines + reframed_path(cases, queries) + reframed_in_form(cases, queries)
 
 
@@ -636,8 +894,10 @@ def reframed_path(cases, queries) -> list[str]:
     for i, (name, text) in enumerate(cases):
         sample = Sample.of(text, name=name, unit=f"单位{i}")
         samples.append(sample)
-        index._add(Record(id=i, kind="selection", year=2024, campaign="基准", case_name=name, unit=f"单位{i}"),
-                   Fingerprint.of(sample))
+        index._add(
+            Record(id=i, kind="selection", year=2024, campaign="基准", case_name=name, unit=f"单位{i}"),
+            Fingerprint.of(sample),
+        )
     found: dict[str, list[bool]] = {}
     wrong = candidates = 0
     for label, text, i, j in queries:
@@ -647,10 +907,16 @@ def reframed_path(cases, queries) -> list[str]:
         found.setdefault(label, []).append(i in hits)
         wrong += len(hits - {i, j})
     rows = [f"| {label} | {sum(f)}/{len(f)} |" for label, f in found.items()]
-    return ["Through the index (LSH and the rare-keyword index give the candidates, `compare` decides), all "
-            f"{len(cases)} originals indexed: {candidates / len(queries):.1f} candidates per query; matches on a wrong "
-            f"original: {wrong}.", "", "| construction | source found |", "|---|---|", *rows, ""]
-
+    return [
+        "Through the index (LSH and the rare-keyword index give the candidates, `compare` decides), all "
+        f"{len(cases)} originals indexed: {candidates / len(queries):.1f} candidates per query; matches on a wrong "
+        f"original: {wrong}.",
+        "",
+        "| construction | source found |",
+        "|---|---|",
+        *rows,
+        "",
+    ]
 
 
 def reframed_in_form(cases, queries, *, size: int = 30, new: int = 20) -> list[str]:
@@ -663,7 +929,7 @@ def reframed_in_form(cases, queries, *, size: int = 30, new: int = 20) -> list[s
 
     campaign = get_campaign("nrta-2025-media-convergence")
     copies = [(label, text, i) for label, text, i, _j in queries if label.startswith("reframed") and i < 10]
-    others = cases[size:size + new]
+    others = cases[size : size + new]
     with tempfile.TemporaryDirectory() as tmp:
         ids, matched = form_archive(tmp, campaign, [text for _name, text in cases[:size]])
 
@@ -681,11 +947,14 @@ def reframed_in_form(cases, queries, *, size: int = 30, new: int = 20) -> list[s
     right = sum(ids[i] in f for f, (_l, _t, i) in zip(found, copies))
     wrong = sum(len(f - {ids[i]}) for f, (_l, _t, i) in zip(found, copies))
     times.sort()
-    return [f"Inside the application form, through `check.run` on SQLite: {size} distinct cases stored as "
-            f"submissions; {len(copies)} reframed copies (both kinds, of ten of them) and {len(others)} other distinct "
-            f"cases as queries. Sources found {right}/{len(copies)}; wrong records matched by copies {wrong}; matches "
-            f"of the distinct cases (all wrong) {wrong_new}. Time per query median {statistics.median(times) * 1000:.0f}"
-            f" ms, max {times[-1] * 1000:.0f} ms.", ""]
+    return [
+        f"Inside the application form, through `check.run` on SQLite: {size} distinct cases stored as "
+        f"submissions; {len(copies)} reframed copies (both kinds, of ten of them) and {len(others)} other distinct "
+        f"cases as queries. Sources found {right}/{len(copies)}; wrong records matched by copies {wrong}; matches "
+        f"of the distinct cases (all wrong) {wrong_new}. Time per query median {statistics.median(times) * 1000:.0f}"
+        f" ms, max {times[-1] * 1000:.0f} ms.",
+        "",
+    ]
 
 
 def synthetic_index(n: int, rng: np.random.Generator, vocab: list[str]) -> tuple[DuplicateIndex, float, dict]:
@@ -699,10 +968,22 @@ def synthetic_index(n: int, rng: np.random.Generator, vocab: list[str]) -> tuple
             words = [vocab[k] for k in rng.integers(0, len(vocab), 300)]
             rare = rarewords.weighted_words(set(words))
             texts[rid] = ("".join(words), fp.word_hashes(set(words)), rare)  # text + word features, as stored
-            fpr = Fingerprint(fp.minhash(fp.shingle_hashes(texts[rid][0])), fp.minhash(texts[rid][1]),
-                              keywords=rarewords.keywords(rare))
-        index._add(Record(id=rid, kind="selection", year=2024, campaign="合成", case_name=f"合成案例{rid}",
-                          unit=units[rid % len(units)]), fpr)
+            fpr = Fingerprint(
+                fp.minhash(fp.shingle_hashes(texts[rid][0])),
+                fp.minhash(texts[rid][1]),
+                keywords=rarewords.keywords(rare),
+            )
+        index._add(
+            Record(
+                id=rid,
+                kind="selection",
+                year=2024,
+                campaign="合成",
+                case_name=f"合成案例{rid}",
+                unit=units[rid % len(units)],
+            ),
+            fpr,
+        )
     return index, time.perf_counter() - start, texts
 
 
@@ -730,8 +1011,11 @@ def scale(cases, sizes) -> list[str]:
     rng = np.random.default_rng(7)
     queries = [Sample.of(t[:5000], name=n, unit="第17号县融媒体中心") for n, t in cases[:40]]
     fingerprints = [Fingerprint.of(q) for q in queries]
-    lines = ["| records | build | lookup per query: median / p95 / max | candidates (mean) | lookup + compare: "
-             "median / p95 | peak RSS |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| records | build | lookup per query: median / p95 / max | candidates (mean) | lookup + compare: "
+        "median / p95 | peak RSS |",
+        "|---|---|---|---|---|---|",
+    ]
     for n in sizes:
         index, build, texts = synthetic_index(n, rng, vocab)
         times, counts = [], []
@@ -742,20 +1026,25 @@ def scale(cases, sizes) -> list[str]:
         times.sort()
         full = sorted(check_time(index, texts, q, f) for q, f in zip(queries, fingerprints))
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        lines.append(f"| {n:,} | {build:.0f} s | **{statistics.median(times):.2f}** / {times[int(len(times) * .95)]:.2f}"
-                     f" / {times[-1]:.2f} ms | {statistics.mean(counts):.1f} | {statistics.median(full):.1f} / "
-                     f"{full[int(len(full) * .95)]:.1f} ms | {rss:.0f} MB |")
+        lines.append(
+            f"| {n:,} | {build:.0f} s | **{statistics.median(times):.2f}** / {times[int(len(times) * 0.95)]:.2f}"
+            f" / {times[-1]:.2f} ms | {statistics.mean(counts):.1f} | {statistics.median(full):.1f} / "
+            f"{full[int(len(full) * 0.95)]:.1f} ms | {rss:.0f} MB |"
+        )
         del index, texts
     t = time.perf_counter()
     for _n, text in cases[:20]:
         Fingerprint.of(Sample.of(text[:5000]))
     extract = (time.perf_counter() - t) / 20 * 1000
-    lines += ["", f"Feature extraction of the material itself (5-grams, jieba words, two MinHashes; independent of "
-              f"archive size): {extract:.1f} ms per material of up to 5,000 characters.",
-              "Build time is fingerprinting from scratch; a restart loads the stored signatures instead.",
-              "Half the synthetic records have text (~700 characters of random dictionary words, found through LSH); "
-              "the other half are names only (found through the unit index: 3,000 units named 第N号县融媒体中心, "
-              "deliberately alike)."]
+    lines += [
+        "",
+        f"Feature extraction of the material itself (5-grams, jieba words, two MinHashes; independent of "
+        f"archive size): {extract:.1f} ms per material of up to 5,000 characters.",
+        "Build time is fingerprinting from scratch; a restart loads the stored signatures instead.",
+        "Half the synthetic records have text (~700 characters of random dictionary words, found through LSH); "
+        "the other half are names only (found through the unit index: 3,000 units named 第N号县融媒体中心, "
+        "deliberately alike).",
+    ]
     return lines
 
 
@@ -763,8 +1052,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--embeddings", action="store_true", help="also run the quality test with the e5 model")
     parser.add_argument("--static", action="store_true", help="also run it with the distilled static embedding")
-    parser.add_argument("--embedded-cases", type=int, default=25,
-                        help="originals used with an embedding model (encoding all 75 x 7 texts with e5 takes long)")
+    parser.add_argument(
+        "--embedded-cases",
+        type=int,
+        default=25,
+        help="originals used with an embedding model (encoding all 75 x 7 texts with e5 takes long)",
+    )
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--scale-sizes", default="10000,100000", help="archive sizes for the query-time test")
     parser.add_argument("--skip-quality", action="store_true")
@@ -777,11 +1070,17 @@ def main() -> None:
     if not available():
         sys.exit("../shared/cases not found; nothing to measure")
     cases = load_cases()
-    out = ["# bench/duplicates.py", "",
-           f"Command: `.venv/bin/python bench/duplicates.py {' '.join(sys.argv[1:])}` — "
-           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.machine()}, {os.cpu_count()} cores, "
-           f"Python {platform.python_version()}, load average at start {os.getloadavg()[0]:.1f} (other jobs shared the "
-           "machine; timings are upper bounds)", "", "## Precision and recall (target ≥ 0.95 / ≥ 0.95)", ""]
+    out = [
+        "# bench/duplicates.py",
+        "",
+        f"Command: `.venv/bin/python bench/duplicates.py {' '.join(sys.argv[1:])}` — "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average at start {os.getloadavg()[0]:.1f} (other jobs shared the "
+        "machine; timings are upper bounds)",
+        "",
+        "## Precision and recall (target ≥ 0.95 / ≥ 0.95)",
+        "",
+    ]
     if not args.skip_quality:
         out += quality(cases, embedder=None)
     if not args.skip_batch:

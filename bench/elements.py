@@ -91,8 +91,11 @@ def documents() -> list[drafts_module.Draft]:
     for row in labels():
         category = campaign.category(row["category"] or row["category_A"])
         truth = {e.id: {"1": True, "0": False}.get(row[f"e{i}"]) for i, e in enumerate(category.elements, 1)}
-        found.append(drafts_module.Draft(row["file"], "writeup", category.name, "detailed",
-                                         case_text(CASES / row["file"]), truth))  # fmt: skip
+        found.append(
+            drafts_module.Draft(
+                row["file"], "writeup", category.name, "detailed", case_text(CASES / row["file"]), truth
+            )
+        )
     return found + drafts_module.generate(seed=0)
 
 
@@ -115,9 +118,21 @@ def feature_rows(docs, embedder) -> list[Row]:
         blocks = [own.get(doc.text[p["start"] : p["end"]].strip()) for p in _paragraphs(doc, _outline(doc, elements))]
         for slot, item in enumerate(element_model.features(doc, elements, embedder, matched)):
             truth = [None if ids is None else item.element_id in ids for ids in blocks]
-            rows.append(Row(draft.source, draft.variant, index, item.element_id, slot, item.values,
-                            draft.truth.get(item.element_id), statuses[item.element_id], item.paragraphs,
-                            item.opening, truth))  # fmt: skip
+            rows.append(
+                Row(
+                    draft.source,
+                    draft.variant,
+                    index,
+                    item.element_id,
+                    slot,
+                    item.values,
+                    draft.truth.get(item.element_id),
+                    statuses[item.element_id],
+                    item.paragraphs,
+                    item.opening,
+                    truth,
+                )
+            )
         if index % 50 == 0:
             print(f"features {index}/{len(docs)}", file=sys.stderr)
     CACHE.write_bytes(pickle.dumps({"key": key, "rows": [vars(r) for r in rows]}))  # plain dicts: -m or import
@@ -131,11 +146,19 @@ def fit_linear(x: np.ndarray, y: np.ndarray, c: float) -> dict:
     """Standardised logistic regression, as a dict ``element_model.linear`` reads (constant when ``y`` is)."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
     if len(set(y)) < 2:
-        return {"coef": [0.0] * x.shape[1], "intercept": 4.0 if y[0] else -4.0, "mean": mean.tolist(),
-                "scale": scale.tolist()}  # fmt: skip
+        return {
+            "coef": [0.0] * x.shape[1],
+            "intercept": 4.0 if y[0] else -4.0,
+            "mean": mean.tolist(),
+            "scale": scale.tolist(),
+        }
     model = LogisticRegression(C=c, max_iter=3000).fit((x - mean) / scale, y)
-    return {"coef": model.coef_[0].tolist(), "intercept": float(model.intercept_[0]), "mean": mean.tolist(),
-            "scale": scale.tolist()}  # fmt: skip
+    return {
+        "coef": model.coef_[0].tolist(),
+        "intercept": float(model.intercept_[0]),
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+    }
 
 
 def fit_paragraphs(rows: list[Row]) -> dict[str, dict | None]:
@@ -150,8 +173,12 @@ def fit_paragraphs(rows: list[Row]) -> dict[str, dict | None]:
             if truth is not None:
                 x[ROLES[r.element_id]].append(values)
                 y[ROLES[r.element_id]].append(truth)
-    return {role: fit_linear(np.array(x[role]), np.array(y[role]), PARAGRAPH_C)
-            if sum(y[role]) >= PARAGRAPH_MIN_POSITIVES else None for role in sorted(set(ROLES.values()))}  # fmt: skip
+    return {
+        role: fit_linear(np.array(x[role]), np.array(y[role]), PARAGRAPH_C)
+        if sum(y[role]) >= PARAGRAPH_MIN_POSITIVES
+        else None
+        for role in sorted(set(ROLES.values()))
+    }
 
 
 def vectors(paragraphs: dict[str, dict | None], rows: list[Row]) -> np.ndarray:
@@ -193,8 +220,13 @@ def fit(rows: list[Row], *, use_paragraphs: bool = True, beta: float = BETA) -> 
             picked = [item for item in oof if is_structured(item[2].values) == structured]
             fitted.update({k + suffix: v for k, v in thresholds(picked, beta).items()})
         roles[role] = fitted
-    return {"features": list(FEATURES), "paragraph_features": list(PARAGRAPH_FEATURES), "embedding": STATIC_NAME,
-            "roles": roles, "paragraphs": paragraphs}  # fmt: skip
+    return {
+        "features": list(FEATURES),
+        "paragraph_features": list(PARAGRAPH_FEATURES),
+        "embedding": STATIC_NAME,
+        "roles": roles,
+        "paragraphs": paragraphs,
+    }
 
 
 def out_of_fold(x: np.ndarray, y: np.ndarray, rows: list[Row]) -> list[tuple[float, bool, Row]]:
@@ -238,8 +270,9 @@ def predict(model: element_model.ElementModel, row: Row) -> tuple[float, str]:
 # --- evaluation ---------------------------------------------------------------------------------------------------
 
 
-def cross_validate(rows: list[Row], *, seed: int | None = None, use_paragraphs: bool = True, beta: float = BETA
-                   ) -> list[tuple[Row, float, str]]:  # fmt: skip
+def cross_validate(
+    rows: list[Row], *, seed: int | None = None, use_paragraphs: bool = True, beta: float = BETA
+) -> list[tuple[Row, float, str]]:
     """Outer grouped 5-fold: every row predicted by a model (and thresholds) fitted without its source.
     ``seed`` None: GroupKFold's own split; else a shuffled grouping (the stability table)."""
     groups = np.array([r.source for r in rows])
@@ -258,16 +291,20 @@ def summary(predicted: list[tuple[Row, float, str]]) -> list[str]:
     for row, p, status in predicted:
         by_doc[row.doc].append((row, p, status))
     lines += ["## Targets (grouped 5-fold CV by source write-up)", ""]
-    lines += ["| figure | learned model | cue matcher (current) | always covered | majority per element | target |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        "| figure | learned model | cue matcher (current) | always covered | majority per element | target |",
+        "|---|---|---|---|---|---|",
+    ]
     majority = _majority(predicted)
-    for variant, label in (("prose", "complete drafts without headings: drafts with a false error"),
-                           ("paraphrase", "complete drafts, paraphrased headings: drafts with a false error"),
-                           ("merged", "complete drafts, sections merged: drafts with a false error"),
-                           ("notice", "complete drafts, notice headings: drafts with a false error"),
-                           ("summary", "综合材料 (≤1000字), notice headings: drafts with a false error"),
-                           ("summary_prose", "综合材料 (≤1000字), no headings: drafts with a false error"),
-                           ("writeup", "labelled write-ups: texts with a false error")):
+    for variant, label in (
+        ("prose", "complete drafts without headings: drafts with a false error"),
+        ("paraphrase", "complete drafts, paraphrased headings: drafts with a false error"),
+        ("merged", "complete drafts, sections merged: drafts with a false error"),
+        ("notice", "complete drafts, notice headings: drafts with a false error"),
+        ("summary", "综合材料 (≤1000字), notice headings: drafts with a false error"),
+        ("summary_prose", "综合材料 (≤1000字), no headings: drafts with a false error"),
+        ("writeup", "labelled write-ups: texts with a false error"),
+    ):
         docs = [items for items in by_doc.values() if items[0][0].variant == variant]
         model = _false_error_rate(docs, lambda it: it[2])
         cue = _false_error_rate(docs, lambda it: it[0].cue_status)
@@ -278,10 +315,15 @@ def summary(predicted: list[tuple[Row, float, str]]) -> list[str]:
         docs = [items for items in by_doc.values() if items[0][0].variant == variant]
         model, cue = _flag_rate(docs, lambda it: it[2]), _flag_rate(docs, lambda it: it[0].cue_status)
         maj = _flag_rate(docs, lambda it: majority[it[0].slot])
-        lines.append(f"| {variant}: documents with any flag (warning or error) on a present element (n={len(docs)}) | "
-                     f"{model} | {cue} | 0.000 | {maj} | |")
-    removed = [(row, p, status) for row, p, status in predicted
-               if row.variant.startswith("removed") and row.truth is False and row.element_id in _removed_ids(row)]
+        lines.append(
+            f"| {variant}: documents with any flag (warning or error) on a present element (n={len(docs)}) | "
+            f"{model} | {cue} | 0.000 | {maj} | |"
+        )
+    removed = [
+        (row, p, status)
+        for row, p, status in predicted
+        if row.variant.startswith("removed") and row.truth is False and row.element_id in _removed_ids(row)
+    ]
     for variant in ("removed_notice", "removed_prose"):
         chosen = [it for it in removed if it[0].variant == variant]
         model = _share(chosen, lambda it: it[2] != "covered")
@@ -289,26 +331,37 @@ def summary(predicted: list[tuple[Row, float, str]]) -> list[str]:
         cue = _share(chosen, lambda it: it[0].cue_status != "covered")
         maj = _share(chosen, lambda it: majority[it[0].slot] != "covered")
         kind = "notice headings" if variant == "removed_notice" else "no headings"
-        lines.append(f"| removed elements caught, {kind} (n={len(chosen)} removed elements): flagged "
-                     f"(as error) | {model} ({model_error}) | {cue} | 0.000 | {maj} | ≥ 0.90 |")
-    for variant, label in (("writeup", "missing-element F1, labelled write-ups"),
-                           ("prose", "missing-element F1, complete drafts without headings"),
-                           ("removed_prose", "missing-element F1, drafts with elements removed, no headings")):
+        lines.append(
+            f"| removed elements caught, {kind} (n={len(chosen)} removed elements): flagged "
+            f"(as error) | {model} ({model_error}) | {cue} | 0.000 | {maj} | ≥ 0.90 |"
+        )
+    for variant, label in (
+        ("writeup", "missing-element F1, labelled write-ups"),
+        ("prose", "missing-element F1, complete drafts without headings"),
+        ("removed_prose", "missing-element F1, drafts with elements removed, no headings"),
+    ):
         chosen = [it for it in predicted if it[0].variant == variant and it[0].truth is not None]
-        lines.append(f"| {label} (n={len(chosen)} element rows) | {_f1(chosen, lambda it: it[2])} | "
-                     f"{_f1(chosen, lambda it: it[0].cue_status)} | 0.000 | "
-                     f"{_f1(chosen, lambda it: majority[it[0].slot])} | {'≥ 0.85' if variant == 'writeup' else ''} |")
+        lines.append(
+            f"| {label} (n={len(chosen)} element rows) | {_f1(chosen, lambda it: it[2])} | "
+            f"{_f1(chosen, lambda it: it[0].cue_status)} | 0.000 | "
+            f"{_f1(chosen, lambda it: majority[it[0].slot])} | {'≥ 0.85' if variant == 'writeup' else ''} |"
+        )
     errors = [it for it in predicted if it[2] == "missing" and it[0].truth is not None]
     right = sum(not it[0].truth for it in errors)
     cue_errors = [it for it in predicted if it[0].cue_status == "missing" and it[0].truth is not None]
     cue_right = sum(not it[0].truth for it in cue_errors)
-    lines.append(f"| precision of error-level `elements.missing`, all documents | {right / max(1, len(errors)):.3f} "
-                 f"({right}/{len(errors)}) | {cue_right / max(1, len(cue_errors)):.3f} ({cue_right}/{len(cue_errors)}) "
-                 f"| – (no errors) | {_majority_precision(predicted, majority)} | |")
-    lines += ["", "A *false error* is an error-level `elements.missing` on an element the truth says is present. "
-              "*Flagged* means the element is not reported covered (error or warning). Missing-element F1 counts an "
-              "element as found missing when it is flagged. *Always covered* never flags; *majority per element* "
-              "flags an element (as an error) when most write-ups lack it (e5 问题困难 in 46 of 72 labelled)."]
+    lines.append(
+        f"| precision of error-level `elements.missing`, all documents | {right / max(1, len(errors)):.3f} "
+        f"({right}/{len(errors)}) | {cue_right / max(1, len(cue_errors)):.3f} ({cue_right}/{len(cue_errors)}) "
+        f"| – (no errors) | {_majority_precision(predicted, majority)} | |"
+    )
+    lines += [
+        "",
+        "A *false error* is an error-level `elements.missing` on an element the truth says is present. "
+        "*Flagged* means the element is not reported covered (error or warning). Missing-element F1 counts an "
+        "element as found missing when it is flagged. *Always covered* never flags; *majority per element* "
+        "flags an element (as an error) when most write-ups lack it (e5 问题困难 in 46 of 72 labelled).",
+    ]
     return lines
 
 
@@ -361,20 +414,28 @@ def _f1(items, status_of) -> str:
 
 def per_element(predicted) -> list[str]:
     """Per element slot on the labelled write-ups and on headless drafts: flagged-as-missing F1, false errors."""
-    lines = ["## Per element (grouped CV)", "",
-             "| element | set | present / absent | model F1 (missing) | cue F1 | model false errors | cue false errors "
-             "| model missed absences |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "## Per element (grouped CV)",
+        "",
+        "| element | set | present / absent | model F1 (missing) | cue F1 | model false errors | cue false errors "
+        "| model missed absences |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for slot in range(6):
         for variant in ("writeup", "prose", "removed_prose"):
-            items = [it for it in predicted if it[0].slot == slot and it[0].variant == variant and it[0].truth is not None]
+            items = [
+                it for it in predicted if it[0].slot == slot and it[0].variant == variant and it[0].truth is not None
+            ]
             if not items:
                 continue
             pos = sum(bool(it[0].truth) for it in items)
             false_err = sum(it[0].truth and it[2] == "missing" for it in items)
             cue_false = sum(it[0].truth and it[0].cue_status == "missing" for it in items)
             missed = sum(not it[0].truth and it[2] == "covered" for it in items)
-            lines.append(f"| e{slot + 1} | {variant} | {pos} / {len(items) - pos} | {_f1(items, lambda it: it[2])} | "
-                         f"{_f1(items, lambda it: it[0].cue_status)} | {false_err} | {cue_false} | {missed} |")
+            lines.append(
+                f"| e{slot + 1} | {variant} | {pos} / {len(items) - pos} | {_f1(items, lambda it: it[2])} | "
+                f"{_f1(items, lambda it: it[0].cue_status)} | {false_err} | {cue_false} | {missed} |"
+            )
     return lines
 
 
@@ -385,18 +446,27 @@ def key_figures(predicted, status_of=lambda it: it[2]) -> dict[str, float]:
     for it in predicted:
         by_doc[it[0].doc].append(it)
     prose = [items for items in by_doc.values() if items[0][0].variant == "prose"]
-    removed = [it for it in predicted if it[0].variant.startswith("removed") and it[0].truth is False
-               and it[0].element_id in _removed_ids(it[0])]  # fmt: skip
-    caught = {v: [status_of(it) != "covered" for it in removed if it[0].variant == v]
-              for v in ("removed_notice", "removed_prose")}  # fmt: skip
+    removed = [
+        it
+        for it in predicted
+        if it[0].variant.startswith("removed") and it[0].truth is False and it[0].element_id in _removed_ids(it[0])
+    ]
+    caught = {
+        v: [status_of(it) != "covered" for it in removed if it[0].variant == v]
+        for v in ("removed_notice", "removed_prose")
+    }
     writeup = [it for it in predicted if it[0].variant == "writeup" and it[0].truth is not None]
     errors = [not it[0].truth for it in predicted if status_of(it) == "missing" and it[0].truth is not None]
-    return {"prose_false_errors": sum(any(it[0].truth is True and status_of(it) == "missing" for it in d) for d in prose),
-            "prose_present_flags": float(np.mean([sum(it[0].truth is True and status_of(it) != "covered" for it in d)
-                                                  for d in prose])),  # fmt: skip
-            "caught_notice": float(np.mean(caught["removed_notice"])),
-            "caught_prose": float(np.mean(caught["removed_prose"])), "writeup_f1": float(_f1(writeup, status_of)),
-            "error_precision": float(np.mean(errors)) if errors else float("nan")}  # fmt: skip
+    return {
+        "prose_false_errors": sum(any(it[0].truth is True and status_of(it) == "missing" for it in d) for d in prose),
+        "prose_present_flags": float(
+            np.mean([sum(it[0].truth is True and status_of(it) != "covered" for it in d) for d in prose])
+        ),
+        "caught_notice": float(np.mean(caught["removed_notice"])),
+        "caught_prose": float(np.mean(caught["removed_prose"])),
+        "writeup_f1": float(_f1(writeup, status_of)),
+        "error_precision": float(np.mean(errors)) if errors else float("nan"),
+    }
 
 
 SPLITS = (None, 1, 2)
@@ -406,28 +476,38 @@ def stability(rows: list[Row], first: list) -> list[str]:
     """The target figures on three groupings of the sources into folds (GroupKFold's own, and shuffled with seeds 1
     and 2), for the shipped model, the same with the previous beta, and the previous model (document features only,
     beta 1.5): with 38 sources that have drafts, which sources share a fold moves the figures by several points."""
-    lines = ["## Stability over fold assignments (grouped 5-fold CV, three groupings)", "",
-             "| model | split | complete prose drafts with a false error (of 38) | removed caught, notice headings | "
-             "removed caught, no headings | missing-element F1, write-ups | error precision | present elements flagged "
-             "per complete prose draft |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
-    for label, use, beta in (("with paragraph models, beta 2 (shipped)", True, BETA),
-                             ("with paragraph models, beta 1.5", True, 1.5),
-                             ("previous: document features only, beta 1.5", False, 1.5)):
+    lines = [
+        "## Stability over fold assignments (grouped 5-fold CV, three groupings)",
+        "",
+        "| model | split | complete prose drafts with a false error (of 38) | removed caught, notice headings | "
+        "removed caught, no headings | missing-element F1, write-ups | error precision | present elements flagged "
+        "per complete prose draft |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, use, beta in (
+        ("with paragraph models, beta 2 (shipped)", True, BETA),
+        ("with paragraph models, beta 1.5", True, 1.5),
+        ("previous: document features only, beta 1.5", False, 1.5),
+    ):
         figures = []
         for seed in SPLITS:
             shipped = use and beta == BETA and seed is None
             predicted = first if shipped else cross_validate(rows, seed=seed, use_paragraphs=use, beta=beta)
             figures.append(key_figures(predicted))
             lines.append(_stability_row(label, "GroupKFold" if seed is None else f"shuffled, seed {seed}", figures[-1]))
-        lines.append(_stability_row(label, "**mean**", {k: float(np.mean([f[k] for f in figures])) for k in figures[0]}))
+        lines.append(
+            _stability_row(label, "**mean**", {k: float(np.mean([f[k] for f in figures])) for k in figures[0]})
+        )
     cue = key_figures(first, lambda it: it[0].cue_status)
     lines.append(_stability_row("cue matcher (no folds: fixed rules)", "–", cue))
     return lines
 
 
 def _stability_row(label: str, split: str, f: dict[str, float]) -> str:
-    return (f"| {label} | {split} | {f['prose_false_errors']:.1f} | {f['caught_notice']:.3f} | {f['caught_prose']:.3f} "
-            f"| {f['writeup_f1']:.3f} | {f['error_precision']:.3f} | {f['prose_present_flags']:.2f} |")
+    return (
+        f"| {label} | {split} | {f['prose_false_errors']:.1f} | {f['caught_notice']:.3f} | {f['caught_prose']:.3f} "
+        f"| {f['writeup_f1']:.3f} | {f['error_precision']:.3f} | {f['prose_present_flags']:.2f} |"
+    )
 
 
 # --- commands -----------------------------------------------------------------------------------------------------
@@ -482,13 +562,15 @@ def timing(embedder) -> list[str]:
             cue_seconds.append(run_all(doc, campaign, category, options={"embedder": embedder})["elements"])
     finally:
         element_model.load = model_loader
-    return [f"Speed: the elements check on {source} (5000 Word 字), static embedding loaded, warm, parse and similarity "
-            f"caches cleared, 20 runs each: learned model median {np.median(seconds) * 1000:.0f} ms (max "
-            f"{max(seconds) * 1000:.0f}), cue matcher median {np.median(cue_seconds) * 1000:.0f} ms (max "
-            f"{max(cue_seconds) * 1000:.0f}); the learned step alone (features and decision, paragraphs already "
-            f"encoded by the check) median {np.median(step) * 1000:.0f} ms. Load average at the start of the timing "
-            f"{load:.1f} on {os.cpu_count()} cores, shared with other engineers' jobs: compare the figures, not their "
-            "absolute size."]
+    return [
+        f"Speed: the elements check on {source} (5000 Word 字), static embedding loaded, warm, parse and similarity "
+        f"caches cleared, 20 runs each: learned model median {np.median(seconds) * 1000:.0f} ms (max "
+        f"{max(seconds) * 1000:.0f}), cue matcher median {np.median(cue_seconds) * 1000:.0f} ms (max "
+        f"{max(cue_seconds) * 1000:.0f}); the learned step alone (features and decision, paragraphs already "
+        f"encoded by the check) median {np.median(step) * 1000:.0f} ms. Load average at the start of the timing "
+        f"{load:.1f} on {os.cpu_count()} cores, shared with other engineers' jobs: compare the figures, not their "
+        "absolute size."
+    ]
 
 
 NOTES = """\
@@ -560,7 +642,8 @@ def cv_command() -> None:
     predicted = cross_validate(rows)
     census = drafts_module.census([d for d in docs if d.variant != "writeup"])
     lines = [
-        "# Element coverage: learned matcher, grouped cross-validation (issue 13)", "",
+        "# Element coverage: learned matcher, grouped cross-validation (issue 13)",
+        "",
         "Command: `nice .venv/bin/python -m bench.elements cv`  ",
         f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; load average at "
@@ -570,18 +653,25 @@ def cv_command() -> None:
         "",
         f"Documents: {sum(d.variant == 'writeup' for d in docs)} labelled write-ups as they are, plus drafts from "
         f"bench/drafts.py ({len({d.source for d in docs if d.variant != 'writeup'})} write-ups with their own "
-        "outline; truth per element, unknown where a cut may have taken an element without its own block):", "",
-        *census, "",
+        "outline; truth per element, unknown where a cut may have taken an element without its own block):",
+        "",
+        *census,
+        "",
         f"Folds: {FOLDS}-fold GroupKFold by source write-up; inside each training fold a {INNER_FOLDS}-fold grouped "
         f"CV gives out-of-fold probabilities on which `t_covered` (best missing-element F-beta, beta {BETA}: a flag "
         "is only a warning) and `t_error` (error "
         f"calls right ≥ {ERROR_PRECISION:.0%}) are chosen. A heading that names the element over a real body "
-        "decides `covered`, as before.", "",
-        *summary(predicted), "",
-        *per_element(predicted), "",
-        *stability(rows, predicted), "",
+        "decides `covered`, as before.",
+        "",
+        *summary(predicted),
+        "",
+        *per_element(predicted),
+        "",
+        *stability(rows, predicted),
+        "",
         NOTES,
-        *(timing(get_embedder(name=STATIC_NAME)) if MODEL_PATH.exists() else []), "",
+        *(timing(get_embedder(name=STATIC_NAME)) if MODEL_PATH.exists() else []),
+        "",
     ]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
@@ -591,8 +681,12 @@ def train_command() -> None:
     docs, rows, _seconds = _load_rows()
     fitted = fit(rows)
     n_sources = len({r.source for r in rows})
-    fitted["card"] = {"trained": f"{datetime.now(UTC):%Y-%m-%d}", "documents": len(docs),
-                      "sources": n_sources, "command": "python -m bench.elements train"}  # fmt: skip
+    fitted["card"] = {
+        "trained": f"{datetime.now(UTC):%Y-%m-%d}",
+        "documents": len(docs),
+        "sources": n_sources,
+        "command": "python -m bench.elements train",
+    }
     MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
     MODEL_PATH.write_text(json.dumps(fitted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     CARD.write_text(card(fitted), encoding="utf-8")
@@ -600,42 +694,56 @@ def train_command() -> None:
 
 
 def card(fitted: dict) -> str:
-    rows = ["| role | elements | t_error | t_covered | structured: t_error | t_covered | " + " | ".join(FEATURES)
-            + " |", "|---|---|---|---|---|---|" + "---|" * len(FEATURES)]
+    rows = [
+        "| role | elements | t_error | t_covered | structured: t_error | t_covered | " + " | ".join(FEATURES) + " |",
+        "|---|---|---|---|---|---|" + "---|" * len(FEATURES),
+    ]
     for role, m in sorted(fitted["roles"].items()):
         ids = ", ".join(sorted(i for i, r in ROLES.items() if r == role))
-        rows.append(f"| {role} | {ids} | {m['t_error']:.2f} | {m['t_covered']:.2f} | {m['t_error_structured']:.2f} | "
-                    f"{m['t_covered_structured']:.2f} | "
-                    + " | ".join(f"{c:+.2f}" for c in m["coef"]) + " |")
+        rows.append(
+            f"| {role} | {ids} | {m['t_error']:.2f} | {m['t_covered']:.2f} | {m['t_error_structured']:.2f} | "
+            f"{m['t_covered_structured']:.2f} | " + " | ".join(f"{c:+.2f}" for c in m["coef"]) + " |"
+        )
     paragraph_rows = ["| role | " + " | ".join(PARAGRAPH_FEATURES) + " |", "|---|" + "---|" * len(PARAGRAPH_FEATURES)]
     for role, m in sorted(fitted["paragraphs"].items()):
         cells = " | ".join(f"{c:+.2f}" for c in m["coef"]) if m else " | ".join(["–"] * len(PARAGRAPH_FEATURES))
         paragraph_rows.append(f"| {role} | {cells} |")
-    return "\n".join([
-        "# Element model (`models/elements/model.json`)", "",
-        "Per required element, the probability that a material covers it (`screening/checks/element_model.py`).", "",
-        f"- Trained: {fitted['card']['trained']} with `nice .venv/bin/python -m bench.elements train` on "
-        f"{fitted['card']['documents']} documents from {fitted['card']['sources']} write-ups (../shared/cases, "
-        "labelled against the 2025 national call, and drafts generated from them by bench/drafts.py).",
-        "- Model: two stages of standardised logistic regression per element role. A paragraph model gives each "
-        "paragraph the probability that it belongs to the element (features: the paragraph's cue score, relative "
-        "similarity to the element's description, marked sentences, position, whether it opens the material, "
-        "length), learned from the body lines of the drafts' element blocks; a role with too few such paragraphs "
-        "(可持续, 问题: argued inside other blocks) has none. A document model weighs the whole-material features and "
-        "the paragraph probabilities summed up (max, top-2 mean, sum, opening paragraph, count ≥ 0.5). Its training "
-        "rows use paragraph probabilities from paragraph models that did not see their source (stacking). The file "
-        "holds weights, feature means and scales, and two thresholds per role. It holds no text: no sentence, "
-        "passage or vocabulary of the write-ups.",
-        f"- Needs the static embedding `{STATIC_NAME}` (similarity features). Without it, or without this file, the "
-        "service runs the cue-word matcher and says so in the report.",
-        f"- Thresholds: `t_covered` maximises missing-element F-beta (beta {BETA}), `t_error` keeps error calls right ≥ "
-        f"{ERROR_PRECISION:.0%}, both on out-of-fold probabilities of a grouped CV over the training set.",
-        "- Quality (grouped CV): bench/results/elements.md.",
-        "- Limits: learned from third-party case write-ups and drafts cut from them, not from real applications; "
-        "the 2025 call's elements only (other calls' elements share a role by kind).", "",
-        "Document model, standardised coefficients:", "", *rows, "",
-        "Paragraph models, standardised coefficients:", "", *paragraph_rows, "",
-    ])
+    return "\n".join(
+        [
+            "# Element model (`models/elements/model.json`)",
+            "",
+            "Per required element, the probability that a material covers it (`screening/checks/element_model.py`).",
+            "",
+            f"- Trained: {fitted['card']['trained']} with `nice .venv/bin/python -m bench.elements train` on "
+            f"{fitted['card']['documents']} documents from {fitted['card']['sources']} write-ups (../shared/cases, "
+            "labelled against the 2025 national call, and drafts generated from them by bench/drafts.py).",
+            "- Model: two stages of standardised logistic regression per element role. A paragraph model gives each "
+            "paragraph the probability that it belongs to the element (features: the paragraph's cue score, relative "
+            "similarity to the element's description, marked sentences, position, whether it opens the material, "
+            "length), learned from the body lines of the drafts' element blocks; a role with too few such paragraphs "
+            "(可持续, 问题: argued inside other blocks) has none. A document model weighs the whole-material features and "
+            "the paragraph probabilities summed up (max, top-2 mean, sum, opening paragraph, count ≥ 0.5). Its training "
+            "rows use paragraph probabilities from paragraph models that did not see their source (stacking). The file "
+            "holds weights, feature means and scales, and two thresholds per role. It holds no text: no sentence, "
+            "passage or vocabulary of the write-ups.",
+            f"- Needs the static embedding `{STATIC_NAME}` (similarity features). Without it, or without this file, the "
+            "service runs the cue-word matcher and says so in the report.",
+            f"- Thresholds: `t_covered` maximises missing-element F-beta (beta {BETA}), `t_error` keeps error calls right ≥ "
+            f"{ERROR_PRECISION:.0%}, both on out-of-fold probabilities of a grouped CV over the training set.",
+            "- Quality (grouped CV): bench/results/elements.md.",
+            "- Limits: learned from third-party case write-ups and drafts cut from them, not from real applications; "
+            "the 2025 call's elements only (other calls' elements share a role by kind).",
+            "",
+            "Document model, standardised coefficients:",
+            "",
+            *rows,
+            "",
+            "Paragraph models, standardised coefficients:",
+            "",
+            *paragraph_rows,
+            "",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -32,12 +32,20 @@ def fuzz(target: str, seconds: int) -> dict:
     corpus.mkdir(parents=True, exist_ok=True)
     findings.mkdir(parents=True, exist_ok=True)
     log = OUT / f"{target}.log"
-    command = [sys.executable, str(ROOT / "fuzz" / f"fuzz_{target}.py"), f"-max_total_time={seconds}",
-               "-timeout=30", "-rss_limit_mb=3072", f"-artifact_prefix={findings}/", "-print_final_stats=1",
-               str(corpus)]
+    command = [
+        sys.executable,
+        str(ROOT / "fuzz" / f"fuzz_{target}.py"),
+        f"-max_total_time={seconds}",
+        "-timeout=30",
+        "-rss_limit_mb=3072",
+        f"-artifact_prefix={findings}/",
+        "-print_final_stats=1",
+        str(corpus),
+    ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=out, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True
+        )
         try:
             code = process.wait(timeout=seconds + 300)
         except subprocess.TimeoutExpired:
@@ -48,11 +56,19 @@ def fuzz(target: str, seconds: int) -> dict:
             except ProcessLookupError:
                 pass
     text = log.read_text(errors="replace")
-    return {"target": target, "code": code, "seconds": seconds, "log": log,
-            "runs": _stat(text, r"Done (\d+) runs"), "per_second": _stat(text, r"average_exec_per_sec:\s+(\d+)"),
-            "new_units": _stat(text, r"new_units_added:\s+(\d+)"), "cov": _last(text, r"cov: (\d+)"),
-            "corpus": sum(1 for _ in corpus.iterdir()), "peak_rss": _stat(text, r"peak_rss_mb:\s+(\d+)"),
-            "findings": [(p.name, _first_error(text)) for p in sorted(findings.iterdir())]}
+    return {
+        "target": target,
+        "code": code,
+        "seconds": seconds,
+        "log": log,
+        "runs": _stat(text, r"Done (\d+) runs"),
+        "per_second": _stat(text, r"average_exec_per_sec:\s+(\d+)"),
+        "new_units": _stat(text, r"new_units_added:\s+(\d+)"),
+        "cov": _last(text, r"cov: (\d+)"),
+        "corpus": sum(1 for _ in corpus.iterdir()),
+        "peak_rss": _stat(text, r"peak_rss_mb:\s+(\d+)"),
+        "findings": [(p.name, _first_error(text)) for p in sorted(findings.iterdir())],
+    }
 
 
 def _stat(text: str, pattern: str) -> str:
@@ -72,18 +88,22 @@ def _first_error(text: str) -> str:
 
 def report(results: list[dict], command: str) -> str:
     lines = [
-        "# Fuzzing: the atheris harnesses in fuzz/, long run", "",
+        "# Fuzzing: the atheris harnesses in fuzz/, long run",
+        "",
         f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- command: `{command}`",
         f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"load average at the end {os.getloadavg()[0]:.1f}",
-        "- instrumentation: our package plus the parser libraries each harness drives (see fuzz/_harness.py)", "",
+        "- instrumentation: our package plus the parser libraries each harness drives (see fuzz/_harness.py)",
+        "",
         "| harness | seconds | runs | runs/s | coverage (edges) | new inputs | corpus | peak RSS MB | exit | findings |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in results:
-        lines.append(f"| {r['target']} | {r['seconds']} | {r['runs']} | {r['per_second']} | {r['cov']} | "
-                     f"{r['new_units']} | {r['corpus']} | {r['peak_rss']} | {r['code']} | {len(r['findings'])} |")
+        lines.append(
+            f"| {r['target']} | {r['seconds']} | {r['runs']} | {r['per_second']} | {r['cov']} | "
+            f"{r['new_units']} | {r['corpus']} | {r['peak_rss']} | {r['code']} | {len(r['findings'])} |"
+        )
     found = [(r["target"], name, error) for r in results for name, error in r["findings"]]
     lines += ["", "Findings:" if found else "Findings: none in this run.", ""]
     lines += [f"- {target}: `{name}` - {error}" for target, name, error in found]

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +38,16 @@ from tests.factories import chinese_text, make_docx, make_pdf  # noqa: E402
 
 MB = 1024 * 1024
 from bench.cases import case_files, case_text  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "intake.md"
 IN_PROCESS_TIMEOUT = 30
 TARGET_BUDGET = 8.0  # seconds; with the 2 s grace, what a 10 s answer needs
 SLOW_FILES = {"slow.pdf", "deep.pdf"}
-BUDGET = [["序号", "支出科目", "金额（万元）", "占比"], ["1", "前期策划与调研", "30", "10.7%"], ["2", "平台建设", "250", "89.3%"]]
+BUDGET = [
+    ["序号", "支出科目", "金额（万元）", "占比"],
+    ["1", "前期策划与调研", "30", "10.7%"],
+    ["2", "平台建设", "250", "89.3%"],
+]
 
 
 # ---- inputs -------------------------------------------------------------------------------------------------------
@@ -175,7 +180,7 @@ def main() -> None:
     lines = [
         "# bench/intake.py",
         "",
-        f"Command: `.venv/bin/python bench/intake.py` — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"Command: `.venv/bin/python bench/intake.py` — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {os.getloadavg()[0]:.1f} at start (other engineers' jobs share the machine)",
         f"Limits: {limits.max_bytes // MB} MB, {limits.max_pages} pages, parse budget {limits.parse_seconds:g} s "
@@ -187,19 +192,27 @@ def main() -> None:
     ]
     docx = docx_5000()
     doc = load_document(docx, filename="case.docx", limits=limits)
-    lines.append(f"- DOCX, {count(doc.text)['word']} 字 (Word 字数), 5 headings, 1 table, {len(docx) // 1024} KB: "
-                 f"{ms(repeat(docx, 'case.docx', limits, 20))} (20 warm runs); CPU time "
-                 f"{ms(cpu_times(docx, 'case.docx', limits, 20))}")
+    lines.append(
+        f"- DOCX, {count(doc.text)['word']} 字 (Word 字数), 5 headings, 1 table, {len(docx) // 1024} KB: "
+        f"{ms(repeat(docx, 'case.docx', limits, 20))} (20 warm runs); CPU time "
+        f"{ms(cpu_times(docx, 'case.docx', limits, 20))}"
+    )
     pdf = pdf_10_pages()
     cold, _ = timed(pdf, "case.pdf", limits)
     doc = load_document(pdf, filename="case.pdf", limits=limits)
-    lines.append(f"- PDF, {doc.pages} pages, {count(doc.text)['word']} 字, STSong-Light, a table, running header and "
-                 f"page numbers, {len(pdf) // 1024} KB:")
-    lines.append(f"  - isolated (default): {ms(repeat(pdf, 'case.pdf', limits, 7))} (7 warm runs); the first PDF of a "
-                 f"process also starts the worker server: {cold * 1000:.0f} ms")
+    lines.append(
+        f"- PDF, {doc.pages} pages, {count(doc.text)['word']} 字, STSong-Light, a table, running header and "
+        f"page numbers, {len(pdf) // 1024} KB:"
+    )
+    lines.append(
+        f"  - isolated (default): {ms(repeat(pdf, 'case.pdf', limits, 7))} (7 warm runs); the first PDF of a "
+        f"process also starts the worker server: {cold * 1000:.0f} ms"
+    )
     in_process_limits = Limits.from_settings(isolate_pdf=False)
-    lines.append(f"  - in-process (`isolate_pdf=False`): {ms(repeat(pdf, 'case.pdf', in_process_limits, 7))}; CPU time "
-                 f"{ms(cpu_times(pdf, 'case.pdf', in_process_limits, 7))}")
+    lines.append(
+        f"  - in-process (`isolate_pdf=False`): {ms(repeat(pdf, 'case.pdf', in_process_limits, 7))}; CPU time "
+        f"{ms(cpu_times(pdf, 'case.pdf', in_process_limits, 7))}"
+    )
     cases = real_case_texts()
     if cases:
         docx_times, pdf_times, sizes, sections = [], [], [], []
@@ -238,7 +251,11 @@ def main() -> None:
         lines.append(row)
         print(row, flush=True)
     budget = Limits.from_settings(parse_seconds=TARGET_BUDGET)
-    lines += ["", f"The slow files again with `SCREENING_PARSE_SECONDS={TARGET_BUDGET:g}` (what the 10 s target needs):", ""]
+    lines += [
+        "",
+        f"The slow files again with `SCREENING_PARSE_SECONDS={TARGET_BUDGET:g}` (what the 10 s target needs):",
+        "",
+    ]
     for description, filename, build in HOSTILE:
         if filename in SLOW_FILES:
             data = build()

@@ -60,15 +60,19 @@ class Tally:
 
 
 def payloads() -> tuple[list[tuple[str, bytes]], list[hostile.Hostile], dict[str, bytes]]:
-    valid = [("valid.docx", hostile.valid_docx()), ("valid.pdf", hostile.valid_pdf()),
-             ("valid.txt", hostile.valid_text("gb18030"))]
+    valid = [
+        ("valid.docx", hostile.valid_docx()),
+        ("valid.pdf", hostile.valid_pdf()),
+        ("valid.txt", hostile.valid_text("gb18030")),
+    ]
     cases = [case for case in hostile.intake_cases() if "-cut" not in case.name or case.name.endswith("cut50")]
     built = {case.name: case.make() for case in cases}
     return valid, cases, built
 
 
-async def client(number: int, url: str, key: str, deadline: float, cap: list[int], tally: Tally,
-                 valid, cases, built) -> None:
+async def client(
+    number: int, url: str, key: str, deadline: float, cap: list[int], tally: Tally, valid, cases, built
+) -> None:
     rng = random.Random(number)
     async with httpx.AsyncClient(base_url=url, timeout=120) as http:
         while time.monotonic() < deadline and cap[0] > 0:
@@ -86,8 +90,12 @@ async def client(number: int, url: str, key: str, deadline: float, cap: list[int
 async def send_valid(http: httpx.AsyncClient, key: str, name: str, data: bytes, tally: Tally) -> None:
     started = time.monotonic()
     try:
-        response = await http.post("/api/screen", data={"campaign": CAMPAIGN, "store": "true"},
-                                   files={"file": (name, data)}, headers={"X-API-Key": key})
+        response = await http.post(
+            "/api/screen",
+            data={"campaign": CAMPAIGN, "store": "true"},
+            files={"file": (name, data)},
+            headers={"X-API-Key": key},
+        )
     except httpx.HTTPError as error:
         tally.valid_errors.append(f"{name}: {type(error).__name__}")
         return
@@ -143,8 +151,13 @@ async def stored_in_archive(url: str, key: str) -> set[int]:
     found, offset = set(), 0
     async with httpx.AsyncClient(base_url=url, timeout=120) as http:
         while True:
-            page = (await http.get("/api/archive", params={"kind": "submission", "limit": 1000, "offset": offset},
-                                   headers={"X-API-Key": key})).json()
+            page = (
+                await http.get(
+                    "/api/archive",
+                    params={"kind": "submission", "limit": 1000, "offset": offset},
+                    headers={"X-API-Key": key},
+                )
+            ).json()
             found |= {record["id"] for record in page["records"]}
             offset += len(page["records"])
             if not page["records"] or offset >= page["total"]:
@@ -162,15 +175,23 @@ async def run(args, url: str, pid: int | None) -> dict:
     started = time.monotonic()
     deadline = started + args.seconds
     sampler = asyncio.create_task(sample_memory(pid, deadline + 5, samples))
-    await asyncio.gather(*(client(n, url, args.api_key, deadline, cap, tally, valid, cases, built)
-                           for n in range(args.clients)))
+    await asyncio.gather(
+        *(client(n, url, args.api_key, deadline, cap, tally, valid, cases, built) for n in range(args.clients))
+    )
     elapsed = time.monotonic() - started
     sampler.cancel()
     after = tree_rss(pid) if pid else 0
     archived = await stored_in_archive(url, args.api_key)
-    return {"tally": tally, "elapsed": elapsed, "baseline": baseline, "peak": max(samples, default=0),
-            "after": after, "lost": sorted(tally.stored_ids - archived), "archived": len(archived),
-            "cases": len(cases)}
+    return {
+        "tally": tally,
+        "elapsed": elapsed,
+        "baseline": baseline,
+        "peak": max(samples, default=0),
+        "after": after,
+        "lost": sorted(tally.stored_ids - archived),
+        "archived": len(archived),
+        "cases": len(cases),
+    }
 
 
 def verdicts(result: dict, args) -> list[tuple[str, bool]]:
@@ -180,8 +201,10 @@ def verdicts(result: dict, args) -> list[tuple[str, bool]]:
         ("no error on valid uploads", not tally.valid_errors and tally.valid_ok > 0),
         ("every hostile upload got its defined error", not tally.hostile_errors),
         ("no 5xx", not any(status >= 500 for status in tally.statuses)),
-        (f"memory growth ≤ {args.rss_growth_mb} MB (peak over warm size: {growth:.0f} MB)",
-         growth <= args.rss_growth_mb or not result["baseline"]),
+        (
+            f"memory growth ≤ {args.rss_growth_mb} MB (peak over warm size: {growth:.0f} MB)",
+            growth <= args.rss_growth_mb or not result["baseline"],
+        ),
         ("no lost stored records", not result["lost"]),
     ]
 
@@ -194,7 +217,8 @@ def write_report(result: dict, args, checks, command: str, mode: str) -> str:
     tally = result["tally"]
     total = sum(tally.statuses.values())
     lines = [
-        "# Load: concurrent mixed uploads against a live server", "",
+        "# Load: concurrent mixed uploads against a live server",
+        "",
         f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
         f"- command: `{command}`",
         f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, "
@@ -202,21 +226,31 @@ def write_report(result: dict, args, checks, command: str, mode: str) -> str:
         f"{os.getloadavg()[0]:.1f} (a shared machine: other jobs may run at the same time)",
         f"- server: {mode}",
         f"- clients: {args.clients}, for {result['elapsed']:.0f} s (cap {args.max_requests} requests); "
-        f"{result['cases']} hostile cases from tests/hostile.py", "",
-        "| | count | p50 s | p95 s | max s |", "|---|---:|---:|---:|---:|",
+        f"{result['cases']} hostile cases from tests/hostile.py",
+        "",
+        "| | count | p50 s | p95 s | max s |",
+        "|---|---:|---:|---:|---:|",
     ]
-    for kind, ok, errors in (("valid (stored)", tally.valid_ok, tally.valid_errors),
-                             ("hostile", tally.hostile_ok, tally.hostile_errors)):
+    for kind, ok, errors in (
+        ("valid (stored)", tally.valid_ok, tally.valid_errors),
+        ("hostile", tally.hostile_ok, tally.hostile_errors),
+    ):
         lat = tally.latencies["valid" if kind.startswith("valid") else "hostile"]
-        lines.append(f"| {kind}: {ok} as expected, {len(errors)} not | {ok + len(errors)} | "
-                     f"{percentile(lat, 50):.2f} | {percentile(lat, 95):.2f} | {max(lat, default=0):.2f} |")
+        lines.append(
+            f"| {kind}: {ok} as expected, {len(errors)} not | {ok + len(errors)} | "
+            f"{percentile(lat, 50):.2f} | {percentile(lat, 95):.2f} | {max(lat, default=0):.2f} |"
+        )
     lines += [
-        "", f"Requests: {total} ({total / result['elapsed']:.1f}/s); statuses: "
+        "",
+        f"Requests: {total} ({total / result['elapsed']:.1f}/s); statuses: "
         + ", ".join(f"{k}: {v}" for k, v in sorted(tally.statuses.items())),
         f"Memory (server + PDF workers): warm {result['baseline'] / 2**20:.0f} MB, peak {result['peak'] / 2**20:.0f} MB, "
         f"after {result['after'] / 2**20:.0f} MB.",
         f"Stored: {len(tally.stored_ids)} submission ids handed out, {result['archived']} submissions in the archive, "
-        f"{len(result['lost'])} lost.", "", "| check | result |", "|---|---|",
+        f"{len(result['lost'])} lost.",
+        "",
+        "| check | result |",
+        "|---|---|",
         *[f"| {name} | {'pass' if ok else 'FAIL'} |" for name, ok in checks],
     ]
     problems = (tally.valid_errors + tally.hostile_errors)[:20]
@@ -242,14 +276,17 @@ def main() -> int:
         url, mode = args.url, f"external, {args.url}"
     else:
         folder = Path(tempfile.mkdtemp(prefix="screening-load-"))
-        env = {"SCREENING_DATABASE_URL": f"sqlite:///{folder / 'load.db'}",
-               "SCREENING_API_KEYS": f"{args.api_key}=压力测试局"}
+        env = {
+            "SCREENING_DATABASE_URL": f"sqlite:///{folder / 'load.db'}",
+            "SCREENING_API_KEYS": f"{args.api_key}=压力测试局",
+        }
         if not args.with_model:
             env["SCREENING_MODEL_DIR"] = str(folder / "no-model")
         server = LiveServer(env=env, log_path=folder / "server.log").start()
         url, pid = server.url, server.process.pid
-        mode = (f"started here: uvicorn api.app:app, 1 worker, SQLite {folder / 'load.db'}, "
-                + ("embedding model from var/models" if args.with_model else "no embedding model (degraded)"))
+        mode = f"started here: uvicorn api.app:app, 1 worker, SQLite {folder / 'load.db'}, " + (
+            "embedding model from var/models" if args.with_model else "no embedding model (degraded)"
+        )
     try:
         result = asyncio.run(run(args, url, pid))
     finally:

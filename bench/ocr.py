@@ -19,7 +19,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +41,14 @@ def pages(n: int):
     for i in range(n):
         dpi = (150, 200, 300)[i % 3]
         rotate = (0.5, -0.8, 1.5, -1.2)[i % 4]
-        style = ScanStyle(dpi=dpi, rotate=rotate, blur=(0.5 + (i % 3) * 0.4) * dpi / 200, noise=4 + i % 4,
-                          seal=i % 2 == 0, seal_at=(100 + 10 * (i % 4), 60 + 15 * (i % 5)))
+        style = ScanStyle(
+            dpi=dpi,
+            rotate=rotate,
+            blur=(0.5 + (i % 3) * 0.4) * dpi / 200,
+            noise=4 + i % 4,
+            seal=i % 2 == 0,
+            seal_at=(100 + 10 * (i % 4), 60 + 15 * (i % 5)),
+        )
         paragraphs = scan_text(12, seed=100 + i)
         yield style, paragraphs, page_image(paragraphs, style)
 
@@ -58,8 +64,12 @@ def tesseract(image, dpi: int, *, red: bool):
     (ocr.without_red(image) if red else image.convert("L")).save(buffer, format="PNG")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", "tesseract", "-", "stdout", "-l", "chi_sim", "--psm", "6", "tsv"],
-                          input=buffer.getvalue(), capture_output=True, env={"OMP_THREAD_LIMIT": "1"})
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "tesseract", "-", "stdout", "-l", "chi_sim", "--psm", "6", "tsv"],
+        input=buffer.getvalue(),
+        capture_output=True,
+        env={"OMP_THREAD_LIMIT": "1"},
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -75,8 +85,12 @@ def rapid_engines():
         from rapidocr import RapidOCR as Rapid3
 
         engine3 = Rapid3()
-        engines.append(("rapidocr 3 (PP-OCRv6 small, onnxruntime)",
-                        lambda img: "".join(engine3(np.asarray(img.convert("RGB"))).txts or ())))
+        engines.append(
+            (
+                "rapidocr 3 (PP-OCRv6 small, onnxruntime)",
+                lambda img: "".join(engine3(np.asarray(img.convert("RGB"))).txts or ()),
+            )
+        )
     except Exception as error:  # noqa: BLE001 - optional comparison
         print("rapidocr 3 unavailable:", error)
     try:
@@ -84,8 +98,12 @@ def rapid_engines():
         from rapidocr_onnxruntime import RapidOCR as Rapid14
 
         engine14 = Rapid14()
-        engines.append(("rapidocr_onnxruntime 1.4 (PP-OCRv4)",
-                        lambda img: "".join(r[1] for r in (engine14(np.asarray(img.convert("RGB")))[0] or []))))
+        engines.append(
+            (
+                "rapidocr_onnxruntime 1.4 (PP-OCRv4)",
+                lambda img: "".join(r[1] for r in (engine14(np.asarray(img.convert("RGB")))[0] or [])),
+            )
+        )
     except Exception as error:  # noqa: BLE001
         print("rapidocr_onnxruntime unavailable:", error)
     return engines
@@ -122,29 +140,42 @@ def main() -> None:
 def write(args, rows, totals) -> None:
     load = " / ".join(f"{x:.1f}" for x in __import__("os").getloadavg())
     lines = [
-        "# OCR on generated scans", "",
+        "# OCR on generated scans",
+        "",
         f"Command: `nice .venv/bin/python bench/ocr.py --pages {args.pages}{' --rapidocr' if args.rapidocr else ''}`  ",
-        f"Run: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} ({platform.machine()}, "
+        f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({platform.machine()}, "
         f"{__import__('os').cpu_count()} cores), Python {platform.python_version()}, engine `{ocr.engine()}`.  ",
         f"**The machine was shared with other engineers' jobs** (load average at the end: {load}); wall-clock times are "
-        "inflated by that load, CPU seconds are the fairer figure for the 4 s/page target.", "",
+        "inflated by that load, CPU seconds are the fairer figure for the 4 s/page target.",
+        "",
         "Pages: A4, 12 pt WenQuanYi Zen Hei, our own sentences (12 per page, ≈ 430 characters), 150/200/300 dpi in turn, "
         "rotation 0.5–1.5°, Gaussian blur, grey noise, a red seal over the text on every other page. "
-        "CER = Levenshtein distance / reference characters (whitespace removed).", "",
-        "Peak RSS: Tesseract's own process (`/usr/bin/time`); for RapidOCR, the whole benchmark process holding the models.", "",
+        "CER = Levenshtein distance / reference characters (whitespace removed).",
+        "",
+        "Peak RSS: Tesseract's own process (`/usr/bin/time`); for RapidOCR, the whole benchmark process holding the models.",
+        "",
         "| engine | pages | mean CER | worst CER | mean wall s/page | mean CPU s/page | peak RSS MB |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, values in totals.items():
         n = len(values)
-        lines.append(f"| {name} | {n} | {sum(v[0] for v in values) / n:.2%} | {max(v[0] for v in values):.2%} | "
-                     f"{sum(v[1] for v in values) / n:.1f} | {sum(v[2] for v in values) / n:.1f} | "
-                     f"{max(v[3] for v in values):.0f} |")
-    lines += ["", "Per page:", "", "| page | dpi | rotation | blur | seal | engine | CER | wall s | CPU s |",
-              "|---|---|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {name} | {n} | {sum(v[0] for v in values) / n:.2%} | {max(v[0] for v in values):.2%} | "
+            f"{sum(v[1] for v in values) / n:.1f} | {sum(v[2] for v in values) / n:.1f} | "
+            f"{max(v[3] for v in values):.0f} |"
+        )
+    lines += [
+        "",
+        "Per page:",
+        "",
+        "| page | dpi | rotation | blur | seal | engine | CER | wall s | CPU s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for index, style, name, cer, wall, cpu, _ in rows:
-        lines.append(f"| {index} | {style.dpi} | {style.rotate} | {style.blur:.2f} | {'yes' if style.seal else 'no'} | "
-                     f"{name} | {cer:.2%} | {wall:.1f} | {cpu:.1f} |")
+        lines.append(
+            f"| {index} | {style.dpi} | {style.rotate} | {style.blur:.2f} | {'yes' if style.seal else 'no'} | "
+            f"{name} | {cer:.2%} | {wall:.1f} | {cpu:.1f} |"
+        )
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("wrote", args.out)
 

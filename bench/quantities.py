@@ -95,13 +95,15 @@ def trivial_detector(sentence: str) -> list[tuple[Decimal, Decimal | None, str]]
 def product_detector(module):
     def detect(sentence: str):
         return [(q.value, q.upper, q.unit or "") for q in module.find_quantities(sentence)]
+
     return detect
 
 
 def baseline_module(commit: str):
     """``screening/numbers.py`` as it was at ``commit`` (today's lexicons), loaded beside the current one."""
-    source = subprocess.run(["git", "show", f"{commit}:screening/numbers.py"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout
+    source = subprocess.run(
+        ["git", "show", f"{commit}:screening/numbers.py"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
     spec = importlib.util.spec_from_loader("screening._numbers_at_commit", loader=None)
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "screening"
@@ -128,8 +130,15 @@ def score(rows: list[dict], detect) -> dict:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1,
-            "units": f"{unit_right}/{unit_checked}"}
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "units": f"{unit_right}/{unit_checked}",
+    }
 
 
 def misses(rows: list[dict], detect) -> Counter:
@@ -148,38 +157,57 @@ def misses(rows: list[dict], detect) -> Counter:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--baseline-commit", default="af03b23",
-                        help="the detector before issue 13's colloquial forms, for the baseline column")
+    parser.add_argument(
+        "--baseline-commit",
+        default="af03b23",
+        help="the detector before issue 13's colloquial forms, for the baseline column",
+    )
     args = parser.parse_args()
     if not available():
         sys.exit("../shared/cases not found; nothing to measure")
     from screening import numbers
 
     rows = load_gold()
-    detectors = {"this detector (screening.numbers)": product_detector(numbers),
-                 f"detector at {args.baseline_commit}": product_detector(baseline_module(args.baseline_commit)),
-                 "trivial: Arabic figures with 万/亿": trivial_detector}
-    out = ["# bench/quantities.py", "",
-           f"Command: `.venv/bin/python bench/quantities.py {' '.join(sys.argv[1:])}` — "
-           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.machine()}, {os.cpu_count()} cores, "
-           f"Python {platform.python_version()} (machine shared with other jobs; nothing here is timed)", "",
-           "Gold: `bench/quantities_gold.csv` (file, sentence index, SHA-1 prefix, values; no text). Target: detection "
-           "F1 ≥ 0.95 with values exact (a match needs the exact value and upper end).", ""]
+    detectors = {
+        "this detector (screening.numbers)": product_detector(numbers),
+        f"detector at {args.baseline_commit}": product_detector(baseline_module(args.baseline_commit)),
+        "trivial: Arabic figures with 万/亿": trivial_detector,
+    }
+    out = [
+        "# bench/quantities.py",
+        "",
+        f"Command: `.venv/bin/python bench/quantities.py {' '.join(sys.argv[1:])}` — "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()} (machine shared with other jobs; nothing here is timed)",
+        "",
+        "Gold: `bench/quantities_gold.csv` (file, sentence index, SHA-1 prefix, values; no text). Target: detection "
+        "F1 ≥ 0.95 with values exact (a match needs the exact value and upper end).",
+        "",
+    ]
     for name in ("dev", "heldout", "fresh"):
         subset = [r for r in rows if r["set"] == name]
         if not subset:
             continue
         n_gold = sum(len(r["gold"]) for r in subset)
-        out += [f"## {name}: {len(subset)} sentences, {n_gold} gold quantities "
-                f"({sum(1 for r in subset for g in r['gold'] if g[1] is not None)} ranges)", "",
-                "| detector | precision | recall | **F1** | TP / FP / FN | unit agrees |", "|---|---|---|---|---|---|"]
+        out += [
+            f"## {name}: {len(subset)} sentences, {n_gold} gold quantities "
+            f"({sum(1 for r in subset for g in r['gold'] if g[1] is not None)} ranges)",
+            "",
+            "| detector | precision | recall | **F1** | TP / FP / FN | unit agrees |",
+            "|---|---|---|---|---|---|",
+        ]
         for label, detect in detectors.items():
             s = score(subset, detect)
-            out.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | **{s['f1']:.3f}** | "
-                       f"{s['tp']} / {s['fp']} / {s['fn']} | {s['units']} |")
+            out.append(
+                f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | **{s['f1']:.3f}** | "
+                f"{s['tp']} / {s['fp']} / {s['fn']} | {s['units']} |"
+            )
         errors = misses(subset, detectors["this detector (screening.numbers)"])
-        out += ["", "Errors of this detector: " + (", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"),
-                ""]
+        out += [
+            "",
+            "Errors of this detector: " + (", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"),
+            "",
+        ]
     (ROOT / "bench" / "results" / "quantities.md").write_text("\n".join(out) + "\n", encoding="utf-8")
     print("\n".join(out))
 

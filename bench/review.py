@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.cases import available, case_files, case_text  # noqa: E402
+from bench.duplicates import edit_words  # noqa: E402
 from screening.batch import BatchRow  # noqa: E402
 from screening.campaigns import get_campaign  # noqa: E402
 from screening.config import load_settings  # noqa: E402
@@ -39,27 +41,54 @@ from screening.review import call_flags  # noqa: E402
 from screening.review.checks import SampleCache  # noqa: E402
 from screening.review.store import FrozenItem, Submission  # noqa: E402
 
-from bench.cases import available, case_files, case_text  # noqa: E402
-from bench.duplicates import edit_words  # noqa: E402
-
 CAMPAIGN = "nrta-2025-media-convergence"
 PER_BUREAU = 12
 OUT = ROOT / "bench" / "results" / "review.md"
 
 
 def bureau_submission(index: int) -> Submission:
-    return Submission(id=f"s{index}", bureau=f"第{index}省广播电视局", campaign_id=CAMPAIGN, unit_kind="province",
-                      title="", origin="batch", batch_id=None, submitted_by="bench",
-                      submitted_at=dt.datetime(2025, 4, 1), item_count=PER_BUREAU)
+    return Submission(
+        id=f"s{index}",
+        bureau=f"第{index}省广播电视局",
+        campaign_id=CAMPAIGN,
+        unit_kind="province",
+        title="",
+        origin="batch",
+        batch_id=None,
+        submitted_by="bench",
+        submitted_at=dt.datetime(2025, 4, 1),
+        item_count=PER_BUREAU,
+    )
 
 
 def item(n: int, text: str, name: str) -> FrozenItem:
     submission = bureau_submission(n // PER_BUREAU)
-    row = BatchRow(id=f"i{n}", index=n % PER_BUREAU + 1, rank=n % PER_BUREAU + 1, suggested_rank=1,
-                   filename=f"{n}.docx", case_name=name, category="新媒体平台建设", verdict="revise", score=1.0)
-    return FrozenItem(id=f"i{n}", submission=submission, position=row.index, rank=row.rank, included=True,
-                      filename=row.filename, case_name=name, category=row.category, unit=f"单位{n}", verdict="revise",
-                      row=row, report=Report(document=DocumentInfo(filename=row.filename)), text=text)
+    row = BatchRow(
+        id=f"i{n}",
+        index=n % PER_BUREAU + 1,
+        rank=n % PER_BUREAU + 1,
+        suggested_rank=1,
+        filename=f"{n}.docx",
+        case_name=name,
+        category="新媒体平台建设",
+        verdict="revise",
+        score=1.0,
+    )
+    return FrozenItem(
+        id=f"i{n}",
+        submission=submission,
+        position=row.index,
+        rank=row.rank,
+        included=True,
+        filename=row.filename,
+        case_name=name,
+        category=row.category,
+        unit=f"单位{n}",
+        verdict="revise",
+        row=row,
+        report=Report(document=DocumentInfo(filename=row.filename)),
+        text=text,
+    )
 
 
 def dictionary_words() -> list[str]:
@@ -86,7 +115,9 @@ def build_call(size: int, cases: list[str], rng: random.Random) -> tuple[list[Fr
     lengths = [len(t) for t in cases]
     while len(texts) < size:
         n_words = rng.choice(lengths) // 2
-        texts.append(("".join(rng.choice(fillers) for _ in range(n_words)), f"填充{len(texts)}", ("filler", len(texts))))
+        texts.append(
+            ("".join(rng.choice(fillers) for _ in range(n_words)), f"填充{len(texts)}", ("filler", len(texts)))
+        )
     texts = texts[:size]
     order = list(range(len(texts)))
     rng.shuffle(order)
@@ -112,14 +143,25 @@ def measure(size: int, cases: list[str], seed: int = 7) -> dict:
     start = time.perf_counter()
     call_flags(items, campaign, samples=cache)  # every sample cached: what a new submission costs beyond its own
     warm = time.perf_counter() - start
-    pairs = {frozenset({item_id, f.other["id"]}) for item_id, found in flags.items() for f in found
-             if f.kind == "duplicate"}
+    pairs = {
+        frozenset({item_id, f.other["id"]}) for item_id, found in flags.items() for f in found if f.kind == "duplicate"
+    }
     real_ids = {i.id for i in items if i.case_name.startswith(("案例", "改名案例"))}
     false_real = sum(1 for pair in pairs - planted if pair <= real_ids)
     same_name = {frozenset({a.id, b.id}) for a in items for b in items if a.id < b.id and a.case_name == b.case_name}
-    result = {"size": size, "bureaus": len({i.bureau for i in items}), "pairs": size * (size - 1) // 2,
-              "seconds": seconds, "warm": warm, "planted": len(planted), "found": len(pairs & planted),
-              "false": len(pairs - planted), "false_real": false_real, "baseline_found": len(same_name & planted), "exhaustive": "—"}
+    result = {
+        "size": size,
+        "bureaus": len({i.bureau for i in items}),
+        "pairs": size * (size - 1) // 2,
+        "seconds": seconds,
+        "warm": warm,
+        "planted": len(planted),
+        "found": len(pairs & planted),
+        "false": len(pairs - planted),
+        "false_real": false_real,
+        "baseline_found": len(same_name & planted),
+        "exhaustive": "—",
+    }
     if size <= EXHAUSTIVE_UP_TO:
         result["exhaustive"] = exhaustive_agreement(items, pairs, campaign)
     return result
@@ -134,7 +176,9 @@ def exhaustive_agreement(items: list[FrozenItem], pairs: set, campaign) -> str:
 
     batch = [BatchItem(key=i.id, text=i.text, case_name=i.case_name, unit=i.unit, category=i.category) for i in items]
     bureau = {i.id: i.bureau for i in items}
-    every = {frozenset({m["a"], m["b"]}) for m in cross_batch(batch, campaign=campaign) if bureau[m["a"]] != bureau[m["b"]]}
+    every = {
+        frozenset({m["a"], m["b"]}) for m in cross_batch(batch, campaign=campaign) if bureau[m["a"]] != bureau[m["b"]]
+    }
     return f"{len(every & pairs)} of {len(every)} (LSH-only extra: {len(pairs - every)})"
 
 
@@ -158,13 +202,15 @@ def main() -> None:
         f"- Data: {len(cases)} real write-ups from ../shared/cases, one planted 20%-reworded, renamed copy per ten real "
         "cases (another bureau), synthetic dictionary-word fillers to reach the size; 12 items per bureau",
         "",
-        "| items | bureaus | possible pairs | call_flags, cold | warm (samples cached) | planted copies | found | false alarms (between real cases) | baseline (same name) found | every-pair cross_batch pairs also found |",
+        "| items | bureaus | possible pairs | call_flags, cold | warm (samples cached) | planted copies | found | false alarms (between real cases) | baseline (same name) found | every-pair cross_batch pairs also found |",  # noqa: E501
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        lines.append(f"| {r['size']} | {r['bureaus']} | {r['pairs']} | {r['seconds']:.1f} s | {r['warm']:.1f} s | "
-                     f"{r['planted']} | {r['found']} | {r['false']} ({r['false_real']}) | {r['baseline_found']} | "
-                     f"{r['exhaustive']} |")
+        lines.append(
+            f"| {r['size']} | {r['bureaus']} | {r['pairs']} | {r['seconds']:.1f} s | {r['warm']:.1f} s | "
+            f"{r['planted']} | {r['found']} | {r['false']} ({r['false_real']}) | {r['baseline_found']} | "
+            f"{r['exhaustive']} |"
+        )
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

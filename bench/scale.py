@@ -46,14 +46,33 @@ KEY = "bench-key"
 BUREAU = "压测局"
 CAMPAIGN = "nrta-2025-media-convergence"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-UNITS = ["长春市融媒体中心", "吉林市广播电视台", "延边州融媒体中心", "四平市广播电视台", "通化县融媒体中心", "白山市广播电视台"]
-TOPICS = ["智慧社区服务平台", "县级融媒体改革", "应急广播体系建设", "乡村振兴直播带货", "红色文化数字展馆", "政务服务一网通办",
-          "短视频矩阵传播", "大屏小屏联动", "新闻客户端改版", "AI辅助新闻生产"]
+UNITS = [
+    "长春市融媒体中心",
+    "吉林市广播电视台",
+    "延边州融媒体中心",
+    "四平市广播电视台",
+    "通化县融媒体中心",
+    "白山市广播电视台",
+]
+TOPICS = [
+    "智慧社区服务平台",
+    "县级融媒体改革",
+    "应急广播体系建设",
+    "乡村振兴直播带货",
+    "红色文化数字展馆",
+    "政务服务一网通办",
+    "短视频矩阵传播",
+    "大屏小屏联动",
+    "新闻客户端改版",
+    "AI辅助新闻生产",
+]
 
 
 def materials(n: int) -> list[tuple[str, bytes]]:
-    return [(f"材料{i:02d}.docx", form_docx(f"{TOPICS[i % len(TOPICS)]}（第{i}号）", UNITS[i % len(UNITS)]))
-            for i in range(n)]
+    return [
+        (f"材料{i:02d}.docx", form_docx(f"{TOPICS[i % len(TOPICS)]}（第{i}号）", UNITS[i % len(UNITS)]))
+        for i in range(n)
+    ]
 
 
 class Server:
@@ -63,11 +82,20 @@ class Server:
         self.port, self.workers = free_port(), workers
         self.degraded: list[str] = []
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "SCREENING_DATABASE_URL": url, "SCREENING_API_KEYS": f"{KEY}={BUREAU}",
-               "SCREENING_MODEL_DIR": str(ROOT / "var" / "models")}
-        self.process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "screening"), "serve", "--port", str(self.port),
-                                         "--workers", str(workers)], cwd=ROOT, env=env, start_new_session=True,
-                                        stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        env = {
+            **os.environ,
+            "SCREENING_DATABASE_URL": url,
+            "SCREENING_API_KEYS": f"{KEY}={BUREAU}",
+            "SCREENING_MODEL_DIR": str(ROOT / "var" / "models"),
+        }
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "screening"), "serve", "--port", str(self.port), "--workers", str(workers)],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_warm(self, timeout: float = 600) -> float:
         """Until every worker process has answered /api/health with 200 (warmed up). Health names the answering
@@ -98,8 +126,9 @@ class Server:
 def run_batch(server: Server, url: str, docs: list[tuple[str, bytes]]) -> dict:
     files = [("files", (name, data, DOCX)) for name, data in docs]
     start = time.monotonic()
-    created = httpx.post(server.base + "/api/batches", data={"campaign": CAMPAIGN}, files=files,
-                         headers={"X-API-Key": KEY}, timeout=120).json()
+    created = httpx.post(
+        server.base + "/api/batches", data={"campaign": CAMPAIGN}, files=files, headers={"X-API-Key": KEY}, timeout=120
+    ).json()
     while True:
         state = httpx.get(f"{server.base}/api/batches/{created['id']}", headers={"X-API-Key": KEY}, timeout=30).json()
         if state["status"] in ("done", "failed"):
@@ -107,11 +136,19 @@ def run_batch(server: Server, url: str, docs: list[tuple[str, bytes]]) -> dict:
         time.sleep(0.2)
     seconds = time.monotonic() - start
     with db.get_engine(url).connect() as conn:
-        owners = conn.execute(text("SELECT lease_owner, count(*) FROM batch_items WHERE batch_id = :b "
-                                   "GROUP BY lease_owner"), {"b": created["id"]}).all()
-    return {"status": state["status"], "done": state["progress"]["done"], "failed": state["progress"]["failed"],
-            "items": len(docs), "seconds": seconds, "per_minute": len(docs) / seconds * 60,
-            "owners": sorted(n for _, n in owners)}
+        owners = conn.execute(
+            text("SELECT lease_owner, count(*) FROM batch_items WHERE batch_id = :b GROUP BY lease_owner"),
+            {"b": created["id"]},
+        ).all()
+    return {
+        "status": state["status"],
+        "done": state["progress"]["done"],
+        "failed": state["progress"]["failed"],
+        "items": len(docs),
+        "seconds": seconds,
+        "per_minute": len(docs) / seconds * 60,
+        "owners": sorted(n for _, n in owners),
+    }
 
 
 def self_checks(server: Server, clients: int, screens: int) -> dict:
@@ -127,8 +164,12 @@ def self_checks(server: Server, clients: int, screens: int) -> dict:
         for _ in range(screens):
             start = time.monotonic()
             try:
-                status = httpx.post(server.base + "/api/screen", data={"campaign": CAMPAIGN},
-                                    files={"file": (name, data, DOCX)}, timeout=600).status_code
+                status = httpx.post(
+                    server.base + "/api/screen",
+                    data={"campaign": CAMPAIGN},
+                    files={"file": (name, data, DOCX)},
+                    timeout=600,
+                ).status_code
             except httpx.HTTPError:
                 status = 0
             with lock:
@@ -143,8 +184,15 @@ def self_checks(server: Server, clients: int, screens: int) -> dict:
         thread.join()
     wall = time.monotonic() - start
     ordered = sorted(latencies)
-    return {"requests": len(ordered), "wall": wall, "per_second": len(ordered) / wall, "statuses": statuses,
-            "p50": statistics.median(ordered), "p95": ordered[int(0.95 * (len(ordered) - 1))], "max": ordered[-1]}
+    return {
+        "requests": len(ordered),
+        "wall": wall,
+        "per_second": len(ordered) / wall,
+        "statuses": statuses,
+        "p50": statistics.median(ordered),
+        "p95": ordered[int(0.95 * (len(ordered) - 1))],
+        "max": ordered[-1],
+    }
 
 
 def takeover(cluster: PgCluster, lease: float = 5.0, per_item: float = 0.5) -> dict:
@@ -153,20 +201,34 @@ def takeover(cluster: PgCluster, lease: float = 5.0, per_item: float = 0.5) -> d
 
     url = cluster.new_database()
     child = ROOT / "tests" / "batch" / "worker_child.py"
-    workers = {name: subprocess.Popen([sys.executable, str(child), "work", url, name, str(per_item), str(lease)],
-                                      cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-               for name in ("甲", "乙")}
+    workers = {
+        name: subprocess.Popen(
+            [sys.executable, str(child), "work", url, name, str(per_item), str(lease)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for name in ("甲", "乙")
+    }
     try:
         for worker in workers.values():
             worker.stdout.readline()
         store = BatchStore(db.get_engine(url))
-        info = store.create(owner="压测局", campaign_id="nrta-2024-smart-network-services",
-                            sources=[Source(f"{i}.txt", f"第{i}份".encode()) for i in range(20)])
-        query = text("SELECT id FROM batch_items WHERE batch_id = :b AND status = 'pending' AND lease_owner = '甲' "
-                     "AND lease_until > :now")
+        info = store.create(
+            owner="压测局",
+            campaign_id="nrta-2024-smart-network-services",
+            sources=[Source(f"{i}.txt", f"第{i}份".encode()) for i in range(20)],
+        )
+        query = text(
+            "SELECT id FROM batch_items WHERE batch_id = :b AND status = 'pending' AND lease_owner = '甲' "
+            "AND lease_until > :now"
+        )
         while True:
             with db.get_engine(url).connect() as conn:
-                victim = conn.execute(query, {"b": info.id, "now": dt.datetime.now(dt.UTC).replace(tzinfo=None)}).scalar()
+                victim = conn.execute(
+                    query, {"b": info.id, "now": dt.datetime.now(dt.UTC).replace(tzinfo=None)}
+                ).scalar()
             if victim:
                 break
             time.sleep(0.02)
@@ -232,8 +294,9 @@ def national_call(batch_per_minute: float, checks: dict) -> list[str]:
     ]
 
 
-def report(args, batches: dict[int, dict], checks: dict, take: dict, warm: dict[int, float],
-           degraded: list[str]) -> str:
+def report(
+    args, batches: dict[int, dict], checks: dict, take: dict, warm: dict[int, float], degraded: list[str]
+) -> str:
     load = os.getloadavg()
     one, two = batches[1], batches[2]
     lines = [
@@ -255,9 +318,11 @@ def report(args, batches: dict[int, dict], checks: dict, take: dict, warm: dict[
         "|---:|---:|---:|---:|---|---:|",
     ]
     for n, row in sorted(batches.items()):
-        lines.append(f"| {n} | {row['items']} ({row.get('done', '?')} done, {row.get('failed', '?')} failed) | "
-                     f"{row['seconds']:.1f} | {row['per_minute']:.1f} | "
-                     f"{' + '.join(map(str, row['owners']))} | {warm[n]:.0f} |")
+        lines.append(
+            f"| {n} | {row['items']} ({row.get('done', '?')} done, {row.get('failed', '?')} failed) | "
+            f"{row['seconds']:.1f} | {row['per_minute']:.1f} | "
+            f"{' + '.join(map(str, row['owners']))} | {warm[n]:.0f} |"
+        )
     lines += [
         "",
         f"Speed-up with 2 workers: ×{two['per_minute'] / one['per_minute']:.2f} (2 cores; other jobs were using them "

@@ -18,7 +18,7 @@ import platform
 import random
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,10 +35,15 @@ KINDS = ["seal", "seal+heading+logo", "plain", "heading", "logo", "heading+logo"
 def style_for(kind: str, rng: random.Random) -> ScanStyle:
     dpi = rng.choice([150, 200, 300])
     return ScanStyle(
-        dpi=dpi, rotate=rng.uniform(-1.5, 1.5), blur=rng.uniform(0, 1.2) * dpi / 200, noise=rng.uniform(0, 8),
-        seal=kind.startswith("seal"), seal_mm=rng.uniform(38, 45),
+        dpi=dpi,
+        rotate=rng.uniform(-1.5, 1.5),
+        blur=rng.uniform(0, 1.2) * dpi / 200,
+        noise=rng.uniform(0, 8),
+        seal=kind.startswith("seal"),
+        seal_mm=rng.uniform(38, 45),
         seal_at=(rng.uniform(40, 170), rng.uniform(70, 250)),
-        logo="logo" in kind, red_heading=HEADING if "heading" in kind else None,
+        logo="logo" in kind,
+        red_heading=HEADING if "heading" in kind else None,
     )
 
 
@@ -55,8 +60,11 @@ def main() -> None:
         start = time.perf_counter()
         seals = find_seals(image, dpi=style.dpi)
         times.append(time.perf_counter() - start)
-        located = any(abs((s.x0 + s.x1) / 2 / 72 * 25.4 - style.seal_at[0]) < 5 and
-                      abs((s.top + s.bottom) / 2 / 72 * 25.4 - style.seal_at[1]) < 5 for s in seals)
+        located = any(
+            abs((s.x0 + s.x1) / 2 / 72 * 25.4 - style.seal_at[0]) < 5
+            and abs((s.top + s.bottom) / 2 / 72 * 25.4 - style.seal_at[1]) < 5
+            for s in seals
+        )
         baseline = int(red_mask(image).sum()) > 0
         rows.append((kind, style, bool(seals), located, baseline))
     write(args, rows, times)
@@ -74,19 +82,27 @@ def write(args, rows, times) -> None:
     base = scores([(style.seal, baseline) for _, style, _, _, baseline in rows])
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
-        "# Seal detection on generated pages", "",
+        "# Seal detection on generated pages",
+        "",
         f"Command: `nice .venv/bin/python bench/seals.py --pages {args.pages}`  ",
-        f"Run: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores), "
-        f"Python {platform.python_version()}. The machine was shared with other jobs (load average {load}).", "",
+        f"Run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores), "
+        f"Python {platform.python_version()}. The machine was shared with other jobs (load average {load}).",
+        "",
         f"{len(rows)} pages, {sum(r[1].seal for r in rows)} stamped; kinds in turn: {', '.join(KINDS)}. "
-        "A stamped page counts as found only when the seal is located (centre within 5 mm).", "",
-        "| method | precision | recall | TP | FP | FN |", "|---|---|---|---|---|---|",
+        "A stamped page counts as found only when the seal is located (centre within 5 mm).",
+        "",
+        "| method | precision | recall | TP | FP | FN |",
+        "|---|---|---|---|---|---|",
         f"| colour + ring shape (`screening.documents.seal`) | {ours[0]:.1%} | {ours[1]:.1%} | {ours[2]} | {ours[3]} | {ours[4]} |",
-        f"| baseline: any seal-red pixel | {base[0]:.1%} | {base[1]:.1%} | {base[2]} | {base[3]} | {base[4]} |", "",
+        f"| baseline: any seal-red pixel | {base[0]:.1%} | {base[1]:.1%} | {base[2]} | {base[3]} | {base[4]} |",
+        "",
         f"Time per page (analysis at 100 dpi, including the downscale): mean {sum(times) / len(times) * 1000:.0f} ms, "
-        f"max {max(times) * 1000:.0f} ms.", "",
-        "Per kind (pages where a seal was reported / pages):", "",
-        "| kind | reported | pages |", "|---|---|---|",
+        f"max {max(times) * 1000:.0f} ms.",
+        "",
+        "Per kind (pages where a seal was reported / pages):",
+        "",
+        "| kind | reported | pages |",
+        "|---|---|---|",
     ]
     for kind in KINDS:
         of_kind = [r for r in rows if r[0] == kind]

@@ -74,6 +74,13 @@ def limits_for_fuzzing():
     """Small limits, PDFs parsed in-process: libFuzzer's own -timeout and -rss_limit_mb are the outer fence."""
     from screening.documents import Limits
 
-    return Limits(max_bytes=2 * 1024 * 1024, max_pages=20, parse_seconds=5.0, max_zip_entries=200,
-                  max_unzipped_bytes=20 * 1024 * 1024, max_stream_bytes=8 * 1024 * 1024,
-                  max_decoded_bytes=32 * 1024 * 1024, isolate_pdf=False)
+    return Limits(
+        max_bytes=2 * 1024 * 1024,
+        max_pages=20,
+        parse_seconds=5.0,
+        max_zip_entries=200,
+        max_unzipped_bytes=20 * 1024 * 1024,
+        max_stream_bytes=8 * 1024 * 1024,
+        max_decoded_bytes=32 * 1024 * 1024,
+        isolate_pdf=False,
+    )

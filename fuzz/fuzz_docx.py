@@ -7,8 +7,9 @@ Raw mutated bytes mostly die at the zip CRC, so half the inputs are structure-aw
 from _harness import instrumented
 
 with instrumented("docx", "zipfile"):
-    import screening.documents  # noqa: F401 - imported here to be instrumented; load_checked calls it
     from _harness import limits_for_fuzzing, load_checked, run
+
+    import screening.documents  # noqa: F401 - imported here to be instrumented; load_checked calls it
 
 LIMITS = limits_for_fuzzing()
 TEMPLATE: bytes | None = None
@@ -36,7 +37,9 @@ def seeds() -> dict[str, bytes]:
     from tests import hostile
     from tests.factories import make_docx, make_form_docx
 
-    form = make_form_docx({"案例名称": "某市智慧广电案例", "申报单位": "某市融媒体中心", "案例简介": "简介。\n第二段。"})
+    form = make_form_docx(
+        {"案例名称": "某市智慧广电案例", "申报单位": "某市融媒体中心", "案例简介": "简介。\n第二段。"}
+    )
     body = zipfile.ZipFile(io.BytesIO(hostile.valid_docx())).read("word/document.xml")
     return {
         "valid.docx": hostile.valid_docx(),

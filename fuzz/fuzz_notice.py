@@ -7,6 +7,7 @@ with instrumented():
     import tomllib
 
     from _harness import run
+
     from screening.campaigns.draft import draft_rulebook
     from screening.campaigns.loader import all_campaigns
     from screening.errors import ScreeningError

@@ -7,6 +7,7 @@ with instrumented():
     from decimal import Decimal
 
     from _harness import run
+
     from screening.numbers import find_quantities, parse_number
 
 EXACT = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -26,9 +27,16 @@ def test_one_input(data: bytes) -> None:
 
 
 def seeds() -> dict[str, bytes]:
-    samples = ["累计服务用户超过120万户，同比增长35%。", "投资16.4亿元，其中3541.07万元用于平台建设。",
-               "覆盖十万零一千户，日活13万2人次。", "2024年3月15日上线，排名第3，前十名。", "百分之一点五七，10-20万元，三至五年。",
-               "5G、4K/8K、1080P不是数量；十四五、二十大也不是。", "（一）1. 第一，一是：", "发行总额（亿）10.00"]
+    samples = [
+        "累计服务用户超过120万户，同比增长35%。",
+        "投资16.4亿元，其中3541.07万元用于平台建设。",
+        "覆盖十万零一千户，日活13万2人次。",
+        "2024年3月15日上线，排名第3，前十名。",
+        "百分之一点五七，10-20万元，三至五年。",
+        "5G、4K/8K、1080P不是数量；十四五、二十大也不是。",
+        "（一）1. 第一，一是：",
+        "发行总额（亿）10.00",
+    ]
     return {f"seed{i}.txt": s.encode() for i, s in enumerate(samples)}
 
 

@@ -4,8 +4,9 @@
 from _harness import instrumented
 
 with instrumented("charset_normalizer"):
-    import screening.documents  # noqa: F401 - imported here to be instrumented; load_checked calls it
     from _harness import limits_for_fuzzing, load_checked, run
+
+    import screening.documents  # noqa: F401 - imported here to be instrumented; load_checked calls it
     from screening.wordcount import count
 
 LIMITS = limits_for_fuzzing()

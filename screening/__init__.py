@@ -24,22 +24,31 @@ import importlib
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
-    "Campaign": ".campaigns", "all_campaigns": ".campaigns", "get_campaign": ".campaigns",
-    "Document": ".documents", "load_document": ".documents",
-    "InputError": ".errors", "ScreeningError": ".errors",
-    "screen": ".pipeline", "screen_source": ".pipeline", "Screening": ".pipeline", "ScreenInputs": ".pipeline",
-    "Services": ".services", "load_settings": ".config",
-    "Finding": ".report", "Report": ".report",
+    "Campaign": ".campaigns",
+    "all_campaigns": ".campaigns",
+    "get_campaign": ".campaigns",
+    "Document": ".documents",
+    "load_document": ".documents",
+    "InputError": ".errors",
+    "ScreeningError": ".errors",
+    "screen": ".pipeline",
+    "screen_source": ".pipeline",
+    "Screening": ".pipeline",
+    "ScreenInputs": ".pipeline",
+    "Services": ".services",
+    "load_settings": ".config",
+    "Finding": ".report",
+    "Report": ".report",
 }
 
 if TYPE_CHECKING:
     from .campaigns import Campaign, all_campaigns, get_campaign
+    from .config import load_settings
     from .documents import Document, load_document
     from .errors import InputError, ScreeningError
-    from .config import load_settings
     from .pipeline import Screening, ScreenInputs, screen, screen_source
-    from .services import Services
     from .report import Finding, Report
+    from .services import Services
 
 __all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"

@@ -50,8 +50,15 @@ COLUMNS: dict[str, str] = {
 }
 REQUIRED = ("year", "campaign", "unit")
 KIND_LABELS = {"selection": "入选案例", "submission": "申报材料"}
-MAX_LENGTHS = {"campaign": 200, "category": 100, "case_name": 300, "unit": 200, "province": 50, "text": 200_000,
-               "source": 2000}
+MAX_LENGTHS = {
+    "campaign": 200,
+    "category": 100,
+    "case_name": 300,
+    "unit": 200,
+    "province": 50,
+    "text": 200_000,
+    "source": 2000,
+}
 SEED_FILE = "selected_cases.csv"
 
 
@@ -106,17 +113,44 @@ class Record:
         return " · ".join(p for p in parts if p) + (f"（{self.unit}）" if self.unit else "")
 
     def to_dict(self, *, with_text: bool = False) -> dict:
-        data = {k: getattr(self, k) for k in ("id", "kind", "year", "campaign", "campaign_id", "category",
-                                              "case_name", "unit", "province", "source", "batch_id", "filename")}
+        data = {
+            k: getattr(self, k)
+            for k in (
+                "id",
+                "kind",
+                "year",
+                "campaign",
+                "campaign_id",
+                "category",
+                "case_name",
+                "unit",
+                "province",
+                "source",
+                "batch_id",
+                "filename",
+            )
+        }
         if with_text:
             data["text"] = self.text
         return data
 
 
 def _record(row: ArchiveRecordRow) -> Record:
-    return Record(id=row.id, kind=row.kind, year=row.year, campaign=row.campaign, category=row.category,
-                  case_name=row.case_name, unit=row.unit, province=row.province, text=row.text, source=row.source,
-                  campaign_id=row.campaign_id, batch_id=row.batch_id, filename=row.filename)
+    return Record(
+        id=row.id,
+        kind=row.kind,
+        year=row.year,
+        campaign=row.campaign,
+        category=row.category,
+        case_name=row.case_name,
+        unit=row.unit,
+        province=row.province,
+        text=row.text,
+        source=row.source,
+        campaign_id=row.campaign_id,
+        batch_id=row.batch_id,
+        filename=row.filename,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +184,15 @@ class Archive:
 
     # --- reading ------------------------------------------------------------------------------------------
 
-    def records(self, *, kind: RecordKind | None = None, year: int | None = None, campaign: str | None = None,
-                limit: int | None = None, offset: int = 0) -> list[Record]:
+    def records(
+        self,
+        *,
+        kind: RecordKind | None = None,
+        year: int | None = None,
+        campaign: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Record]:
         query = select(ArchiveRecordRow).order_by(ArchiveRecordRow.id)
         if kind:
             query = query.where(ArchiveRecordRow.kind == kind)
@@ -198,13 +239,36 @@ class Archive:
             listener(added)
         return added
 
-    def store_submission(self, *, campaign_id: str, campaign_name: str, year: int, case_name: str, unit: str,
-                         category: str = "", text: str = "", province: str = "", batch_id: str | None = None,
-                         filename: str = "", source: str = "") -> Record:
+    def store_submission(
+        self,
+        *,
+        campaign_id: str,
+        campaign_name: str,
+        year: int,
+        case_name: str,
+        unit: str,
+        category: str = "",
+        text: str = "",
+        province: str = "",
+        batch_id: str | None = None,
+        filename: str = "",
+        source: str = "",
+    ) -> Record:
         """Keep a screened material for later duplicate checks (bureau batches do this; self-checks do not)."""
-        row = dict(kind="submission", year=year, campaign=campaign_name, campaign_id=campaign_id,
-                   category=category, case_name=case_name, unit=unit, province=province, text=text,
-                   batch_id=batch_id, filename=filename, source=source or "批量预审存档")
+        row = dict(
+            kind="submission",
+            year=year,
+            campaign=campaign_name,
+            campaign_id=campaign_id,
+            category=category,
+            case_name=case_name,
+            unit=unit,
+            province=province,
+            text=text,
+            batch_id=batch_id,
+            filename=filename,
+            source=source or "批量预审存档",
+        )
         return self.add([_clip(row)])[0]
 
     def import_file(self, path: Path, *, source: str | None = None) -> ImportResult:
@@ -288,9 +352,8 @@ def validate_row(raw: dict[str, str]) -> tuple[dict, list[str]]:
     row = {k: (raw.get(k) or "").strip() for k in COLUMNS}
     reasons = [f"{COLUMNS[k]}（{k}）为空" for k in REQUIRED if not row[k]]
     year = row["year"].removesuffix("年")
-    if row["year"]:
-        if not year.isdigit() or not 2000 <= int(year) <= dt.date.today().year + 1:
-            reasons.append(f"年份“{row['year']}”无效，应为 2000 至 {dt.date.today().year + 1} 之间的整数")
+    if row["year"] and (not year.isdigit() or not 2000 <= int(year) <= dt.date.today().year + 1):
+        reasons.append(f"年份“{row['year']}”无效，应为 2000 至 {dt.date.today().year + 1} 之间的整数")
     kind = {"入选案例": "selection", "申报材料": "submission", "": "selection"}.get(row["kind"], row["kind"])
     if kind not in KIND_LABELS:
         reasons.append(f"类型“{row['kind']}”无效，应为“入选案例”或“申报材料”")

@@ -301,12 +301,18 @@ def run(ctx: CheckContext) -> CheckResult:
 def _mismatch(ctx: CheckContext, declared, declared_where: str, top: dict, ranked: list[dict]) -> Finding:
     declared_p = next(r["probability"] for r in ranked if r["id"] == declared.id)
     return Finding(
-        check=NAME, code="category.mismatch", severity="warning",
-        message=(f"{declared_where}为“{declared.name}”，但材料内容更符合“{top['category']}”"
-                 f"（可能性 {top['probability']:.0%}，申报类别 {declared_p:.0%}）。"),
-        evidence=[Span(start=e["start"], end=e["end"], text=e["text"], label=f"支持“{top['category']}”的句子")
-                  for e in top["evidence"]],
+        check=NAME,
+        code="category.mismatch",
+        severity="warning",
+        message=(
+            f"{declared_where}为“{declared.name}”，但材料内容更符合“{top['category']}”"
+            f"（可能性 {top['probability']:.0%}，申报类别 {declared_p:.0%}）。"
+        ),
+        evidence=[
+            Span(start=e["start"], end=e["end"], text=e["text"], label=f"支持“{top['category']}”的句子")
+            for e in top["evidence"]
+        ],
         rule=ctx.cite(declared.clause),
         suggestion=f"请核对类别：如案例重点在{top['category']}方面，建议改报该类别；否则请在材料中突出"
-                   f"{declared.name}方面的做法与成效。",
-    )  # fmt: skip
+        f"{declared.name}方面的做法与成效。",
+    )

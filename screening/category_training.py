@@ -295,15 +295,21 @@ def _scores(labels, probs, classes, thresholds, majority, zero) -> dict:
     top2 = [labels[i] in np.array(classes)[np.argsort(-probs[i])[:2]] for i in range(len(labels))]
     n = len(labels)
     return {
-        "n": n, "classes": classes, "top1": float((predicted == labels).mean()), "top2": float(np.mean(top2)),
-        "majority_top1": float((majority == labels).mean()), "zero_shot_top1": float((np.array(zero) == labels).mean()),
+        "n": n,
+        "classes": classes,
+        "top1": float((predicted == labels).mean()),
+        "top2": float(np.mean(top2)),
+        "majority_top1": float((majority == labels).mean()),
+        "zero_shot_top1": float((np.array(zero) == labels).mean()),
         "confident": int(confident.sum()),
         "confident_correct": int((predicted[confident] == labels[confident]).sum()),
         "thresholds": sorted({round(float(t), 2) for t in thresholds}),
         "confusion": confusion_matrix(labels, predicted, labels=classes).tolist(),
-        "predicted": predicted.tolist(), "confidence": confidence.tolist(), "labels": labels.tolist(),
+        "predicted": predicted.tolist(),
+        "confidence": confidence.tolist(),
+        "labels": labels.tolist(),
         "row_thresholds": [float(t) for t in thresholds],
-    }  # fmt: skip
+    }
 
 
 def zero_shot(base: list[Example], texts: list[str]) -> list[str]:

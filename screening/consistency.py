@@ -67,7 +67,9 @@ class Comparison:
 
     def to_dict(self) -> dict:
         return {
-            "similarity": round(self.similarity, 1), "sentences_a": self.sentences_a, "sentences_b": self.sentences_b,
+            "similarity": round(self.similarity, 1),
+            "sentences_a": self.sentences_a,
+            "sentences_b": self.sentences_b,
             "consistent": self.consistent,
             "differences": [d.__dict__ for d in self.differences],
         }
@@ -129,8 +131,10 @@ def compare(a: Document, b: Document) -> Comparison:
 
 def _merged_into(sentence: Sentence, matched: list[Sentence]) -> bool:
     """OCR lost the full stop before this sentence, so it sits inside a longer, already matched one."""
-    return any(len(other.key) > 1.3 * len(sentence.key) and fuzz.partial_ratio(sentence.key, other.key) >= SAME
-               for other in matched)
+    return any(
+        len(other.key) > 1.3 * len(sentence.key) and fuzz.partial_ratio(sentence.key, other.key) >= SAME
+        for other in matched
+    )
 
 
 def _passage(sentence: Sentence) -> dict:

@@ -67,8 +67,8 @@ _migrated: set[tuple[str, frozenset[str]]] = set()
 
 def _sqlite_file(url: str) -> Path | None:
     prefix = "sqlite:///"
-    if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:"):
-        return Path(url[len(prefix):])
+    if url.startswith(prefix) and url[len(prefix) :] not in ("", ":memory:"):
+        return Path(url[len(prefix) :])
     return None
 
 
@@ -185,8 +185,10 @@ def _add_missing_columns(conn: Connection, table, present: set[str]) -> None:
         if column.name in present:
             continue
         if not column.nullable and column.server_default is None:
-            raise RuntimeError(f"{table.name}.{column.name}: a column added by an upgrade needs nullable=True or a "
-                               "server_default, or existing rows cannot hold it")
+            raise RuntimeError(
+                f"{table.name}.{column.name}: a column added by an upgrade needs nullable=True or a "
+                "server_default, or existing rows cannot hold it"
+            )
         ddl = f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.type.compile(conn.dialect)}"
         if column.server_default is not None:
             default = column.server_default.arg

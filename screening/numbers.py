@@ -40,9 +40,29 @@ from .nlp import read_toml, read_words
 # --- parsing one numeral ----------------------------------------------------------------------------------------
 
 _CN_DIGITS = {
-    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
-    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
-}  # fmt: skip
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
+}
 _CN_POWERS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 
@@ -184,7 +204,9 @@ _ENUM_AFTER = "，,、：:"
 _STRUCTURAL = ("章", "节", "部分", "篇", "条", "款", "点", "段")
 _DURATIONS = frozenset({"年", "年度", "个月", "月", "周", "天", "日", "小时", "分钟", "秒", "季度"})
 _RANK_UNITS = ("名", "位", "强")
-_DATE_TAIL = re.compile(rf"(?:\d{{1,2}}|[{_DIGIT_CHARS}十]{{1,3}})[月日号](?:份)?(?:(?:\d{{1,2}}|[{_DIGIT_CHARS}十]{{1,3}})[日号])?")
+_DATE_TAIL = re.compile(
+    rf"(?:\d{{1,2}}|[{_DIGIT_CHARS}十]{{1,3}})[月日号](?:份)?(?:(?:\d{{1,2}}|[{_DIGIT_CHARS}十]{{1,3}})[日号])?"
+)
 _JIAO_FEN = re.compile(rf"(?:(?P<jiao>[\d{_DIGIT_CHARS}])[角毛])?(?:(?P<fen>[\d{_DIGIT_CHARS}])分)?")
 # 块 is money only when 毛 (角) follows it (十块三毛); alone it is a measure word (两块屏幕).
 _KUAI_MONEY = re.compile(rf"[\d{_DIGIT_CHARS}]毛")
@@ -226,8 +248,13 @@ def _inherit_kinds(text: str, found: list[Quantity]) -> list[Quantity]:
     out: list[Quantity] = []
     for q in found:
         prev = out[-1] if out else None
-        if (q.kind == "other" and q.comparative and prev is not None and prev.kind not in NON_DATA_KINDS | {"other"}
-                and not any(ch in _SENTENCE_END for ch in text[prev.end : q.start])):  # fmt: skip
+        if (
+            q.kind == "other"
+            and q.comparative
+            and prev is not None
+            and prev.kind not in NON_DATA_KINDS | {"other"}
+            and not any(ch in _SENTENCE_END for ch in text[prev.end : q.start])
+        ):
             q = replace(q, kind=prev.kind)
         out.append(q)
     return out
@@ -264,8 +291,11 @@ def _forms_range(first: _Numeral, second: _Numeral) -> bool:
 
 def _year_span(first: _Numeral, second: _Numeral) -> bool:
     """2009-2014: two bare years, the second later, are a period (a heading's 生于微末：2009-2014)."""
-    return all(n.value == int(n.value) and 1900 <= n.value <= 2099 and not n.chinese for n in (first, second)) \
+    return (
+        all(n.value == int(n.value) and 1900 <= n.value <= 2099 and not n.chinese for n in (first, second))
         and first.value < second.value
+    )
+
 
 @dataclass(slots=True)
 class _Numeral:
@@ -319,13 +349,21 @@ def _numeral_at(text: str, start: int) -> _Numeral | None:
     approx = infix or suffix or vague or (_pair_marker(raw) if upper is not None else None)  # 两三个, 三五百
     if "余" in raw or "多" in raw:
         approx = approx or ("余" if "余" in raw else "多")
-    acceptable = bool(vague) or (_acceptable(raw, value, unit, chinese, text, m.start())
-                                 and not _is_version(raw, unit, text, m.start(), pos))
+    acceptable = bool(vague) or (
+        _acceptable(raw, value, unit, chinese, text, m.start()) and not _is_version(raw, unit, text, m.start(), pos)
+    )
     return _Numeral(
-        start=m.start() - len(vague or ""), end=end_of_unit + len(suffix or ""), end_of_unit=end_of_unit, value=value,
-        magnitude=magnitude, unit=unit, chinese=chinese, acceptable=acceptable,
-        approx=approx, upper=upper,
-    )  # fmt: skip
+        start=m.start() - len(vague or ""),
+        end=end_of_unit + len(suffix or ""),
+        end_of_unit=end_of_unit,
+        value=value,
+        magnitude=magnitude,
+        unit=unit,
+        chinese=chinese,
+        acceptable=acceptable,
+        approx=approx,
+        upper=upper,
+    )
 
 
 def _value_of(raw: str) -> tuple[Decimal | None, Decimal | None]:
@@ -342,7 +380,7 @@ def _value_of(raw: str) -> tuple[Decimal | None, Decimal | None]:
     if (pair := _digit_pair(raw)) is not None:
         at = pair
         try:
-            return parse_number(raw[:at + 1] + raw[at + 2:]), parse_number(raw[:at] + raw[at + 1:])
+            return parse_number(raw[: at + 1] + raw[at + 2 :]), parse_number(raw[:at] + raw[at + 1 :])
         except ValueError:
             return None, None
     try:
@@ -429,11 +467,11 @@ def _is_version(raw: str, unit: str | None, text: str, start: int, end: int) -> 
 
 
 def _trailing_plus(text: str, pos: int) -> str | None:
-    """"+" closing a figure (点赞量600+，) means "more than"; followed by a word or figure (8+N) it is a formula."""
+    """ "+" closing a figure (点赞量600+，) means "more than"; followed by a word or figure (8+N) it is a formula."""
     if text[pos : pos + 1] not in ("+", "＋"):
         return None
     nxt = text[pos + 1 : pos + 2]
-    return None if nxt and (nxt.isalnum() or nxt in "“\"《（(") else "+"
+    return None if nxt and (nxt.isalnum() or nxt in '“"《（(') else "+"
 
 
 def _merge_range(first: _Numeral, second: _Numeral) -> _Numeral:
@@ -466,9 +504,16 @@ def _quantity(text: str, num: _Numeral, upper: _Numeral | None) -> Quantity:
         start = min(start, num.start - 1)
     comparative = _comparative(text, num.start) or ("倍" if num.unit == "倍" else None)
     return Quantity(
-        span=text[start:end], start=start, end=end, value=num.value, unit=num.unit, kind=kind,
-        comparative=comparative, approx=approx, upper=high,
-    )  # fmt: skip
+        span=text[start:end],
+        start=start,
+        end=end,
+        value=num.value,
+        unit=num.unit,
+        kind=kind,
+        comparative=comparative,
+        approx=approx,
+        upper=high,
+    )
 
 
 def _jiao_fen(m: re.Match[str]) -> Decimal:
@@ -656,7 +701,9 @@ def _context_words() -> dict[str, str]:
 
 @cache
 def _expectation_words() -> tuple[str, ...]:
-    return tuple(w for dim in read_toml("dimensions.toml").values() if dim.get("kind") == "expectation" for w in dim["words"])
+    return tuple(
+        w for dim in read_toml("dimensions.toml").values() if dim.get("kind") == "expectation" for w in dim["words"]
+    )
 
 
 def _match_any(text: str, pos: int, words: tuple[str, ...]) -> str | None:
@@ -685,5 +732,6 @@ def header_unit(header: str) -> tuple[int, str | None] | None:
 def with_header_unit(q: Quantity, multiplier: int, unit: str | None) -> Quantity:
     """A bare figure re-read under its header's unit (see :func:`header_unit`)."""
     kind = q.kind if q.kind not in ("other",) else (_unit_kinds().get(unit or "", "") or "other")
-    return replace(q, value=q.value * multiplier, unit=unit, kind=kind,
-                   upper=q.upper * multiplier if q.upper is not None else None)  # fmt: skip
+    return replace(
+        q, value=q.value * multiplier, unit=unit, kind=kind, upper=q.upper * multiplier if q.upper is not None else None
+    )

@@ -113,14 +113,20 @@ def screen(
     target = material_document(document, chosen)
     declared = category or document.field_value("征集类别") or None
     ctx = CheckContext(
-        document=target, campaign=campaign, material=chosen,
-        category=campaign.category(declared) if declared else None, declared_category=declared,
-        services=services or Services(), inputs=inputs or ScreenInputs(),
-    )  # fmt: skip
+        document=target,
+        campaign=campaign,
+        material=chosen,
+        category=campaign.category(declared) if declared else None,
+        declared_category=declared,
+        services=services or Services(),
+        inputs=inputs or ScreenInputs(),
+    )
     report = Report(
-        document=document_info(target), campaign=CampaignInfo(id=campaign.id, name=campaign.name,
-        notice_number=campaign.notice_number), material=chosen.id, declared_category=ctx.category.name if ctx.category else declared,
-    )  # fmt: skip
+        document=document_info(target),
+        campaign=CampaignInfo(id=campaign.id, name=campaign.name, notice_number=campaign.notice_number),
+        material=chosen.id,
+        declared_category=ctx.category.name if ctx.category else declared,
+    )
     for name, run in (*CHECKS, *later_steps()):
         _collect(report, ctx, name, run(ctx))
     return Screening(report.finalise(), target)
@@ -152,10 +158,12 @@ def _with_companion(inputs: ScreenInputs | None, other: Document) -> ScreenInput
 
 def _companion_refused(filename: str, exc: ScreeningError) -> Finding:
     return Finding(
-        check="consistency", code="consistency.other_unreadable", severity="warning",
+        check="consistency",
+        code="consistency.other_unreadable",
+        severity="warning",
         message=f"同名的另一版本“{filename}”无法读取，未能比对两版内容：{exc.message}",
         suggestion="请重新提交清晰的盖章扫描 PDF 或由 Word 导出的 PDF。",
-    )  # fmt: skip
+    )
 
 
 def later_steps() -> tuple[tuple[str, Any], ...]:

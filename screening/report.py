@@ -63,7 +63,9 @@ class Span(BaseModel):
 
 
 class Finding(BaseModel):
-    check: str  # "length" | "elements" | "quantities" | "claims" | "eligibility" | "category" | "duplicates" | "document"
+    check: (
+        str  # "length" | "elements" | "quantities" | "claims" | "eligibility" | "category" | "duplicates" | "document"
+    )
     code: str  # stable machine code, e.g. "length.over_limit"
     severity: Severity
     message: str  # Chinese, says what is wrong
@@ -98,7 +100,8 @@ class Report(BaseModel):
     campaign: CampaignInfo | None = None
     material: str | None = None  # material id, e.g. "detailed"
     declared_category: str | None = Field(
-        None, description="申报类别：按本次通知的类别名称（通知中没有该类别时为填写的原文）；未声明时为 null")
+        None, description="申报类别：按本次通知的类别名称（通知中没有该类别时为填写的原文）；未声明时为 null"
+    )
     verdict: Verdict = "pass"
     findings: list[Finding] = Field(default_factory=list)
     degraded: list[str] = Field(default_factory=list)  # Chinese notes on missing capabilities (e.g. no embedding model)
@@ -142,8 +145,10 @@ class Report(BaseModel):
         if not isinstance(data, dict) or data.get("schema") != SCHEMA_V1:
             return data
         data = dict(data)
-        blocks = {**{k: v for k, v in data.items() if k in BLOCKS and isinstance(v, dict)},
-                  **(data.pop("measurements", None) or {})}  # fmt: skip
+        blocks = {
+            **{k: v for k, v in data.items() if k in BLOCKS and isinstance(v, dict)},
+            **(data.pop("measurements", None) or {}),
+        }
         declared = data.pop("category", None)
         data.setdefault("declared_category", declared if isinstance(declared, str) else None)
         for check, measurement in blocks.items():

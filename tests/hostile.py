@@ -64,8 +64,10 @@ def _case(name: str, filename: str, make: Callable[[], bytes], *expect: str, **l
 
 
 def valid_docx() -> bytes:
-    return make_docx(title="某市智慧广电服务案例", sections=[("一、总体情况", 1, chinese_text(600)),
-                                                         ("二、主要做法", 1, ["累计服务用户120万户，同比增长35%。"])])
+    return make_docx(
+        title="某市智慧广电服务案例",
+        sections=[("一、总体情况", 1, chinese_text(600)), ("二、主要做法", 1, ["累计服务用户120万户，同比增长35%。"])],
+    )
 
 
 def valid_pdf() -> bytes:
@@ -78,7 +80,9 @@ def valid_text(encoding: str = "utf-8") -> bytes:
 
 def traditional_text(encoding: str = "big5") -> bytes:
     """Traditional Chinese (a Big5 file from Hong Kong or Taiwan software)."""
-    return ("某市智慧廣電服務案例\n一、總體情況\n" + "本項目依託有線電視網絡，建成覆蓋全市的數字化服務平台。" * 20).encode(encoding)
+    return (
+        "某市智慧廣電服務案例\n一、總體情況\n" + "本項目依託有線電視網絡，建成覆蓋全市的數字化服務平台。" * 20
+    ).encode(encoding)
 
 
 # ---- DOCX -----------------------------------------------------------------------------------------------------------
@@ -112,17 +116,21 @@ def many_small_entries_docx(entries: int = 5000) -> bytes:
 
 def entity_part_docx(part: str = "word/styles.xml", *, encoding: str = "utf-8") -> bytes:
     """An entity declaration in a part other than the body (styles, settings, rels), optionally UTF-16 encoded."""
-    xml = ('<?xml version="1.0" encoding="%s"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
-           '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">&b;</w:styles>')
+    xml = (
+        '<?xml version="1.0" encoding="%s"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">&b;</w:styles>'
+    )
     label = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
     return rezip(valid_docx(), replace={part: (xml % label).encode(encoding)})
 
 
 def quadratic_blowup_docx(repeat: int = 20_000) -> bytes:
     """One large entity referenced many times (no nesting): the attack that slips past nesting-depth defences."""
-    evil = ('<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY big "' + "x" * 5000 + '">]>'
-            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
-            "<w:t>" + "&big;" * repeat + "</w:t></w:r></w:p></w:body></w:document>")
+    evil = (
+        '<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY big "' + "x" * 5000 + '">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+        "<w:t>" + "&big;" * repeat + "</w:t></w:r></w:p></w:body></w:document>"
+    )
     return rezip(valid_docx(), replace={"word/document.xml": evil.encode()})
 
 
@@ -179,47 +187,55 @@ def _stream(content: bytes, extra: bytes = b"") -> bytes:
 
 def page_tree_loop_pdf() -> bytes:
     """/Pages lists itself among its kids: a naive page-tree walk recurses forever."""
-    return pdf_from_objects([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        _stream(_TEXT_PAGE),
-        _FONT,
-    ])
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            _stream(_TEXT_PAGE),
+            _FONT,
+        ]
+    )
 
 
 def mutual_kids_loop_pdf() -> bytes:
     """Two page-tree nodes that are each other's kid."""
-    return pdf_from_objects([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>",
-    ])
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>",
+        ]
+    )
 
 
 def self_reference_length_pdf() -> bytes:
     """A stream whose /Length is an indirect reference to the stream object itself."""
-    return pdf_from_objects([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length 4 0 R >>\nstream\n" + _TEXT_PAGE + b"\nendstream",
-    ])
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length 4 0 R >>\nstream\n" + _TEXT_PAGE + b"\nendstream",
+        ]
+    )
 
 
 def resource_loop_pdf() -> bytes:
     """A form XObject that draws itself (``/X1 Do`` inside X1): infinite recursion when rendering or extracting."""
     form = _stream(b"/X1 Do", b"/Type /XObject /Subtype /Form /BBox [0 0 100 100] /Resources 5 0 R")
-    return pdf_from_objects([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R /Resources 5 0 R >>",
-        form,
-        b"<< /XObject << /X1 4 0 R >> /Font << /F1 7 0 R >> >>",
-        _stream(_TEXT_PAGE + b" /X1 Do"),
-        _FONT,
-    ])
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R /Resources 5 0 R >>",
+            form,
+            b"<< /XObject << /X1 4 0 R >> /Font << /F1 7 0 R >> >>",
+            _stream(_TEXT_PAGE + b" /X1 Do"),
+            _FONT,
+        ]
+    )
 
 
 def many_pages_pdf(pages: int = 5000) -> bytes:
@@ -235,17 +251,22 @@ def lying_count_pdf(pages: int = 3000) -> bytes:
 
 def huge_page_pdf(side: int = 14_400, strings: int = 20_000) -> bytes:
     """One page at the PDF maximum size (200 inches square) carrying ``strings`` text-showing operators."""
-    ops = b"BT /F1 6 Tf " + b"".join(f"1 0 0 1 {i % 14000} {(i * 7) % 14000} Tm (x{i}) Tj ".encode()
-                                     for i in range(strings)) + b"ET"
+    ops = (
+        b"BT /F1 6 Tf "
+        + b"".join(f"1 0 0 1 {i % 14000} {(i * 7) % 14000} Tm (x{i}) Tj ".encode() for i in range(strings))
+        + b"ET"
+    )
     content = zlib.compress(ops, 9)
-    return pdf_from_objects([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {side} {side}] /Contents 4 0 R".encode()
-        + b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        _stream(content, b"/Filter /FlateDecode"),
-        _FONT,
-    ])
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {side} {side}] /Contents 4 0 R".encode()
+            + b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            _stream(content, b"/Filter /FlateDecode"),
+            _FONT,
+        ]
+    )
 
 
 def wide_flate_pdf(inflated: int = 80 * MB) -> bytes:
@@ -255,12 +276,15 @@ def wide_flate_pdf(inflated: int = 80 * MB) -> bytes:
 
 def no_xref_pdf() -> bytes:
     """Objects but no xref table and a startxref pointing nowhere: readers fall back to scanning."""
-    return pdf_from_objects([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        _stream(b""),
-    ], xref=False)
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            _stream(b""),
+        ],
+        xref=False,
+    )
 
 
 # Found by bench/fuzz.py (pdf harness, 2026-11-22): a mutated /Pages dictionary (0xFF bytes inside /Count) and a
@@ -296,17 +320,19 @@ def root_ring_pdf() -> bytes:
 def cid_width_range_pdf(last: int = 999_999_999) -> bytes:
     """A CID font whose /W array gives one width to the codes 0…``last``: pdfminer fills a dict entry per code (fuzz
     found ``31 6999…905 32``: 3.9 GB from 2.6 KB)."""
-    return pdf_from_objects([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        _stream(b"BT /F1 12 Tf 72 720 Td <4e2d658767504ef6> Tj ET"),
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /FontDescriptor 7 0 R"
-        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /W [0 %d 500] >>" % last,
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -120 1000 880] /ItalicAngle 0"
-        b" /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
-    ])
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            _stream(b"BT /F1 12 Tf 72 720 Td <4e2d658767504ef6> Tj ET"),
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>",
+            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /FontDescriptor 7 0 R"
+            b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /W [0 %d 500] >>" % last,
+            b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -120 1000 880] /ItalicAngle 0"
+            b" /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+        ]
+    )
 
 
 def header_only_pdf() -> bytes:
@@ -318,7 +344,9 @@ def header_only_pdf() -> bytes:
 
 def mixed_encodings_text() -> bytes:
     """Lines in UTF-8, GBK and Big5 in one file (a file pasted together from several sources)."""
-    return "一、总体情况 UTF-8 行\n".encode() + "二、主要做法 GBK 行\n".encode("gbk") + "三、成效 Big5 行\n".encode("big5")
+    return (
+        "一、总体情况 UTF-8 行\n".encode() + "二、主要做法 GBK 行\n".encode("gbk") + "三、成效 Big5 行\n".encode("big5")
+    )
 
 
 def invalid_utf8_text() -> bytes:
@@ -355,6 +383,7 @@ _ELF = b"\x7fELF\x02\x01\x01" + bytes(64)
 
 def truncations(name: str, filename: str, make: Callable[[], bytes], *expect: str) -> list[Hostile]:
     """The file cut at 10 %, 20 % … 90 % of its length (0 % is the zero-byte case, listed once on its own)."""
+
     def cut(fraction: float) -> Callable[[], bytes]:
         return lambda: base.truncated(make(), fraction)
 
@@ -376,15 +405,24 @@ def intake_cases(*, scale: float = 1.0) -> list[Hostile]:
         _case("docx-zip-bomb", "bomb.docx", lambda: base.zip_bomb_docx(big), "archive_bomb"),
         _case("docx-many-entries", "many.docx", many_small_entries_docx, "archive_bomb"),
         _case("docx-declared-4gb", "declared.docx", declared_size_docx, "archive_bomb"),
-        _case("docx-declared-too-small", "lying.docx", lambda: base.lying_size_docx(int(8 * MB * scale)),
-              "corrupt", "archive_bomb"),
+        _case(
+            "docx-declared-too-small",
+            "lying.docx",
+            lambda: base.lying_size_docx(int(8 * MB * scale)),
+            "corrupt",
+            "archive_bomb",
+        ),
         _case("docx-xxe", "xxe.docx", base.xxe_docx, "unsafe_document"),
         _case("docx-billion-laughs", "laughs.docx", base.billion_laughs_docx, "unsafe_document"),
         _case("docx-quadratic-blowup", "quadratic.docx", quadratic_blowup_docx, "unsafe_document"),
         _case("docx-entity-in-styles", "styles.docx", entity_part_docx, "unsafe_document"),
         _case("docx-entity-utf16", "utf16.docx", lambda: entity_part_docx(encoding="utf-16"), "unsafe_document"),
-        _case("docx-entity-in-rels", "rels.docx", lambda: entity_part_docx("word/_rels/document.xml.rels"),
-              "unsafe_document"),
+        _case(
+            "docx-entity-in-rels",
+            "rels.docx",
+            lambda: entity_part_docx("word/_rels/document.xml.rels"),
+            "unsafe_document",
+        ),
         _case("docx-path-traversal", "traversal.docx", traversal_docx, OK, "corrupt", "unsafe_document"),
         _case("docx-broken-xml", "broken.docx", broken_xml_docx, "corrupt"),
         _case("docx-garbage-xml", "garbage.docx", garbage_document_xml_docx, "corrupt"),
@@ -404,8 +442,14 @@ def intake_cases(*, scale: float = 1.0) -> list[Hostile]:
         _case("pdf-5000-pages", "pages.pdf", many_pages_pdf, "too_many_pages", "parse_timeout"),
         _case("pdf-lying-count", "count.pdf", lying_count_pdf, "too_many_pages", "parse_timeout"),
         _case("pdf-huge-page", "huge.pdf", huge_page_pdf, OK, "parse_timeout", **fast),
-        _case("pdf-slow-page", "slow.pdf", lambda: base.slow_page_pdf(int(2_000_000 * scale)), "parse_timeout",
-              "empty_file", **fast),
+        _case(
+            "pdf-slow-page",
+            "slow.pdf",
+            lambda: base.slow_page_pdf(int(2_000_000 * scale)),
+            "parse_timeout",
+            "empty_file",
+            **fast,
+        ),
         _case("pdf-encrypted", "secret.pdf", base.encrypted_pdf, "encrypted"),
         _case("pdf-owner-only", "owner.pdf", base.owner_only_pdf, OK, "encrypted"),
         _case("pdf-image-only", "scan.pdf", base.image_only_pdf, "scanned"),
@@ -414,12 +458,27 @@ def intake_cases(*, scale: float = 1.0) -> list[Hostile]:
         _case("pdf-self-reference", "self.pdf", reference_ring_pdf, "corrupt", isolate_pdf=False, **fast),
         _case("pdf-reference-ring", "ring.pdf", lambda: reference_ring_pdf(5), "corrupt", isolate_pdf=False, **fast),
         _case("pdf-root-ring", "root.pdf", root_ring_pdf, "corrupt", isolate_pdf=False, **fast),
-        _case("pdf-cid-width-range", "widths.pdf", cid_width_range_pdf, OK, "scanned", "empty_file",
-              isolate_pdf=False, **fast),
+        _case(
+            "pdf-cid-width-range",
+            "widths.pdf",
+            cid_width_range_pdf,
+            OK,
+            "scanned",
+            "empty_file",
+            isolate_pdf=False,
+            **fast,
+        ),
         _case("pdf-fuzz-xref-spin", "spin.pdf", xref_spin_pdf, "parse_timeout", "corrupt", **fast),
         # the same file where the worker is unavailable (not Linux): the in-process fences alone must still stop it
-        _case("pdf-fuzz-xref-spin-in-process", "spin.pdf", xref_spin_pdf, "parse_timeout", "corrupt",
-              isolate_pdf=False, **fast),
+        _case(
+            "pdf-fuzz-xref-spin-in-process",
+            "spin.pdf",
+            xref_spin_pdf,
+            "parse_timeout",
+            "corrupt",
+            isolate_pdf=False,
+            **fast,
+        ),
         # wrong magic bytes
         _case("magic-exe-as-pdf", "a.pdf", base.renamed_exe, "extension_mismatch"),
         _case("magic-png-as-pdf", "a.pdf", lambda: _PNG, "extension_mismatch"),
@@ -496,6 +555,10 @@ def batch_zip_cases(*, scale: float = 1.0) -> list[Hostile]:
         _case("zip-truncated", "batch.zip", lambda: zip_of({"a.docx": doc, "b.docx": doc})[:-100], "input_invalid"),
         # cut short, a zip that *stores* its .docx members ends in the last member's own directory: zipfile then
         # reads that docx's parts as the batch (styles.xml, document.xml …) instead of reporting a damaged zip
-        _case("zip-truncated-stored", "batch.zip",
-              lambda: zip_of({"a.docx": doc, "b.docx": doc}, method=zipfile.ZIP_STORED)[:-100], "input_invalid"),
+        _case(
+            "zip-truncated-stored",
+            "batch.zip",
+            lambda: zip_of({"a.docx": doc, "b.docx": doc}, method=zipfile.ZIP_STORED)[:-100],
+            "input_invalid",
+        ),
     ]

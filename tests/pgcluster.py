@@ -88,21 +88,46 @@ class PgCluster:
             try:
                 user = pwd.getpwnam(RUN_AS_WHEN_ROOT)
             except KeyError:
-                raise RuntimeError(f"以 root 运行测试时需要系统用户 {RUN_AS_WHEN_ROOT}（Debian 的 postgresql 软件包会创建它）："
-                                   "PostgreSQL 不允许以 root 身份运行。") from None
+                raise RuntimeError(
+                    f"以 root 运行测试时需要系统用户 {RUN_AS_WHEN_ROOT}（Debian 的 postgresql 软件包会创建它）："
+                    "PostgreSQL 不允许以 root 身份运行。"
+                ) from None
             os.chown(self.folder, user.pw_uid, user.pw_gid)
             self._run_as = ["runuser", "-u", RUN_AS_WHEN_ROOT, "--"]
-        self._server("initdb", "-D", str(self.data_dir), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
-                     "--no-locale", "--no-sync")
+        self._server(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        )
         self.port = free_port()
         self._pg_ctl_start()
         return self
 
     def _pg_ctl_start(self) -> None:
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c max_connections=400 "
-                   "-c fsync=off -c full_page_writes=off -c shared_buffers=32MB")
-        self._server("pg_ctl", "-D", str(self.data_dir), "-l", str(self.folder / "server.log"), "-o", options,
-                     "-w", "-t", "60", "start")
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c max_connections=400 "
+            "-c fsync=off -c full_page_writes=off -c shared_buffers=32MB"
+        )
+        self._server(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.folder / "server.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         """Stop the server (``immediate`` = like a crash) and keep the data."""
@@ -128,8 +153,9 @@ class PgCluster:
         import psycopg
 
         name = "t_" + uuid.uuid4().hex[:16]
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
@@ -141,12 +167,15 @@ class PgCluster:
         command = [*self._run_as, str(self.bin_dir / program), *args]
         done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=self.folder)
         if done.returncode != 0:
-            raise subprocess.CalledProcessError(done.returncode, command, done.stdout,
-                                                f"{done.stderr}\n{self.log_tail()}")
+            raise subprocess.CalledProcessError(
+                done.returncode, command, done.stdout, f"{done.stderr}\n{self.log_tail()}"
+            )
 
 
-MISSING_MESSAGE = ("未找到 PostgreSQL 服务器程序（/usr/lib/postgresql/*/bin/initdb、pg_ctl、postgres）："
-                   "请安装 Debian 的 postgresql 软件包（make test 会自动安装），或设置 SCREENING_PG_BIN。")
+MISSING_MESSAGE = (
+    "未找到 PostgreSQL 服务器程序（/usr/lib/postgresql/*/bin/initdb、pg_ctl、postgres）："
+    "请安装 Debian 的 postgresql 软件包（make test 会自动安装），或设置 SCREENING_PG_BIN。"
+)
 
 
 def fresh_url(backend: str, request, folder: Path) -> str:

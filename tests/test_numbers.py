@@ -79,8 +79,22 @@ def test_cn2an_misreadings_do_not_happen(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["5G和4K/8K超高清", "学习二十大精神", "十四五规划", "推进一体化", "一系列举措", "第一时间发布", "H5页面和MP4文件",
-     "一是加强，二是完善", "1080P高清", "第三方平台", "智媒云6.0整体架构", "8＋N模式", "数个客户端", "几个平台"],  # fmt: skip
+    [
+        "5G和4K/8K超高清",
+        "学习二十大精神",
+        "十四五规划",
+        "推进一体化",
+        "一系列举措",
+        "第一时间发布",
+        "H5页面和MP4文件",
+        "一是加强，二是完善",
+        "1080P高清",
+        "第三方平台",
+        "智媒云6.0整体架构",
+        "8＋N模式",
+        "数个客户端",
+        "几个平台",
+    ],
 )
 def test_not_quantities(text):
     assert find_quantities(text) == []
@@ -98,8 +112,10 @@ def test_ranges_share_multiplier_and_unit():
 
 
 def _ranges(text):
-    return [(q.span, exact(q.value), q.upper if q.upper is None else exact(q.upper), q.unit, q.approx)
-            for q in find_quantities(text)]
+    return [
+        (q.span, exact(q.value), q.upper if q.upper is None else exact(q.upper), q.unit, q.approx)
+        for q in find_quantities(text)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -159,9 +175,14 @@ def test_kinds():
     text = "截至2024年3月，客户端下载量达3200万次，营收1.2亿元，员工560人，满意度98.5%，排名第3名。预计明年用户将达到5000万。"
     kinds = {q.span: q.kind for q in find_quantities(text)}
     assert kinds == {
-        "2024年3月": "date", "3200万次": "scale", "1.2亿元": "finance", "560人": "operations",
-        "98.5%": "feedback", "第3名": "rank", "5000万": "expectation",
-    }  # fmt: skip
+        "2024年3月": "date",
+        "3200万次": "scale",
+        "1.2亿元": "finance",
+        "560人": "operations",
+        "98.5%": "feedback",
+        "第3名": "rank",
+        "5000万": "expectation",
+    }
 
 
 def test_offsets_index_the_text_even_with_full_width_digits():
@@ -174,9 +195,16 @@ def test_offsets_index_the_text_even_with_full_width_digits():
 def test_to_dict_is_the_report_contract():
     (q,) = find_quantities("用户规模达16.4亿")
     assert q.to_dict() == {
-        "span": "16.4亿", "start": 5, "end": 10, "value": "1640000000", "unit": None, "kind": "scale",
-        "comparative": None, "approx": None, "upper": None,
-    }  # fmt: skip
+        "span": "16.4亿",
+        "start": 5,
+        "end": 10,
+        "value": "1640000000",
+        "unit": None,
+        "kind": "scale",
+        "comparative": None,
+        "approx": None,
+        "upper": None,
+    }
 
 
 def test_long_values_stay_exact():
@@ -213,9 +241,22 @@ def test_web_and_layout_forms(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["广办通字【2009】34号", "要求：1）必须结合；2）不得", "附录5：数字藏品", "讨论问题3的案例", "欧亚大陆间", "采用第一人称叙事",
-     "五位一体的采编中心", "二次加工后发布", "十六国时期", "见https://a.cn/13.1356.F.20241224.html", "DOI:10.12677/ml.2023.1111717",
-     "三个模型有机结合[2]", "8+N模式", "1+N全媒体联盟"],  # fmt: skip
+    [
+        "广办通字【2009】34号",
+        "要求：1）必须结合；2）不得",
+        "附录5：数字藏品",
+        "讨论问题3的案例",
+        "欧亚大陆间",
+        "采用第一人称叙事",
+        "五位一体的采编中心",
+        "二次加工后发布",
+        "十六国时期",
+        "见https://a.cn/13.1356.F.20241224.html",
+        "DOI:10.12677/ml.2023.1111717",
+        "三个模型有机结合[2]",
+        "8+N模式",
+        "1+N全媒体联盟",
+    ],
 )
 def test_identifiers_labels_and_set_phrases_are_not_quantities(text):
     assert [q.span for q in find_quantities(text) if q.span not in ("三个",)] == []

@@ -95,13 +95,21 @@ def test_docx_file_is_screened(content_only):
 
 def test_form_field_is_screened_as_its_material(content_only):
     body = material_text(filler_chars=0)
-    data = make_form_docx({"案例名称": "某市智慧广电服务", "征集类别": "智慧家庭", "申报单位": "某市广播电视台",
-                           "案例简介": "平台为全市家庭提供智慧服务，覆盖用户12万户。", "申报材料": body})  # fmt: skip
+    data = make_form_docx(
+        {
+            "案例名称": "某市智慧广电服务",
+            "征集类别": "智慧家庭",
+            "申报单位": "某市广播电视台",
+            "案例简介": "平台为全市家庭提供智慧服务，覆盖用户12万户。",
+            "申报材料": body,
+        }
+    )
     report = screen_file(data, filename="申报表.docx", campaign_id="nrta-2024-smart-network-services")
     assert report.length.count < 1500  # the 申报材料 field, not the whole form
     assert report.document.unit is None or report.document.unit == "某市广播电视台"
-    summary = screen_file(data, filename="申报表.docx", campaign_id="nrta-2024-smart-network-services",
-                          material="summary")  # fmt: skip
+    summary = screen_file(
+        data, filename="申报表.docx", campaign_id="nrta-2024-smart-network-services", material="summary"
+    )
     assert summary.length.count < 40
 
 

@@ -36,15 +36,30 @@ def full(tmp_path_factory):
     copy in the archive, a second version with a changed figure, OCR'd pages and a seal."""
     text = "本平台拟于明年上线新功能。\n" + material_text(filler_chars=5200) + "\n节目播出后反响热烈。"
     archive = Archive(db.get_engine(f"sqlite:///{tmp_path_factory.mktemp('results') / 'archive.db'}"), seed=False)
-    archive.import_rows([{"year": "2024", "campaign": "全国广播电视媒体融合典型案例", "category": CATEGORY,
-                          "case_name": "某市客户端", "unit": "某市广播电视台", "province": "浙江", "text": text}],
-                        default_source="测试")  # fmt: skip
+    archive.import_rows(
+        [
+            {
+                "year": "2024",
+                "campaign": "全国广播电视媒体融合典型案例",
+                "category": CATEGORY,
+                "case_name": "某市客户端",
+                "unit": "某市广播电视台",
+                "province": "浙江",
+                "text": text,
+            }
+        ],
+        default_source="测试",
+    )
     services = Services(use_archive=True)
     services.__dict__["archive"] = archive  # this test's archive, not the settings' database
     document = from_text(text, filename="材料.pdf", format="txt")
     document.format = "pdf"
-    document.scan = ScanInfo(ocr_pages=[{"page": 1, "confidence": 52.0, "chars": 400}], ocr_engine="tesseract",
-                             seal_pages=[1], seals=[{"page": 1, "bbox": [10, 20, 110, 120], "rim_coverage": 0.9}])
+    document.scan = ScanInfo(
+        ocr_pages=[{"page": 1, "confidence": 52.0, "chars": 400}],
+        ocr_engine="tesseract",
+        seal_pages=[1],
+        seals=[{"page": 1, "bbox": [10, 20, 110, 120], "rim_coverage": 0.9}],
+    )
     companion = from_text(text.replace("42%", "24%"), filename="材料.docx")
     inputs = ScreenInputs(companion=companion, submitted_on=get_campaign(CAMPAIGN).dates.deadline)
     return screen(document, get_campaign(CAMPAIGN), services=services, inputs=inputs, category=CATEGORY).report
@@ -62,7 +77,9 @@ def test_every_block_is_filled_and_every_key_declared(full):
     assert full.consistency.differences[0].kind == "number_changed"
     assert full.scan.seals[0].rim_coverage == 0.9 and full.scan.ocr_pages[0].confidence == 52.0
     ranked = full.category_suggestion.ranked
-    assert full.category_suggestion.top == ranked[0] and sum(r.probability for r in ranked) == pytest.approx(1, abs=0.01)
+    assert full.category_suggestion.top == ranked[0] and sum(r.probability for r in ranked) == pytest.approx(
+        1, abs=0.01
+    )
 
 
 def test_declared_and_suggested_category_are_separate(full):
@@ -118,8 +135,9 @@ def test_new_code_cannot_pass_the_v1_category_field():
 @pytest.mark.skipif(not model_path(DEFAULTS.model_dir, name=STATIC_NAME).exists(), reason="static embedding not built")
 def test_the_learned_element_matcher_block_is_declared():
     services = Services(embedders=Embedders.chosen(DEFAULTS.model_dir))
-    report = screen(from_text(material_text(headings="none")), get_campaign(CAMPAIGN), services=services,
-                    category=CATEGORY).report  # fmt: skip
+    report = screen(
+        from_text(material_text(headings="none")), get_campaign(CAMPAIGN), services=services, category=CATEGORY
+    ).report
     assert report.elements.matcher == "model"
     assert all(e.probability is not None and e.decided_by is not None for e in report.elements.elements)
     assert undeclared(report) == []

@@ -33,20 +33,28 @@ def operations(schema: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]
             if method not in item:
                 continue
             op = item[method]
-            groups.setdefault((op.get("tags") or ["其他"])[0], []).append({
-                "method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                "description": op.get("description", ""),
-                "parameters": [_parameter(p) for p in op.get("parameters", [])],
-                "fields": _form_fields(schema, op),
-                "responses": {code: r.get("description", "") for code, r in op.get("responses", {}).items()},
-                "key": bool(op.get("security")),
-            })
+            groups.setdefault((op.get("tags") or ["其他"])[0], []).append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": [_parameter(p) for p in op.get("parameters", [])],
+                    "fields": _form_fields(schema, op),
+                    "responses": {code: r.get("description", "") for code, r in op.get("responses", {}).items()},
+                    "key": bool(op.get("security")),
+                }
+            )
     return sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
 
 
 def _parameter(p: dict[str, Any]) -> dict[str, Any]:
-    return {"name": p["name"], "in": p["in"], "required": p.get("required", False),
-            "description": p.get("description") or p.get("schema", {}).get("description", "")}
+    return {
+        "name": p["name"],
+        "in": p["in"],
+        "required": p.get("required", False),
+        "description": p.get("description") or p.get("schema", {}).get("description", ""),
+    }
 
 
 def _form_fields(schema: dict[str, Any], op: dict[str, Any]) -> list[dict[str, Any]]:
@@ -55,6 +63,8 @@ def _form_fields(schema: dict[str, Any], op: dict[str, Any]) -> list[dict[str, A
         ref = body.get("schema", {}).get("$ref", "")
         target = schema.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], body.get("schema", {}))
         required = set(target.get("required", []))
-        return [{"name": name, "required": name in required, "description": prop.get("description", "")}
-                for name, prop in target.get("properties", {}).items()]
+        return [
+            {"name": name, "required": name in required, "description": prop.get("description", "")}
+            for name, prop in target.get("properties", {}).items()
+        ]
     return []

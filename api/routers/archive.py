@@ -53,13 +53,21 @@ def list_records(
     return {"total": len(records), "offset": offset, "records": [r.to_dict() for r in page]}
 
 
-@router.post("/import", summary="导入往年入选案例（CSV 或 XLSX）",
-             responses=declare(401, 403, 429, s413="文件过大", s415="不是 .csv 或 .xlsx 文件"),
-             openapi_extra=named_upload("file", "往年入选案例.csv"))
+@router.post(
+    "/import",
+    summary="导入往年入选案例（CSV 或 XLSX）",
+    responses=declare(401, 403, 429, s413="文件过大", s415="不是 .csv 或 .xlsx 文件"),
+    openapi_extra=named_upload("file", "往年入选案例.csv"),
+)
 async def import_records(
     request: Request,
-    file: Annotated[UploadFile, File(description="CSV/XLSX，列：年份、征集活动、类别、案例名称、申报单位、省份、正文",
-                                     json_schema_extra=NON_EMPTY)],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="CSV/XLSX，列：年份、征集活动、类别、案例名称、申报单位、省份、正文",
+            json_schema_extra=NON_EMPTY,
+        ),
+    ],
     bureau: Bureau = Depends(require_bureau),
 ) -> dict[str, Any]:
     name, data = await read_upload(file, max_bytes=request.app.state.settings.max_file_bytes)

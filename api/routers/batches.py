@@ -41,8 +41,9 @@ from ..reports import render_batch_fragment, render_report_page
 from ..uploads import BATCH_MAX_FILES, read_upload, zip_limits
 from .screen import wants_html
 
-router = APIRouter(prefix="/api/batches", tags=["批量预审"], dependencies=[Depends(require_bureau)],
-                   responses=declare(401, 403, 429))
+router = APIRouter(
+    prefix="/api/batches", tags=["批量预审"], dependencies=[Depends(require_bureau)], responses=declare(401, 403, 429)
+)
 NOT_FOUND = declare(s404="找不到该批次（批次编号有误，或不属于本机构）")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,9 +53,17 @@ def runner(request: Request) -> BatchRunner:
     return request.app.state.batches
 
 
-@router.post("", status_code=202, summary="新建批量预审",
-             responses=declare(415, s404="找不到征集活动", s413="文件过大、文件过多或压缩包疑似压缩炸弹",
-                               s422="材料类型不存在、压缩包无法读取或参数有误"))
+@router.post(
+    "",
+    status_code=202,
+    summary="新建批量预审",
+    responses=declare(
+        415,
+        s404="找不到征集活动",
+        s413="文件过大、文件过多或压缩包疑似压缩炸弹",
+        s422="材料类型不存在、压缩包无法读取或参数有误",
+    ),
+)
 async def create_batch(
     request: Request,
     campaign: Annotated[str, Form(min_length=1, description="征集活动编号")],
@@ -64,13 +73,22 @@ async def create_batch(
     title: Annotated[str, Form(description="批次名称（可选）")] = "",
     bureau: Bureau = Depends(require_bureau),
 ) -> dict[str, Any]:
-    info = await create_from_uploads(request, bureau, campaign=campaign, files=files, unit_kind=unit_kind,
-                                     material=material, title=title)
+    info = await create_from_uploads(
+        request, bureau, campaign=campaign, files=files, unit_kind=unit_kind, material=material, title=title
+    )
     return batch_json(info)
 
 
-async def create_from_uploads(request: Request, bureau: Bureau, *, campaign: str, files: list[UploadFile],
-                              unit_kind: str, material: str | None, title: str) -> BatchInfo:
+async def create_from_uploads(
+    request: Request,
+    bureau: Bureau,
+    *,
+    campaign: str,
+    files: list[UploadFile],
+    unit_kind: str,
+    material: str | None,
+    title: str,
+) -> BatchInfo:
     """Shared by the API and the web page: validate the call, unpack the uploads, store and queue the batch."""
     settings = request.app.state.settings
     found = request.app.state.services.campaign(campaign)
@@ -79,8 +97,16 @@ async def create_from_uploads(request: Request, bureau: Bureau, *, campaign: str
     sources, refused = await unpack(files, settings)
     if not sources:
         raise UsageError(f"没有可预审的材料：请上传 {ACCEPTED_LABEL} 文件，或包含这些文件的 zip 压缩包。")
-    return await run_in_threadpool(runner(request).submit, owner=bureau.name, campaign_id=found.id, sources=sources,
-                                   material=material or None, unit_kind=unit_kind, title=title, refused=refused)
+    return await run_in_threadpool(
+        runner(request).submit,
+        owner=bureau.name,
+        campaign_id=found.id,
+        sources=sources,
+        material=material or None,
+        unit_kind=unit_kind,
+        title=title,
+        refused=refused,
+    )
 
 
 async def unpack(files: list[UploadFile], settings) -> tuple[list[Source], list[str]]:
@@ -121,8 +147,11 @@ def show_batch(batch_id: str, request: Request, bureau: Bureau = Depends(require
     return batch_json(owned(request, bureau, batch_id))
 
 
-@router.get("/{batch_id}/result", summary="批次结果（推荐排序、名额、重复）",
-            responses={200: {"content": {"application/json": {}, "text/html": {}}}, **NOT_FOUND})
+@router.get(
+    "/{batch_id}/result",
+    summary="批次结果（推荐排序、名额、重复）",
+    responses={200: {"content": {"application/json": {}, "text/html": {}}}, **NOT_FOUND},
+)
 def batch_result(batch_id: str, request: Request, bureau: Bureau = Depends(require_bureau)) -> Response:
     info = owned(request, bureau, batch_id)
     result = runner(request).report(bureau.name, batch_id)
@@ -132,16 +161,22 @@ def batch_result(batch_id: str, request: Request, bureau: Bureau = Depends(requi
 
 
 @router.put("/{batch_id}/edits", summary="调整推荐顺序、剔除材料、添加备注", responses=NOT_FOUND)
-def edit_batch(batch_id: str, edits: BatchEdits, request: Request,
-               bureau: Bureau = Depends(require_bureau)) -> dict[str, Any]:
+def edit_batch(
+    batch_id: str, edits: BatchEdits, request: Request, bureau: Bureau = Depends(require_bureau)
+) -> dict[str, Any]:
     info = owned(request, bureau, batch_id)
     result = runner(request).edit(bureau.name, batch_id, edits)
     return {"batch": batch_json(info), **result.to_json_dict()}
 
 
-@router.get("/{batch_id}/items/{item_id}", summary="一份材料的完整报告",
-            responses={200: {"content": {"application/json": {}, "text/html": {}}},
-                       **declare(s404="找不到该批次或该材料（或尚未预审完成）")})
+@router.get(
+    "/{batch_id}/items/{item_id}",
+    summary="一份材料的完整报告",
+    responses={
+        200: {"content": {"application/json": {}, "text/html": {}}},
+        **declare(s404="找不到该批次或该材料（或尚未预审完成）"),
+    },
+)
 def batch_item(batch_id: str, item_id: str, request: Request, bureau: Bureau = Depends(require_bureau)) -> Response:
     owned(request, bureau, batch_id)
     item = runner(request).store.item(bureau.name, batch_id, item_id)
@@ -154,10 +189,14 @@ def batch_item(batch_id: str, item_id: str, request: Request, bureau: Bureau = D
     return JSONResponse(item.report.to_json_dict())
 
 
-@router.get("/{batch_id}/export.{fmt}", summary="下载推荐排序表 / 推荐汇总表（xlsx 或 csv）",
-            responses={200: {"content": {XLSX_TYPE: {}, "text/csv": {}}}, **NOT_FOUND})
-def export_batch(batch_id: str, fmt: Literal["xlsx", "csv"], request: Request,
-                 bureau: Bureau = Depends(require_bureau)) -> Response:
+@router.get(
+    "/{batch_id}/export.{fmt}",
+    summary="下载推荐排序表 / 推荐汇总表（xlsx 或 csv）",
+    responses={200: {"content": {XLSX_TYPE: {}, "text/csv": {}}}, **NOT_FOUND},
+)
+def export_batch(
+    batch_id: str, fmt: Literal["xlsx", "csv"], request: Request, bureau: Bureau = Depends(require_bureau)
+) -> Response:
     info = owned(request, bureau, batch_id)
     result = runner(request).report(bureau.name, batch_id)
     return export_response(info, result, fmt)
@@ -168,8 +207,9 @@ def export_response(info: BatchInfo, result: BatchReport, fmt: str) -> Response:
     disposition = f"attachment; filename=\"batch.{fmt}\"; filename*=UTF-8''{_quote(filename)}"
     if fmt == "xlsx":
         return Response(export_xlsx(result), media_type=XLSX_TYPE, headers={"Content-Disposition": disposition})
-    return Response(export_csv(result), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": disposition})
+    return Response(
+        export_csv(result), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition}
+    )
 
 
 def owned(request: Request, bureau: Bureau, batch_id: str) -> BatchInfo:
@@ -182,9 +222,17 @@ def owned(request: Request, bureau: Bureau, batch_id: str) -> BatchInfo:
 
 def batch_json(info: BatchInfo) -> dict[str, Any]:
     base = f"/api/batches/{info.id}"
-    return {**info.to_dict(), "links": {"self": base, "result": f"{base}/result", "edits": f"{base}/edits",
-                                        "xlsx": f"{base}/export.xlsx", "csv": f"{base}/export.csv",
-                                        "page": f"/batches/{info.id}"}}
+    return {
+        **info.to_dict(),
+        "links": {
+            "self": base,
+            "result": f"{base}/result",
+            "edits": f"{base}/edits",
+            "xlsx": f"{base}/export.xlsx",
+            "csv": f"{base}/export.csv",
+            "page": f"/batches/{info.id}",
+        },
+    }
 
 
 def _quote(name: str) -> str:

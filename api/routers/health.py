@@ -25,8 +25,11 @@ from screening.config import Settings
 router = APIRouter(tags=["状态"])
 
 
-@router.get("/api/health", summary="服务状态",
-            responses={503: {"description": "服务正在启动预热（status 为 warming），暂不接收请求"}})
+@router.get(
+    "/api/health",
+    summary="服务状态",
+    responses={503: {"description": "服务正在启动预热（status 为 warming），暂不接收请求"}},
+)
 def health(request: Request, response: Response) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
     capabilities = {name: probe(settings) for name, probe in PROBES.items()}
@@ -99,8 +102,13 @@ def _probe_embeddings(settings: Settings) -> tuple[bool, str]:
     try:
         from screening.embeddings import POLICY, model_path
 
-        missing = sorted({name for name in POLICY.values()
-                          if name and not (model_path(settings.model_dir, name=name) / "modules.json").exists()})
+        missing = sorted(
+            {
+                name
+                for name in POLICY.values()
+                if name and not (model_path(settings.model_dir, name=name) / "modules.json").exists()
+            }
+        )
     except Exception:  # noqa: BLE001 - any failure here means "not available"
         missing = ["?"]
     note = f"未安装向量模型（{'、'.join(missing)}；运行 make embedding-model），要素识别只使用关键词。"

@@ -23,7 +23,9 @@ from ..uploads import NON_EMPTY, read_upload
 router = APIRouter(tags=["征集活动"])
 
 # The upload errors a notice shares with a material; no key and no campaign are involved here.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = declare(413, 415, s422="通知文件无法读取（损坏、加密、扫描件、空文件等）")
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = declare(
+    413, 415, s422="通知文件无法读取（损坏、加密、扫描件、空文件等）"
+)
 
 
 @router.post(
@@ -31,8 +33,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = declare(413, 415, s422="通�
     summary="从征集通知起草规则",
     description=f"上传征集通知（{ACCEPTED_LABEL}），返回规则草稿 TOML、待人工核对清单和每个值在通知中的出处；"
     "`format=toml` 时直接下载 TOML 文件。",
-    responses={200: {"content": {"application/json": {}, "application/toml": {}}, "description": "规则草稿"},
-               **ERROR_RESPONSES},
+    responses={
+        200: {"content": {"application/json": {}, "application/toml": {}}, "description": "规则草稿"},
+        **ERROR_RESPONSES,
+    },
 )
 async def draft_notice(
     request: Request,
@@ -41,8 +45,9 @@ async def draft_notice(
 ) -> Response:
     services = request.app.state.services
     filename, data = await read_upload(file, max_bytes=services.settings.max_file_bytes)
-    draft = await run_in_threadpool(draft_file, data, filename=filename, known=services.campaigns(),
-                                    limits=services.limits)
+    draft = await run_in_threadpool(
+        draft_file, data, filename=filename, known=services.campaigns(), limits=services.limits
+    )
     if format == "toml":
         return Response(
             draft.toml(),

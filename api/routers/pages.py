@@ -38,7 +38,9 @@ COOKIE = "screening_key"
 def page(request: Request, name: str, *, status: int = 200, **context) -> HTMLResponse:
     settings = request.app.state.settings
     context.setdefault("selected", {})
-    context.update(max_mb=settings.max_file_bytes // (1024 * 1024), campaigns=campaign_choices(request.app.state.services))
+    context.update(
+        max_mb=settings.max_file_bytes // (1024 * 1024), campaigns=campaign_choices(request.app.state.services)
+    )
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -62,11 +64,25 @@ async def report(
     selected = {"campaign": campaign, "category": category, "material": material, "text": text}
     try:
         filename, data = await material_bytes(request, file, text)
-        done = await run_in_threadpool(screen_source, request.app.state.services, data, filename=filename,
-                                       campaign_id=campaign, category=category or None, material=material or None)
+        done = await run_in_threadpool(
+            screen_source,
+            request.app.state.services,
+            data,
+            filename=filename,
+            campaign_id=campaign,
+            category=category or None,
+            material=material or None,
+        )
     except ScreeningError as exc:
-        return page(request, "index.html", status=exc.status, nav="check", error=exc.to_dict(), selected=selected,
-                    **notice_context(request))
+        return page(
+            request,
+            "index.html",
+            status=exc.status,
+            nav="check",
+            error=exc.to_dict(),
+            selected=selected,
+            **notice_context(request),
+        )
     return HTMLResponse(render_report_page(request, done.report, text=done.text))
 
 
@@ -81,16 +97,24 @@ def notice_context(request: Request) -> dict:
 def cookie_bureau(request: Request) -> Bureau | None:
     """The bureau of the key cookie (``api.access.cookie_member``)."""
     settings = request.app.state.settings
-    return cookie_member(request, COOKIE, lambda key: bureau_for_key(key, settings.api_keys, settings.reviewer_keys),
-                         role="机构")
+    return cookie_member(
+        request, COOKIE, lambda key: bureau_for_key(key, settings.api_keys, settings.reviewer_keys), role="机构"
+    )
 
 
 @router.get("/batches", response_class=HTMLResponse)
 def batches_page(request: Request) -> HTMLResponse:
     bureau = cookie_bureau(request)
     batches = runner(request).store.list(bureau.name) if bureau else []
-    return page(request, "batches.html", nav="batches", bureau=bureau, batches=batches, unit_kinds=UNIT_KINDS,
-                max_files=BATCH_MAX_FILES)
+    return page(
+        request,
+        "batches.html",
+        nav="batches",
+        bureau=bureau,
+        batches=batches,
+        unit_kinds=UNIT_KINDS,
+        max_files=BATCH_MAX_FILES,
+    )
 
 
 @router.post("/batches/login")
@@ -101,10 +125,20 @@ def login(request: Request, api_key: Annotated[str, Form()]) -> Response:
         return page(request, "batches.html", status=status, nav="batches", bureau=None, error=error)
 
     if not settings.api_keys:
-        return refuse(403, error_body("bureau_disabled", "本服务未配置机构密钥，批量预审不可用。请运维人员设置 SCREENING_API_KEYS。"))
-    return key_login(request, api_key, cookie=COOKIE, role="机构", target="/batches",
-                     invalid="机构密钥无效，请检查后重试。",
-                     lookup=lambda key: bureau_for_key(key, settings.api_keys, settings.reviewer_keys), refuse=refuse)
+        return refuse(
+            403,
+            error_body("bureau_disabled", "本服务未配置机构密钥，批量预审不可用。请运维人员设置 SCREENING_API_KEYS。"),
+        )
+    return key_login(
+        request,
+        api_key,
+        cookie=COOKIE,
+        role="机构",
+        target="/batches",
+        invalid="机构密钥无效，请检查后重试。",
+        lookup=lambda key: bureau_for_key(key, settings.api_keys, settings.reviewer_keys),
+        refuse=refuse,
+    )
 
 
 @router.post("/batches/logout")
@@ -127,12 +161,22 @@ async def create_batch_page(
     if unit_kind not in UNIT_KINDS:
         unit_kind = "province"
     try:
-        info = await create_from_uploads(request, bureau, campaign=campaign, files=files, unit_kind=unit_kind,
-                                         material=material or None, title=title)
+        info = await create_from_uploads(
+            request, bureau, campaign=campaign, files=files, unit_kind=unit_kind, material=material or None, title=title
+        )
     except ScreeningError as exc:
         batches = runner(request).store.list(bureau.name)
-        return page(request, "batches.html", status=exc.status, nav="batches", bureau=bureau, batches=batches,
-                    unit_kinds=UNIT_KINDS, max_files=BATCH_MAX_FILES, error=exc.to_dict())
+        return page(
+            request,
+            "batches.html",
+            status=exc.status,
+            nav="batches",
+            bureau=bureau,
+            batches=batches,
+            unit_kinds=UNIT_KINDS,
+            max_files=BATCH_MAX_FILES,
+            error=exc.to_dict(),
+        )
     return RedirectResponse(f"/batches/{info.id}", status_code=303)
 
 
@@ -178,7 +222,11 @@ def edits_from_form(form: dict) -> BatchEdits:
             ranks.append((number, position, key.removeprefix("rank_")))
     order = [row_id for _, _, row_id in sorted(ranks)]
     excluded = [row_id for row_id in order if f"include_{row_id}" not in form]
-    notes = {k.removeprefix("note_"): str(v).strip()[:200] for k, v in form.items() if k.startswith("note_") and str(v).strip()}
+    notes = {
+        k.removeprefix("note_"): str(v).strip()[:200]
+        for k, v in form.items()
+        if k.startswith("note_") and str(v).strip()
+    }
     return BatchEdits(order=order, excluded=excluded, notes=notes)
 
 

@@ -34,8 +34,12 @@ router = APIRouter(tags=["自查"])
 PASTED_NAME = "粘贴文本.txt"
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = declare(
-    413, 415, s401="要求保存但没有有效的机构密钥", s404="找不到征集活动",
-    s422="文件无法读取（损坏、加密、扫描件、空文件等）、类别或材料类型不存在、参数有误")
+    413,
+    415,
+    s401="要求保存但没有有效的机构密钥",
+    s404="找不到征集活动",
+    s422="文件无法读取（损坏、加密、扫描件、空文件等）、类别或材料类型不存在、参数有误",
+)
 
 
 @router.post(
@@ -43,14 +47,20 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = declare(
     summary="预审一份材料",
     response_model=Report,  # documents the JSON body (the route returns it as a JSONResponse, already validated)
     description=f"上传文件（{ACCEPTED_LABEL}）或粘贴文字，返回预审报告 JSON；请求头 `Accept: text/html` 时返回报告网页。",
-    responses={200: {"content": {"application/json": {}, "text/html": {}}, "description": "预审报告"}, **ERROR_RESPONSES},
+    responses={
+        200: {"content": {"application/json": {}, "text/html": {}}, "description": "预审报告"},
+        **ERROR_RESPONSES,
+    },
     openapi_extra=exactly_one(file={}, text={"pattern": r"\S"}),
 )
 async def screen_upload(
     request: Request,
     campaign: Annotated[str, Form(min_length=1, description="征集活动编号，见 GET /api/campaigns")],
     file: Annotated[UploadFile | None, File(description="申报材料文件", json_schema_extra=NON_EMPTY)] = None,
-    other: Annotated[UploadFile | None, File(description="同一材料的另一版本（如 Word 版配盖章扫描 PDF 版），将比对两版内容并检查印章")] = None,
+    other: Annotated[
+        UploadFile | None,
+        File(description="同一材料的另一版本（如 Word 版配盖章扫描 PDF 版），将比对两版内容并检查印章"),
+    ] = None,
     text: Annotated[str | None, Form(description="或直接粘贴材料文字（与 file 二选一）")] = None,
     category: Annotated[str | None, Form(description="申报类别（名称、编号或往年别名）")] = None,
     material: Annotated[str | None, Form(description="材料类型编号，如 detailed（详细材料）")] = None,
@@ -59,17 +69,28 @@ async def screen_upload(
 ) -> Response:
     filename, data = await material_bytes(request, file, text)
     if store and bureau is None:
-        raise HTTPException(401, error_body("unauthorized", "保存材料需要机构密钥（请求头 X-API-Key）；自查不保存任何内容。"))
+        raise HTTPException(
+            401, error_body("unauthorized", "保存材料需要机构密钥（请求头 X-API-Key）；自查不保存任何内容。")
+        )
     companion = await other_version(request, other)
     if companion is not None and filename.lower().endswith(".pdf") and not companion[0].lower().endswith(".pdf"):
         (filename, data), companion = companion, (filename, data)  # screen the Word version: its text is exact
     services = request.app.state.services
-    done = await run_in_threadpool(screen_source, services, data, filename=filename, campaign_id=campaign,
-                                   category=category or None, material=material or None, companion=companion)
+    done = await run_in_threadpool(
+        screen_source,
+        services,
+        data,
+        filename=filename,
+        campaign_id=campaign,
+        category=category or None,
+        material=material or None,
+        companion=companion,
+    )
     headers = None
     if store:
-        stored = await run_in_threadpool(store_screened, services, done, filename=filename, campaign_id=campaign,
-                                         bureau=bureau)
+        stored = await run_in_threadpool(
+            store_screened, services, done, filename=filename, campaign_id=campaign, bureau=bureau
+        )
         headers = {"X-Submission-Id": str(stored)}
     if wants_html(request):
         return HTMLResponse(render_report_page(request, done.report, text=done.text), headers=headers)

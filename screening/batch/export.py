@@ -56,13 +56,26 @@ def table_rows(result: BatchReport) -> list[list]:
 
 
 def _cells(number: str, row: BatchRow, marks: list[str]) -> list:
-    return cells(TABLE, {
-        "number": number, "case_name": row.case_name, "category": row.category, "unit": row.unit,
-        "contact": row.contact, "position": row.position, "phone": row.phone, "verdict": row.verdict_label,
-        "score": row.score, "reasons": "；".join(row.reasons),
-        "problems": "；".join(row.warnings + [d.message for d in row.duplicates]), "over_quota": "；".join(row.over_quota),
-        "note": row.note, "filename": row.filename, "unchecked": "；".join(marks),
-    })
+    return cells(
+        TABLE,
+        {
+            "number": number,
+            "case_name": row.case_name,
+            "category": row.category,
+            "unit": row.unit,
+            "contact": row.contact,
+            "position": row.position,
+            "phone": row.phone,
+            "verdict": row.verdict_label,
+            "score": row.score,
+            "reasons": "；".join(row.reasons),
+            "problems": "；".join(row.warnings + [d.message for d in row.duplicates]),
+            "over_quota": "；".join(row.over_quota),
+            "note": row.note,
+            "filename": row.filename,
+            "unchecked": "；".join(marks),
+        },
+    )
 
 
 def row_marks(result: BatchReport, row: BatchRow) -> list[str]:
@@ -103,8 +116,12 @@ def export_xlsx(result: BatchReport) -> bytes:
     sheet.append([f"{result.campaign.name}　{table_title(result)}"])
     notes = batch_notes(result)
     warning = f"注意：部分检查未完成，见“{NOTES_SHEET}”表和“预审未完成项”列。" if notes else ""
-    sheet.append([f"{result.campaign.notice_number}　预审生成于 {dt.date.today().isoformat()}，排序与结论供参考，以审核意见为准。"
-                  f"{warning}"])
+    sheet.append(
+        [
+            f"{result.campaign.notice_number}　预审生成于 {dt.date.today().isoformat()}，排序与结论供参考，以审核意见为准。"
+            f"{warning}"
+        ]
+    )
     sheet.append(COLUMNS)
     for row in table_rows(result):
         sheet.append([formula_safe(v) for v in row])

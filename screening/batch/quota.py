@@ -25,8 +25,12 @@ def check_quota(rows: list[BatchRow], campaign: Campaign, *, unit_kind: str) -> 
         return QuotaStatus(specified=False, unit_kind=unit_kind, note=note, rule=quotas.clause)
     included = [r for r in rows if r.included]
     status = QuotaStatus(
-        specified=True, unit_kind=unit_kind, unit_label=rule.unit_label, condition=rule.condition,
-        rule=f"{campaign.notice_number} {rule.clause}", note=quotas.note,
+        specified=True,
+        unit_kind=unit_kind,
+        unit_label=rule.unit_label,
+        condition=rule.condition,
+        rule=f"{campaign.notice_number} {rule.clause}",
+        note=quotas.note,
     )
     if rule.per_category is not None:
         by_category: dict[str, list[BatchRow]] = {category_key(r.category, campaign): [] for r in rows}
@@ -34,21 +38,32 @@ def check_quota(rows: list[BatchRow], campaign: Campaign, *, unit_kind: str) -> 
             by_category[category_key(row.category, campaign)].append(row)
         for category, members in by_category.items():
             over = members[rule.per_category :]
-            status.lines.append(QuotaLine(scope="category", category=category, count=len(members),
-                                          limit=rule.per_category, over=[r.id for r in over]))
+            status.lines.append(
+                QuotaLine(
+                    scope="category",
+                    category=category,
+                    count=len(members),
+                    limit=rule.per_category,
+                    over=[r.id for r in over],
+                )
+            )
             for r in over:
                 r.over_quota.append(f"超出“{category}”类别名额（每类不超过 {rule.per_category} 个）")
             if over:
-                status.messages.append(f"“{category}”类别推荐 {len(members)} 个，超出名额 {len(over)} 个（每类不超过 "
-                                       f"{rule.per_category} 个）：" + "、".join(row_label(r) for r in over))
+                status.messages.append(
+                    f"“{category}”类别推荐 {len(members)} 个，超出名额 {len(over)} 个（每类不超过 "
+                    f"{rule.per_category} 个）：" + "、".join(row_label(r) for r in over)
+                )
     if rule.total is not None:
         over = included[rule.total :]
         status.lines.append(QuotaLine(scope="total", count=len(included), limit=rule.total, over=[r.id for r in over]))
         for r in over:
             r.over_quota.append(f"超出推荐总数名额（总数不超过 {rule.total} 个）")
         if over:
-            status.messages.append(f"共推荐 {len(included)} 个，超出总数名额 {len(over)} 个（总数不超过 {rule.total} 个）："
-                                   + "、".join(row_label(r) for r in over))
+            status.messages.append(
+                f"共推荐 {len(included)} 个，超出总数名额 {len(over)} 个（总数不超过 {rule.total} 个）："
+                + "、".join(row_label(r) for r in over)
+            )
     return status
 
 

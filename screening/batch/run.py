@@ -43,9 +43,15 @@ def screen_one(
     other = source.companion
     try:
         done = screen_source(
-            services, source.data, filename=source.filename, campaign_id=campaign.id, material=material,
-            companion=(other.filename, other.data) if other else None, lenient_companion=True, accept=check_suffix,
-        )  # fmt: skip
+            services,
+            source.data,
+            filename=source.filename,
+            campaign_id=campaign.id,
+            material=material,
+            companion=(other.filename, other.data) if other else None,
+            lenient_companion=True,
+            accept=check_suffix,
+        )
     except ScreeningError as exc:
         return None, exc.to_dict(), ""
     return done.report, None, done.text
@@ -61,7 +67,9 @@ def screen_sources(
 ) -> list[Screened]:
     """Screen each source in order; ``on_progress`` is called after each one (the CLI's progress bar, tests)."""
     done = []
-    for index, source in enumerate(pair_versions(list(sources)), start=1):  # Word + stamped PDF of one material: one row
+    for index, source in enumerate(
+        pair_versions(list(sources)), start=1
+    ):  # Word + stamped PDF of one material: one row
         report, error, text = screen_one(services, source, campaign, material=material)
         item = Screened(new_item_id(), index, source.filename, report, error, text)
         done.append(item)
@@ -85,7 +93,9 @@ def run_batch(
     return items, assess_batch(items, campaign, unit_kind=unit_kind, duplicates=duplicates)
 
 
-def batch_duplicates(services: Services, items: list[Screened], campaign: Campaign) -> dict[str, list[DuplicateLink]] | None:
+def batch_duplicates(
+    services: Services, items: list[Screened], campaign: Campaign
+) -> dict[str, list[DuplicateLink]] | None:
     """The in-batch duplicates, or None when the comparison failed (logged): the table is still useful, and
     ``assess_batch`` then says in its notes that the duplicates were not checked (never a silent gap)."""
     try:
@@ -123,15 +133,29 @@ def find_duplicates(items: list[Screened], campaign: Campaign, *, embedder=None)
     if len(readable) < 2:
         return {}
     by_id = {i.id: i for i in readable}
-    batch = [BatchItem(key=i.id, text=i.text, case_name=case_name_of(i), unit=columns_of(i)["unit"],
-                       category=columns_of(i)["category"]) for i in readable]
+    batch = [
+        BatchItem(
+            key=i.id,
+            text=i.text,
+            case_name=case_name_of(i),
+            unit=columns_of(i)["unit"],
+            category=columns_of(i)["category"],
+        )
+        for i in readable
+    ]
     links: dict[str, list[DuplicateLink]] = defaultdict(list)
     for match in cross_batch(batch, campaign=campaign, embedder=embedder):
         a, b = by_id[match["a"]], by_id[match["b"]]
         for this, other in ((a, b), (b, a)):
-            links[this.id].append(DuplicateLink(
-                other_id=other.id, other_index=other.index, other_name=case_name_of(other) or other.filename,
-                kind=match["kind"], score=float(match["score"]), message=match["message"],
-                severity=match.get("severity", "warning"),
-            ))
+            links[this.id].append(
+                DuplicateLink(
+                    other_id=other.id,
+                    other_index=other.index,
+                    other_name=case_name_of(other) or other.filename,
+                    kind=match["kind"],
+                    score=float(match["score"]),
+                    message=match["message"],
+                    severity=match.get("severity", "warning"),
+                )
+            )
     return dict(links)

@@ -2,7 +2,8 @@
 
 Only the accepted kinds (``screening.filetypes.ACCEPTED_SUFFIXES``, what one upload takes; .doc/.wps are converted
 by LibreOffice inside the guarded intake, ``screening.documents.legacy``) are read; other files are
-returned as refused so the bureau sees them named, and operating-system junk (``__MACOSX/``, ``.DS_Store`` …) is skipped silently. A zip is checked on its
+returned as refused so the bureau sees them named, and operating-system junk (``__MACOSX/``, ``.DS_Store`` …)
+is skipped silently. A zip is checked on its
 central directory before anything is inflated, like the DOCX guard in ``screening.documents.guard``: member count,
 declared sizes, compression ratio (above a 1 MB floor), and no absolute or ``..`` paths. Names are for display only:
 nothing is ever written under a name taken from an upload.
@@ -50,7 +51,8 @@ def pair_versions(sources: list[Source]) -> list[Source]:
     taken = set(companion_of.values())
     return [
         Source(s.filename, s.data, sources[companion_of[i]]) if i in companion_of else s
-        for i, s in enumerate(sources) if i not in taken
+        for i, s in enumerate(sources)
+        if i not in taken
     ]
 
 
@@ -150,7 +152,7 @@ def _directory_ends_the_data(data: bytes) -> bool:
     start = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - _END_RECORD_BYTES - 0xFFFF))
     if start < 0 or start + _END_RECORD_BYTES > len(data):
         return False
-    comment_length = int.from_bytes(data[start + 20:start + 22], "little")
+    comment_length = int.from_bytes(data[start + 20 : start + 22], "little")
     return start + _END_RECORD_BYTES + comment_length == len(data)
 
 

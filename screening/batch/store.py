@@ -162,22 +162,45 @@ class BatchInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "campaign_id": self.campaign_id, "material": self.material, "unit_kind": self.unit_kind,
-            "title": self.title, "status": self.status, "status_label": self.status_label, "stage": self.stage,
+            "id": self.id,
+            "campaign_id": self.campaign_id,
+            "material": self.material,
+            "unit_kind": self.unit_kind,
+            "title": self.title,
+            "status": self.status,
+            "status_label": self.status_label,
+            "stage": self.stage,
             "stage_label": self.stage_label,
-            "progress": {"total": self.total, "done": self.done, "failed": self.failed,
-                         "fraction": round(self.fraction, 4)},
-            "error": self.error or None, "refused": self.refused,
-            "created_at": self.created_at.isoformat() + "Z", "updated_at": self.updated_at.isoformat() + "Z",
+            "progress": {
+                "total": self.total,
+                "done": self.done,
+                "failed": self.failed,
+                "fraction": round(self.fraction, 4),
+            },
+            "error": self.error or None,
+            "refused": self.refused,
+            "created_at": self.created_at.isoformat() + "Z",
+            "updated_at": self.updated_at.isoformat() + "Z",
             "finished_at": self.finished_at.isoformat() + "Z" if self.finished_at else None,
         }
 
 
 def _info(row: BatchTable) -> BatchInfo:
     return BatchInfo(
-        id=row.id, owner=row.owner, campaign_id=row.campaign_id, material=row.material, unit_kind=row.unit_kind,
-        title=row.title, status=row.status, total=row.total, done=row.done, failed=row.failed, error=row.error,
-        refused=json.loads(row.refused or "[]"), created_at=row.created_at, updated_at=row.updated_at,
+        id=row.id,
+        owner=row.owner,
+        campaign_id=row.campaign_id,
+        material=row.material,
+        unit_kind=row.unit_kind,
+        title=row.title,
+        status=row.status,
+        total=row.total,
+        done=row.done,
+        failed=row.failed,
+        error=row.error,
+        refused=json.loads(row.refused or "[]"),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
         finished_at=row.finished_at,
     )
 
@@ -210,9 +233,14 @@ class QueueStats:
     workers: list[str]  # names of the workers holding live leases
 
     def to_dict(self) -> dict[str, Any]:
-        return {"pending_items": self.pending_items, "open_batches": self.open_batches,
-                "leased_items": self.leased_items, "expired_leases": self.expired_leases,
-                "oldest_lease_seconds": self.oldest_lease_seconds, "workers": self.workers}
+        return {
+            "pending_items": self.pending_items,
+            "open_batches": self.open_batches,
+            "leased_items": self.leased_items,
+            "expired_leases": self.expired_leases,
+            "oldest_lease_seconds": self.oldest_lease_seconds,
+            "workers": self.workers,
+        }
 
 
 OPEN = ("queued", "running")
@@ -234,8 +262,17 @@ class BatchStore:
 
     # --- writing ------------------------------------------------------------------------------------------
 
-    def create(self, *, owner: str, campaign_id: str, sources: list[Source], material: str | None = None,
-               unit_kind: str = "province", title: str = "", refused: list[str] | None = None) -> BatchInfo:
+    def create(
+        self,
+        *,
+        owner: str,
+        campaign_id: str,
+        sources: list[Source],
+        material: str | None = None,
+        unit_kind: str = "province",
+        title: str = "",
+        refused: list[str] | None = None,
+    ) -> BatchInfo:
         """Store a new batch with all its files in one transaction; every item starts ``pending``.
 
         Each source is one item; a source's ``companion`` (the paired PDF, ``pair_versions``) is stored in the same
@@ -243,19 +280,35 @@ class BatchStore:
         """
         batch_id = uuid.uuid4().hex
         with db.session_scope(self.engine) as s:
-            row = BatchTable(id=batch_id, owner=owner, campaign_id=campaign_id, material=material, unit_kind=unit_kind,
-                           title=title[:200], status="queued", total=len(sources),
-                           refused=json.dumps(refused or [], ensure_ascii=False))
+            row = BatchTable(
+                id=batch_id,
+                owner=owner,
+                campaign_id=campaign_id,
+                material=material,
+                unit_kind=unit_kind,
+                title=title[:200],
+                status="queued",
+                total=len(sources),
+                refused=json.dumps(refused or [], ensure_ascii=False),
+            )
             s.add(row)
             s.flush()  # the batch row first: items reference it
             for position, source in enumerate(sources, start=1):
                 item_id = uuid.uuid4().hex
                 other = source.companion
-                s.add(BatchItemTable(id=item_id, batch_id=batch_id, position=position, filename=source.filename[:300],
-                                   storage_name=storage_name(source.filename),
-                                   sha256=hashlib.sha256(source.data).hexdigest(), size=len(source.data),
-                                   companion_filename=other.filename[:300] if other else None,
-                                   companion_sha256=hashlib.sha256(other.data).hexdigest() if other else None))
+                s.add(
+                    BatchItemTable(
+                        id=item_id,
+                        batch_id=batch_id,
+                        position=position,
+                        filename=source.filename[:300],
+                        storage_name=storage_name(source.filename),
+                        sha256=hashlib.sha256(source.data).hexdigest(),
+                        size=len(source.data),
+                        companion_filename=other.filename[:300] if other else None,
+                        companion_sha256=hashlib.sha256(other.data).hexdigest() if other else None,
+                    )
+                )
                 s.flush()
                 s.add(BatchFileTable(item_id=item_id, data=source.data, companion_data=other.data if other else None))
             s.flush()
@@ -270,8 +323,9 @@ class BatchStore:
                 values["finished_at"] = db.utc_now()
             s.execute(update(BatchTable).where(BatchTable.id == batch_id).values(**values))
 
-    def save_item(self, batch_id: str, item_id: str, *, report: Report | None, error: dict | None,
-                  text: str = "") -> bool:
+    def save_item(
+        self, batch_id: str, item_id: str, *, report: Report | None, error: dict | None, text: str = ""
+    ) -> bool:
         """Record one item's outcome and bump the batch's counters in the same transaction.
 
         Only a ``pending`` item is recorded (a conditional UPDATE, atomic on both databases): return False when the
@@ -279,46 +333,72 @@ class BatchStore:
         """
         status = "done" if report is not None else "failed"
         values = {
-            "status": status, "text": text, "updated_at": db.utc_now(), "lease_token": None, "lease_until": None,
+            "status": status,
+            "text": text,
+            "updated_at": db.utc_now(),
+            "lease_token": None,
+            "lease_until": None,
             "report": json.dumps(report.model_dump(mode="json", by_alias=True), ensure_ascii=False) if report else None,
             "error": json.dumps(error, ensure_ascii=False) if error else None,
         }
         with db.session_scope(self.engine) as s:
-            recorded = s.execute(update(BatchItemTable).where(
-                BatchItemTable.id == item_id, BatchItemTable.batch_id == batch_id, BatchItemTable.status == "pending",
-            ).values(**values)).rowcount
+            recorded = s.execute(
+                update(BatchItemTable)
+                .where(
+                    BatchItemTable.id == item_id,
+                    BatchItemTable.batch_id == batch_id,
+                    BatchItemTable.status == "pending",
+                )
+                .values(**values)
+            ).rowcount
             if not recorded:
                 return False
             counter = BatchTable.done if status == "done" else BatchTable.failed
-            s.execute(update(BatchTable).where(BatchTable.id == batch_id)
-                      .values({counter: counter + 1, "updated_at": db.utc_now()}))
+            s.execute(
+                update(BatchTable)
+                .where(BatchTable.id == batch_id)
+                .values({counter: counter + 1, "updated_at": db.utc_now()})
+            )
             return True
 
     def finish(self, batch_id: str, duplicates: dict[str, list[DuplicateLink]]) -> bool:
         """Store the cross-batch duplicates and mark the batch done, together (once: False if already finished)."""
         payload = {k: [d.model_dump() for d in v] for k, v in duplicates.items()}
         with db.session_scope(self.engine) as s:
-            return bool(s.execute(update(BatchTable).where(BatchTable.id == batch_id, BatchTable.status.in_(OPEN))
-                                  .values(status="done", duplicates=json.dumps(payload, ensure_ascii=False),
-                                          finished_at=db.utc_now(), updated_at=db.utc_now(), lease_token=None,
-                                          lease_until=None)).rowcount)
+            return bool(
+                s.execute(
+                    update(BatchTable)
+                    .where(BatchTable.id == batch_id, BatchTable.status.in_(OPEN))
+                    .values(
+                        status="done",
+                        duplicates=json.dumps(payload, ensure_ascii=False),
+                        finished_at=db.utc_now(),
+                        updated_at=db.utc_now(),
+                        lease_token=None,
+                        lease_until=None,
+                    )
+                ).rowcount
+            )
 
     # --- the shared queue ---------------------------------------------------------------------------------
 
     def claim(self, worker: str, lease_seconds: float, *, batch_id: str | None = None) -> Claim | None:
         """The next piece of work for ``worker``: a pending item, else a batch to finish, else None."""
-        return (self.claim_item(worker, lease_seconds, batch_id=batch_id)
-                or self.claim_finish(worker, lease_seconds, batch_id=batch_id))
+        return self.claim_item(worker, lease_seconds, batch_id=batch_id) or self.claim_finish(
+            worker, lease_seconds, batch_id=batch_id
+        )
 
     def claim_item(self, worker: str, lease_seconds: float, *, batch_id: str | None = None) -> Claim | None:
         """Lease the oldest batch's first pending item whose lease is free or expired (see the module docstring)."""
         for _ in range(CLAIM_ATTEMPTS):
             now = db.utc_now()
-            query = (select(BatchItemTable.id, BatchItemTable.batch_id, BatchItemTable.position,
-                            BatchItemTable.filename)
-                     .join(BatchTable, BatchTable.id == BatchItemTable.batch_id)
-                     .where(BatchItemTable.status == "pending", _free(BatchItemTable, now), BatchTable.status.in_(OPEN))
-                     .order_by(BatchTable.created_at, BatchItemTable.position).limit(1))
+            query = (
+                select(BatchItemTable.id, BatchItemTable.batch_id, BatchItemTable.position, BatchItemTable.filename)
+                .join(BatchTable, BatchTable.id == BatchItemTable.batch_id)
+                .where(BatchItemTable.status == "pending", _free(BatchItemTable, now), BatchTable.status.in_(OPEN))
+                .order_by(BatchTable.created_at, BatchItemTable.position)
+                .limit(1)
+            )
             if batch_id is not None:
                 query = query.where(BatchItemTable.batch_id == batch_id)
             if db.is_postgres(self.engine):
@@ -328,13 +408,27 @@ class BatchStore:
                 row = s.execute(query).first()
                 if row is None:
                     return None
-                won = s.execute(update(BatchItemTable).where(
-                    BatchItemTable.id == row.id, BatchItemTable.status == "pending", _free(BatchItemTable, now),
-                ).values(lease_token=token, lease_owner=worker[:200], lease_until=_later(lease_seconds),
-                         claimed_at=now, attempts=func.coalesce(BatchItemTable.attempts, 0) + 1)).rowcount
+                won = s.execute(
+                    update(BatchItemTable)
+                    .where(
+                        BatchItemTable.id == row.id,
+                        BatchItemTable.status == "pending",
+                        _free(BatchItemTable, now),
+                    )
+                    .values(
+                        lease_token=token,
+                        lease_owner=worker[:200],
+                        lease_until=_later(lease_seconds),
+                        claimed_at=now,
+                        attempts=func.coalesce(BatchItemTable.attempts, 0) + 1,
+                    )
+                ).rowcount
                 if won:
-                    s.execute(update(BatchTable).where(BatchTable.id == row.batch_id, BatchTable.status == "queued")
-                              .values(status="running", updated_at=now))
+                    s.execute(
+                        update(BatchTable)
+                        .where(BatchTable.id == row.batch_id, BatchTable.status == "queued")
+                        .values(status="running", updated_at=now)
+                    )
                     return Claim(row.batch_id, row.id, token, worker, row.position, row.filename)
         return None  # others kept winning: the caller simply asks again
 
@@ -342,8 +436,12 @@ class BatchStore:
         """Lease an open batch with no pending item left, to compare its materials and mark it done."""
         now = db.utc_now()
         pending = exists().where(BatchItemTable.batch_id == BatchTable.id, BatchItemTable.status == "pending")
-        query = (select(BatchTable.id).where(BatchTable.status.in_(OPEN), ~pending, _free(BatchTable, now))
-                 .order_by(BatchTable.created_at).limit(1))
+        query = (
+            select(BatchTable.id)
+            .where(BatchTable.status.in_(OPEN), ~pending, _free(BatchTable, now))
+            .order_by(BatchTable.created_at)
+            .limit(1)
+        )
         if batch_id is not None:
             query = query.where(BatchTable.id == batch_id)
         if db.is_postgres(self.engine):
@@ -353,9 +451,11 @@ class BatchStore:
             found = s.scalar(query)
             if found is None:
                 return None
-            won = s.execute(update(BatchTable).where(BatchTable.id == found, BatchTable.status.in_(OPEN),
-                                                     _free(BatchTable, now))
-                            .values(lease_token=token, lease_until=_later(lease_seconds))).rowcount
+            won = s.execute(
+                update(BatchTable)
+                .where(BatchTable.id == found, BatchTable.status.in_(OPEN), _free(BatchTable, now))
+                .values(lease_token=token, lease_until=_later(lease_seconds))
+            ).rowcount
             return Claim(found, None, token, worker) if won else None
 
     def renew(self, claim: Claim, lease_seconds: float) -> bool:
@@ -363,27 +463,44 @@ class BatchStore:
         table = BatchTable if claim.finishes_batch else BatchItemTable
         key = claim.batch_id if claim.finishes_batch else claim.item_id
         with db.session_scope(self.engine) as s:
-            return bool(s.execute(update(table).where(table.id == key, table.lease_token == claim.token)
-                                  .values(lease_until=_later(lease_seconds))).rowcount)
+            return bool(
+                s.execute(
+                    update(table)
+                    .where(table.id == key, table.lease_token == claim.token)
+                    .values(lease_until=_later(lease_seconds))
+                ).rowcount
+            )
 
     def release(self, claim: Claim) -> None:
         """Give a lease back unfinished (a worker shutting down), so another worker need not wait for it to expire."""
         table = BatchTable if claim.finishes_batch else BatchItemTable
         key = claim.batch_id if claim.finishes_batch else claim.item_id
         with db.session_scope(self.engine) as s:
-            s.execute(update(table).where(table.id == key, table.lease_token == claim.token)
-                      .values(lease_token=None, lease_until=None))
+            s.execute(
+                update(table)
+                .where(table.id == key, table.lease_token == claim.token)
+                .values(lease_token=None, lease_until=None)
+            )
 
     def queue_stats(self) -> QueueStats:
         now = db.utc_now()
-        open_items = (select(BatchItemTable).join(BatchTable, BatchTable.id == BatchItemTable.batch_id)
-                      .where(BatchItemTable.status == "pending", BatchTable.status.in_(OPEN)).subquery())
+        open_items = (
+            select(BatchItemTable)
+            .join(BatchTable, BatchTable.id == BatchItemTable.batch_id)
+            .where(BatchItemTable.status == "pending", BatchTable.status.in_(OPEN))
+            .subquery()
+        )
         live = open_items.c.lease_until >= now
         expired = open_items.c.lease_until < now
         with db.session_scope(self.engine) as s:
-            pending, leased, stale, oldest = s.execute(select(
-                func.count(), func.count().filter(live), func.count().filter(expired),
-                func.min(open_items.c.claimed_at).filter(live))).one()
+            pending, leased, stale, oldest = s.execute(
+                select(
+                    func.count(),
+                    func.count().filter(live),
+                    func.count().filter(expired),
+                    func.min(open_items.c.claimed_at).filter(live),
+                )
+            ).one()
             batches = s.scalar(select(func.count()).select_from(BatchTable).where(BatchTable.status.in_(OPEN)))
             workers = sorted(s.scalars(select(open_items.c.lease_owner).where(live).distinct()))
         age = round((now - oldest).total_seconds(), 1) if oldest else None
@@ -433,19 +550,27 @@ class BatchStore:
 
     def pending(self, batch_id: str) -> list[tuple[str, int, str]]:
         """``(item id, position, filename)`` of the items still to screen (the runner's view; no owner check)."""
-        query = (select(BatchItemTable.id, BatchItemTable.position, BatchItemTable.filename)
-                 .where(BatchItemTable.batch_id == batch_id, BatchItemTable.status == "pending")
-                 .order_by(BatchItemTable.position))
+        query = (
+            select(BatchItemTable.id, BatchItemTable.position, BatchItemTable.filename)
+            .where(BatchItemTable.batch_id == batch_id, BatchItemTable.status == "pending")
+            .order_by(BatchItemTable.position)
+        )
         with db.session_scope(self.engine) as s:
             return [tuple(r) for r in s.execute(query)]
 
     def source(self, item_id: str) -> Source | None:
         """One item's bytes, with its paired version's, loaded only when it is screened (a batch's files together
         may be large)."""
-        query = (select(BatchItemTable.filename, BatchFileTable.data, BatchItemTable.companion_filename,
-                        BatchFileTable.companion_data)
-                 .join(BatchFileTable, BatchFileTable.item_id == BatchItemTable.id)
-                 .where(BatchItemTable.id == item_id))
+        query = (
+            select(
+                BatchItemTable.filename,
+                BatchFileTable.data,
+                BatchItemTable.companion_filename,
+                BatchFileTable.companion_data,
+            )
+            .join(BatchFileTable, BatchFileTable.item_id == BatchItemTable.id)
+            .where(BatchItemTable.id == item_id)
+        )
         with db.session_scope(self.engine) as s:
             row = s.execute(query).first()
         if row is None:
@@ -459,9 +584,11 @@ class BatchStore:
     def all_screened(self, batch_id: str) -> list[Screened]:
         """Like ``screened`` without the owner check (the runner finishing a batch)."""
         with db.session_scope(self.engine) as s:
-            rows = s.scalars(select(BatchItemTable).where(BatchItemTable.batch_id == batch_id,
-                                                        BatchItemTable.status != "pending")
-                             .order_by(BatchItemTable.position)).all()
+            rows = s.scalars(
+                select(BatchItemTable)
+                .where(BatchItemTable.batch_id == batch_id, BatchItemTable.status != "pending")
+                .order_by(BatchItemTable.position)
+            ).all()
             return [_screened(r) for r in rows]
 
     def unfinished(self) -> list[BatchInfo]:
@@ -495,5 +622,6 @@ def _later(seconds: float) -> dt.datetime:
 def _screened(row: BatchItemTable) -> Screened:
     report = Report.model_validate(json.loads(row.report)) if row.report else None
     error = json.loads(row.error) if row.error else None
-    return Screened(id=row.id, index=row.position, filename=row.filename, report=report, error=error,
-                    text=row.text or "")
+    return Screened(
+        id=row.id, index=row.position, filename=row.filename, report=report, error=error, text=row.text or ""
+    )

@@ -36,9 +36,19 @@ def assess(
         verdict = item.report.verdict if item.report else "unreadable"
         rows.append(
             BatchRow(
-                id=item.id, index=item.index, rank=0, suggested_rank=0, filename=item.filename, verdict=verdict,
-                score=score, reasons=reasons, warnings=problems_of(item.report), duplicates=links,
-                note=edits.notes.get(item.id, ""), error=item.error, **columns_of(item),
+                id=item.id,
+                index=item.index,
+                rank=0,
+                suggested_rank=0,
+                filename=item.filename,
+                verdict=verdict,
+                score=score,
+                reasons=reasons,
+                warnings=problems_of(item.report),
+                duplicates=links,
+                note=edits.notes.get(item.id, ""),
+                error=item.error,
+                **columns_of(item),
                 degraded=list(item.report.degraded) if item.report else [],
             )
         )

@@ -110,10 +110,26 @@ class BatchRunner:
 
     # --- lifecycle ----------------------------------------------------------------------------------------
 
-    def submit(self, *, owner: str, campaign_id: str, sources: list[Source], material: str | None = None,
-               unit_kind: str = "province", title: str = "", refused: list[str] | None = None) -> BatchInfo:
-        info = self.store.create(owner=owner, campaign_id=campaign_id, sources=sources, material=material,
-                                 unit_kind=unit_kind, title=title, refused=refused)
+    def submit(
+        self,
+        *,
+        owner: str,
+        campaign_id: str,
+        sources: list[Source],
+        material: str | None = None,
+        unit_kind: str = "province",
+        title: str = "",
+        refused: list[str] | None = None,
+    ) -> BatchInfo:
+        info = self.store.create(
+            owner=owner,
+            campaign_id=campaign_id,
+            sources=sources,
+            material=material,
+            unit_kind=unit_kind,
+            title=title,
+            refused=refused,
+        )
         self.start()
         self._wake.set()
         return info
@@ -230,8 +246,13 @@ class BatchRunner:
         campaign = self.services.campaign(info.campaign_id)
         duplicates = self.store.duplicates(owner, batch_id)
         failed = duplicates.pop("_failed", None) is not None
-        return assess_batch(self.store.screened(owner, batch_id), campaign, unit_kind=info.unit_kind,
-                            edits=self.store.edits(owner, batch_id), duplicates=None if failed else duplicates)
+        return assess_batch(
+            self.store.screened(owner, batch_id),
+            campaign,
+            unit_kind=info.unit_kind,
+            edits=self.store.edits(owner, batch_id),
+            duplicates=None if failed else duplicates,
+        )
 
     def edit(self, owner: str, batch_id: str, edits: BatchEdits) -> BatchReport | None:
         if self.store.get(owner, batch_id) is None:

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from .model import Campaign, Quotas
 
-COUNT_LABELS = {"word": "Word字数", "hanzi": "汉字数", "chars": "字符数（计空格）", "chars_no_spaces": "字符数（不计空格）"}
+COUNT_LABELS = {
+    "word": "Word字数",
+    "hanzi": "汉字数",
+    "chars": "字符数（计空格）",
+    "chars_no_spaces": "字符数（不计空格）",
+}
 
 
 def describe(campaign: Campaign) -> str:
     """Plain text with light Markdown headings; each rule names the clause it comes from."""
     c = campaign
-    lines = [f"# {c.name}", "", f"{c.issuer}　{c.notice_number}" + (f"（{c.forwarded_by}以{c.forwarding_notice}转发）" if c.forwarded_by else "") + (f"（转发{c.origin_issuer or ''}{c.origin_notice}，本地名额和截止时间以本通知为准）" if c.origin_notice else ""), "", c.summary, ""]
+    lines = [
+        f"# {c.name}",
+        "",
+        f"{c.issuer}　{c.notice_number}"
+        + (f"（{c.forwarded_by}以{c.forwarding_notice}转发）" if c.forwarded_by else "")
+        + (
+            f"（转发{c.origin_issuer or ''}{c.origin_notice}，本地名额和截止时间以本通知为准）"
+            if c.origin_notice
+            else ""
+        ),
+        "",
+        c.summary,
+        "",
+    ]
     lines += _dates(c)
     lines += ["", "## 申报材料"]
     for m in c.materials:
@@ -50,7 +68,9 @@ def _dates(c: Campaign) -> list[str]:
         lines.append(f"- 成文日期：{d.issued:%Y年%m月%d日}")
     if d.published:
         lines.append(f"- 发布日期：{d.published:%Y年%m月%d日}")
-    lines.append(f"- 征集截止：{d.deadline:%Y年%m月%d日}　〔{d.deadline_clause}〕" if d.deadline else "- 征集截止：通知未载明")
+    lines.append(
+        f"- 征集截止：{d.deadline:%Y年%m月%d日}　〔{d.deadline_clause}〕" if d.deadline else "- 征集截止：通知未载明"
+    )
     if d.provincial_deadline:
         lines.append(f"- 省局上传截止：{d.provincial_deadline:%Y年%m月%d日}")
     if d.origin_deadline:
@@ -71,8 +91,10 @@ def _quotas(q: Quotas) -> list[str]:
     else:
         lines = []
         for r in q.rules:
-            parts = [f"每个类别不超过 {r.per_category} 个" if r.per_category else "每个类别未设上限",
-                     f"总数不超过 {r.total} 个" if r.total else "总数未设上限"]
+            parts = [
+                f"每个类别不超过 {r.per_category} 个" if r.per_category else "每个类别未设上限",
+                f"总数不超过 {r.total} 个" if r.total else "总数未设上限",
+            ]
             lines.append(f"- {r.unit_label}：{'，'.join(parts)}　〔{r.clause}〕")
         if q.note:
             lines.append(f"说明：{q.note}")

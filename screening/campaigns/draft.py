@@ -40,8 +40,8 @@ from ..errors import RulebookError
 from .drafting.categories import read_categories
 from .drafting.criteria import read_criteria
 from .drafting.data import read_data
-from .drafting.eligibility import read_eligibility
 from .drafting.elements import read_elements
+from .drafting.eligibility import read_eligibility
 from .drafting.export import read_export
 from .drafting.forwarding import Forwarding, read_forwarding
 from .drafting.header import Header, read_header
@@ -104,8 +104,9 @@ class Draft:
         }
 
 
-def draft_file(source: Path | bytes, *, filename: str, known: Sequence[Campaign] | None = None,
-               limits: Limits | None = None) -> Draft:
+def draft_file(
+    source: Path | bytes, *, filename: str, known: Sequence[Campaign] | None = None, limits: Limits | None = None
+) -> Draft:
     """Draft from a notice file (any type ``screening.filetypes`` lists, as a path or its bytes); unreadable files
     raise InputError."""
     return draft_document(load_document(source, filename=filename, limits=limits), known=known)
@@ -129,21 +130,24 @@ def draft_rulebook(text: str, *, source: str = "", known: Sequence[Campaign] | N
     data = _identity(header, earlier, notes)
     categories = read_categories(notice, earlier, notes, family=data["family"])
     specified, elements_note, elements_for = read_elements(notice, categories, earlier, notes)
-    data.update({
-        "summary": "",
-        "source": source or PLACEHOLDER,
-        "elements_specified": specified,
-        "elements_note": elements_note or None,
-        "dates": header.dates,
-        "materials": read_materials(notice, earlier, notes.at("materials"), elements_for=elements_for,
-                                    elements_specified=specified),
-        "data": read_data(notice, notes.at("data")),
-        "quotas": _quotas(notice, notes.at("quotas"), forwarding if local else None),
-        "eligibility": read_eligibility(notice, notes.at("eligibility")),
-        "criteria": read_criteria(notice, notes.at("criteria")),
-        "export": read_export(notice, notes.at("export")),
-        "categories": categories,
-    })
+    data.update(
+        {
+            "summary": "",
+            "source": source or PLACEHOLDER,
+            "elements_specified": specified,
+            "elements_note": elements_note or None,
+            "dates": header.dates,
+            "materials": read_materials(
+                notice, earlier, notes.at("materials"), elements_for=elements_for, elements_specified=specified
+            ),
+            "data": read_data(notice, notes.at("data")),
+            "quotas": _quotas(notice, notes.at("quotas"), forwarding if local else None),
+            "eligibility": read_eligibility(notice, notes.at("eligibility")),
+            "criteria": read_criteria(notice, notes.at("criteria")),
+            "export": read_export(notice, notes.at("export")),
+            "categories": categories,
+        }
+    )
     data["summary"] = _summary(data)
     notes.unsure("summary", "摘要按模板生成，请核对并改写。")
     if not source:
@@ -167,11 +171,17 @@ def _identity(header: Header, known: Known, notes: Notes) -> dict:
     if earlier is not None and prefix:
         campaign_id = f"{prefix}-{year}-{family}"
         same = next((c for c in known.campaigns if c.id == campaign_id), None)
-        notes.unsure("id", f"id 由发文机关简称“{prefix}”、年份和系列“{family}”拼成；保存时文件名须为 {campaign_id}.toml"
-                     + ("；已有同 id 的规则，保存前请逐项对照。" if same else "。"))
+        notes.unsure(
+            "id",
+            f"id 由发文机关简称“{prefix}”、年份和系列“{family}”拼成；保存时文件名须为 {campaign_id}.toml"
+            + ("；已有同 id 的规则，保存前请逐项对照。" if same else "。"),
+        )
     else:
         campaign_id = f"draft-{year}"
-        notes.unsure("id", "未能按已有规则生成 id，请改为“发文机关简称-年份-系列”（如 nrta-2026-media-convergence），文件名须一致。")
+        notes.unsure(
+            "id",
+            "未能按已有规则生成 id，请改为“发文机关简称-年份-系列”（如 nrta-2026-media-convergence），文件名须一致。",
+        )
     return {
         "id": campaign_id,
         "name": header.name,
@@ -229,9 +239,28 @@ def _default_known(notes: Notes) -> list[Campaign]:
 
 def _ordered(doubts: list[Unsure]) -> list[Unsure]:
     """Top-level fields first, then in rulebook order, so the review list reads like the file."""
-    order = ["id", "name", "family", "year", "level", "issuer", "notice_number", "forwarded_by", "origin_issuer",
-             "origin_notice", "summary", "source",
-             "dates", "elements_specified", "materials", "data", "quotas", "eligibility", "criteria", "categories"]
+    order = [
+        "id",
+        "name",
+        "family",
+        "year",
+        "level",
+        "issuer",
+        "notice_number",
+        "forwarded_by",
+        "origin_issuer",
+        "origin_notice",
+        "summary",
+        "source",
+        "dates",
+        "elements_specified",
+        "materials",
+        "data",
+        "quotas",
+        "eligibility",
+        "criteria",
+        "categories",
+    ]
     rank = {key: k for k, key in enumerate(order)}
     return sorted(doubts, key=lambda d: rank.get(str(d.path[0]) if d.path else "", -1))
 

@@ -258,7 +258,9 @@ class Campaign(_Strict):
         roles: dict[str, ElementRole | None] = {}
         for element in (e for c in self.categories for e in c.elements):
             if roles.setdefault(element.id, element.role) != element.role:
-                raise ValueError(f"要素 {element.id} 在不同类别中的 role 不一致（{roles[element.id]} 与 {element.role}）")
+                raise ValueError(
+                    f"要素 {element.id} 在不同类别中的 role 不一致（{roles[element.id]} 与 {element.role}）"
+                )
         return self
 
     @model_validator(mode="after")

@@ -86,8 +86,21 @@ ROLES = {
 }
 
 # Read off the whole material, per element.
-BASE_FEATURES = ("heading", "others_headed", "cue_max", "cue_strong", "sim_max", "sim_top2", "sim_share", "markers",
-                 "markers_tail", "markers_peak", "opening_cue", "opening_sim", "best_position")
+BASE_FEATURES = (
+    "heading",
+    "others_headed",
+    "cue_max",
+    "cue_strong",
+    "sim_max",
+    "sim_top2",
+    "sim_share",
+    "markers",
+    "markers_tail",
+    "markers_peak",
+    "opening_cue",
+    "opening_sim",
+    "best_position",
+)
 # Read off each paragraph, per element: what the paragraph model (one per role) weighs.
 PARAGRAPH_FEATURES = ("cue", "similarity", "markers", "position", "opening", "length")
 # The paragraph model's probabilities summed up over the material, per element.
@@ -163,9 +176,15 @@ def aggregate(probabilities: np.ndarray | None, opening: int | None) -> np.ndarr
     if probabilities is None or not len(probabilities):
         return np.zeros(len(AGGREGATES))
     top = np.sort(probabilities)[::-1]
-    return np.array([top[0], top[:2].mean(), math.log1p(float(probabilities.sum())),
-                     float(probabilities[opening]) if opening is not None else 0.0,
-                     math.log1p(float((probabilities >= PARAGRAPH_LIKELY).sum()))])  # fmt: skip
+    return np.array(
+        [
+            top[0],
+            top[:2].mean(),
+            math.log1p(float(probabilities.sum())),
+            float(probabilities[opening]) if opening is not None else 0.0,
+            math.log1p(float((probabilities >= PARAGRAPH_LIKELY).sum())),
+        ]
+    )
 
 
 def load(path: Path = MODEL_PATH) -> ElementModel | None:
@@ -188,16 +207,19 @@ def _load(path: Path) -> ElementModel:
 
 def model_from_dict(data: dict[str, Any]) -> ElementModel:
     """A model from the dict ``bench/elements.py`` writes (also used to try a fold's model without a file)."""
-    roles = {role: RoleModel(**vars(linear(m)), thresholds={k: float(v) for k, v in m.items() if k.startswith("t_")})
-             for role, m in data["roles"].items()}  # fmt: skip
+    roles = {
+        role: RoleModel(**vars(linear(m)), thresholds={k: float(v) for k, v in m.items() if k.startswith("t_")})
+        for role, m in data["roles"].items()
+    }
     paragraphs = {role: linear(m) for role, m in data.get("paragraphs", {}).items() if m is not None}
     return ElementModel(roles, data["embedding"], data.get("card", {}), paragraphs)
 
 
 def linear(m: dict[str, Any]) -> Linear:
     """A ``Linear`` from its dict (``coef``, ``intercept``, ``mean``, ``scale``) as the model file stores it."""
-    return Linear(np.asarray(m["coef"], float), float(m["intercept"]), np.asarray(m["mean"], float),
-                  np.asarray(m["scale"], float))  # fmt: skip
+    return Linear(
+        np.asarray(m["coef"], float), float(m["intercept"]), np.asarray(m["mean"], float), np.asarray(m["scale"], float)
+    )
 
 
 # --- features -----------------------------------------------------------------------------------------------------
@@ -224,8 +246,11 @@ def features(doc: Document, elements: list[Element], embedder, matched: dict[str
     parts = _outline(doc, elements)
     lexical = _scored_paragraphs(doc, elements, None, parts)
     paragraphs = _paragraphs(doc, parts)
-    similarity = (_relative_similarity(embedder, doc, paragraphs, elements)
-                  if embedder is not None and paragraphs else np.zeros((len(paragraphs), len(elements))))  # fmt: skip
+    similarity = (
+        _relative_similarity(embedder, doc, paragraphs, elements)
+        if embedder is not None and paragraphs
+        else np.zeros((len(paragraphs), len(elements)))
+    )
     sentences = nlp.sentences(doc.text)
     length = max(1, len(doc.text))
     lexicon = nlp.read_toml("element_cues.toml")
@@ -246,28 +271,38 @@ def features(doc: Document, elements: list[Element], embedder, matched: dict[str
         opening = next((row for row, p in enumerate(paragraphs) if p["end"] - p["start"] >= 40), None)
         counts = _per_paragraph(marked, paragraphs)
         peak = int(counts.max()) if len(counts) else 0
-        values = np.array([
-            heading,
-            len(headed - {element.id}) / max(1, len(elements) - 1),
-            min(6.0, float(cue.max())) if len(cue) else 0.0,
-            math.log1p(float(cue[cue >= 2.0].sum())) if len(cue) else 0.0,
-            float(sims.max()) if len(sims) else 0.0,
-            float(np.sort(sims)[-2:].mean()) if len(sims) else 0.0,
-            share,
-            math.log1p(len(marked)),
-            math.log1p(len(tail)),
-            math.log1p(peak),
-            min(6.0, float(cue[opening])) if opening is not None and len(cue) else 0.0,
-            float(sims[opening]) if opening is not None and len(sims) else 0.0,
-            paragraphs[best]["start"] / length if best is not None else 0.0,
-        ])  # fmt: skip
-        table = np.column_stack([
-            cue if len(cue) else np.zeros(len(paragraphs)), sims, np.log1p(counts),
-            [p["start"] / length for p in paragraphs], [float(row == opening) for row in range(len(paragraphs))],
-            [math.log1p(p["end"] - p["start"]) for p in paragraphs],
-        ]).reshape(len(paragraphs), len(PARAGRAPH_FEATURES))  # fmt: skip
-        found.append(ElementFeatures(element.id, values, _best_sentences(marked, paragraphs, combined, sentences),
-                                     table, opening))  # fmt: skip
+        values = np.array(
+            [
+                heading,
+                len(headed - {element.id}) / max(1, len(elements) - 1),
+                min(6.0, float(cue.max())) if len(cue) else 0.0,
+                math.log1p(float(cue[cue >= 2.0].sum())) if len(cue) else 0.0,
+                float(sims.max()) if len(sims) else 0.0,
+                float(np.sort(sims)[-2:].mean()) if len(sims) else 0.0,
+                share,
+                math.log1p(len(marked)),
+                math.log1p(len(tail)),
+                math.log1p(peak),
+                min(6.0, float(cue[opening])) if opening is not None and len(cue) else 0.0,
+                float(sims[opening]) if opening is not None and len(sims) else 0.0,
+                paragraphs[best]["start"] / length if best is not None else 0.0,
+            ]
+        )
+        table = np.column_stack(
+            [
+                cue if len(cue) else np.zeros(len(paragraphs)),
+                sims,
+                np.log1p(counts),
+                [p["start"] / length for p in paragraphs],
+                [float(row == opening) for row in range(len(paragraphs))],
+                [math.log1p(p["end"] - p["start"]) for p in paragraphs],
+            ]
+        ).reshape(len(paragraphs), len(PARAGRAPH_FEATURES))
+        found.append(
+            ElementFeatures(
+                element.id, values, _best_sentences(marked, paragraphs, combined, sentences), table, opening
+            )
+        )
     return found
 
 
@@ -294,8 +329,10 @@ def _best_sentences(marked, paragraphs, combined, sentences) -> list[dict[str, A
     if not chosen and order:
         p = paragraphs[order[0]]
         chosen = [s for s in sentences if p["start"] <= s.start < p["end"]][:1]
-    return [{"start": s.start, "end": s.end, "text": s.text[:120] + ("…" if len(s.text) > 120 else "")}
-            for s in sorted(chosen[:EVIDENCE_SENTENCES], key=lambda s: s.start)]  # fmt: skip
+    return [
+        {"start": s.start, "end": s.end, "text": s.text[:120] + ("…" if len(s.text) > 120 else "")}
+        for s in sorted(chosen[:EVIDENCE_SENTENCES], key=lambda s: s.start)
+    ]
 
 
 # --- decisions ----------------------------------------------------------------------------------------------------
@@ -307,6 +344,10 @@ def decide(model: ElementModel, found: list[ElementFeatures]) -> dict[str, dict[
     for item in found:
         role = model.roles[ROLES[item.element_id]]
         p = role.probability(model.vector(item))
-        decisions[item.element_id] = {"probability": round(p, 3), "status": role.status(p, item.values),
-                                      "decided_by": item.sentences, "structured": is_structured(item.values)}  # fmt: skip
+        decisions[item.element_id] = {
+            "probability": round(p, 3),
+            "status": role.status(p, item.values),
+            "decided_by": item.sentences,
+            "structured": is_structured(item.values),
+        }
     return decisions

@@ -56,7 +56,7 @@ from ..numbers import find_quantities, is_data
 from ..report import Finding, Span
 from . import element_model
 from .base import CheckContext, CheckResult
-from .outline import Part, implicit_outline, is_title, section_outline
+from .outline import Part, implicit_outline, section_outline
 
 log = logging.getLogger(__name__)
 _SIMILARITY_LOCK = threading.Lock()
@@ -71,7 +71,9 @@ SEMANTIC_WEIGHT = 0.8  # what one standard deviation of relative similarity adds
 HEADING_CONFIDENCE = 0.9
 
 _CONJUNCTION = re.compile(r"[与及和、暨&/]|以及")
-_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[、.．]?|第[一二三四五六七八九十]+[部分章节、，]*)\s*")
+_NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+(?:\.\d+)*[、.．]?|第[一二三四五六七八九十]+[部分章节、，]*)\s*"
+)
 
 
 @dataclass
@@ -91,10 +93,15 @@ def run(ctx: CheckContext) -> CheckResult:
     campaign, material = ctx.campaign, ctx.material
     if not campaign.elements_specified:
         result.measurement = {"specified": False, "note": campaign.elements_note}
-        result.findings.append(Finding(
-            check="elements", code="elements.not_specified", severity="info", rule=ctx.cite(material.clause),
-            message=f"本次通知未规定材料须包含的要素，不检查要素。{campaign.elements_note}".strip(),
-        ))  # fmt: skip
+        result.findings.append(
+            Finding(
+                check="elements",
+                code="elements.not_specified",
+                severity="info",
+                rule=ctx.cite(material.clause),
+                message=f"本次通知未规定材料须包含的要素，不检查要素。{campaign.elements_note}".strip(),
+            )
+        )
         return result
     if not material.elements_required:
         result.measurement = {"specified": True, "required": False}
@@ -109,8 +116,15 @@ def run(ctx: CheckContext) -> CheckResult:
         matcher, note = apply_model(ctx.document, category.elements, embedder, matched)
         if note:
             result.degraded.append(note)
-    result.measurement = {"specified": True, "required": True, "category": category.name, "category_assumed": assumed,
-                          "semantic": embedder is not None, "matcher": matcher, **matched}  # fmt: skip
+    result.measurement = {
+        "specified": True,
+        "required": True,
+        "category": category.name,
+        "category_assumed": assumed,
+        "semantic": embedder is not None,
+        "matcher": matcher,
+        **matched,
+    }
     result.findings += _findings(ctx, category, matched, assumed)
     return result
 
@@ -133,8 +147,13 @@ def apply_model(doc: Document, elements: list[Element], embedder, matched: dict[
     if model is None:
         return "cues", "未找到要素识别模型（models/elements/model.json），要素识别改用关键词规则。"
     if getattr(embedder, "name", None) != model.embedding or not model.covers(elements):
-        log.warning("element model needs %s and roles for %s; using cue words", model.embedding, [e.id for e in elements])
-        return "cues", f"要素识别模型与当前向量模型或本次通知的要素不匹配（需要 {model.embedding}），要素识别改用关键词规则。"
+        log.warning(
+            "element model needs %s and roles for %s; using cue words", model.embedding, [e.id for e in elements]
+        )
+        return (
+            "cues",
+            f"要素识别模型与当前向量模型或本次通知的要素不匹配（需要 {model.embedding}），要素识别改用关键词规则。",
+        )
     decisions = element_model.decide(model, element_model.features(doc, elements, embedder, matched))
     headed = {r["id"] for r in matched["elements"] if r["by_heading"] and r["status"] == "covered"}
     for report in matched["elements"]:
@@ -144,8 +163,9 @@ def apply_model(doc: Document, elements: list[Element], embedder, matched: dict[
         if status == "weak" and report["status"] == "missing" and headed >= {e.id for e in elements} - {report["id"]}:
             status = "missing"  # every other element has its notice heading, this one has neither heading nor cue
         report.update(decision, status=status)
-        report["confidence"] = decision["probability"] if report["status"] != "missing" else round(
-            1 - decision["probability"], 3)
+        report["confidence"] = (
+            decision["probability"] if report["status"] != "missing" else round(1 - decision["probability"], 3)
+        )
     return "model", None
 
 
@@ -209,8 +229,9 @@ def _elements_named(parts: list[Part], elements: list[Element]) -> int:
     return len({i for part in parts for i in heading_elements(part.heading, elements)})
 
 
-def _add_supported_headings(doc: Document, parts: list[Part], own: dict[int, list[str]], elements: list[Element],
-                            evidence: dict[str, _Evidence]) -> None:  # fmt: skip
+def _add_supported_headings(
+    doc: Document, parts: list[Part], own: dict[int, list[str]], elements: list[Element], evidence: dict[str, _Evidence]
+) -> None:
     """A heading with a supporting word (案例启示 for 可持续/可借鉴) covers the element if its text shows it too."""
     lexicon = nlp.read_toml("element_cues.toml")
     for element in elements:
@@ -221,7 +242,8 @@ def _add_supported_headings(doc: Document, parts: list[Part], own: dict[int, lis
             inside = [p for p in evidence[element.id].paragraphs if part.body_start <= p["start"] < part.end]
             if inside:
                 evidence[element.id].sections.append(
-                    {"heading": part.heading, "level": part.level, "start": part.start, "end": part.end})
+                    {"heading": part.heading, "level": part.level, "start": part.start, "end": part.end}
+                )
                 evidence[element.id].heading_body_chars += sum(p["end"] - p["start"] for p in inside)
 
 
@@ -230,7 +252,9 @@ def _element_report(element: Element, ev: _Evidence) -> dict[str, Any]:
     strong_chars = sum(p["end"] - p["start"] for p in strong)
     if ev.sections and ev.heading_body_chars >= MIN_BODY_CHARS:
         status, confidence = "covered", HEADING_CONFIDENCE + (0.05 if ev.paragraphs else 0.0)
-    elif len(strong) >= 2 or sum(p["score"] for p in strong) >= COVERED_SCORE and strong_chars >= COVERED_PARAGRAPH_CHARS:
+    elif (
+        len(strong) >= 2 or sum(p["score"] for p in strong) >= COVERED_SCORE and strong_chars >= COVERED_PARAGRAPH_CHARS
+    ):
         status, confidence = "covered", min(0.85, 0.45 + 0.1 * sum(p["score"] for p in strong))
     elif ev.sections or strong or sum(p["score"] for p in ev.paragraphs) >= STRONG_PARAGRAPH:
         status, confidence = "weak", 0.5 if ev.sections or strong else 0.35
@@ -238,11 +262,15 @@ def _element_report(element: Element, ev: _Evidence) -> dict[str, Any]:
         status, confidence = "missing", 0.8 if not ev.paragraphs else 0.6
     paragraphs = sorted(ev.paragraphs, key=lambda p: -p["score"])[:5]
     return {
-        "id": element.id, "name": element.name, "status": status, "confidence": round(confidence, 2),
-        "sections": ev.sections, "paragraphs": sorted(paragraphs, key=lambda p: p["start"]),
+        "id": element.id,
+        "name": element.name,
+        "status": status,
+        "confidence": round(confidence, 2),
+        "sections": ev.sections,
+        "paragraphs": sorted(paragraphs, key=lambda p: p["start"]),
         "first_offset": ev.sections[0]["start"] if ev.sections else ev.first_offset,
         "by_heading": bool(ev.sections),
-    }  # fmt: skip
+    }
 
 
 def _heading_matches(parts: list[Part], elements: list[Element]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
@@ -335,8 +363,14 @@ def _paragraphs(doc: Document, parts: list[Part]) -> list[dict[str, Any]]:
         if block.kind == "heading" or block.start in heading_starts or len(block.text.strip()) < 10:
             continue
         part = next((p for p in reversed(parts) if p.body_start <= block.start < p.end), None)
-        found.append({"start": block.start, "end": block.end, "heading": part.heading if part else None,
-                      "text": block.text[:80] + ("…" if len(block.text) > 80 else "")})  # fmt: skip
+        found.append(
+            {
+                "start": block.start,
+                "end": block.end,
+                "heading": part.heading if part else None,
+                "text": block.text[:80] + ("…" if len(block.text) > 80 else ""),
+            }
+        )
     return found
 
 
@@ -350,8 +384,12 @@ def _relative_similarity(embedder, doc: Document, paragraphs: list[dict], elemen
     Memoised for the last few materials: the rule matcher and the learned model's features both ask for it, and
     encoding the paragraphs twice was the largest part of the model's extra cost (profiled on a 5000字 material).
     """
-    key = (id(embedder), hashlib.sha1(doc.text.encode()).hexdigest(), tuple((p["start"], p["end"]) for p in paragraphs),
-           tuple((e.id, e.name, e.summary) for e in elements))  # fmt: skip
+    key = (
+        id(embedder),
+        hashlib.sha1(doc.text.encode()).hexdigest(),
+        tuple((p["start"], p["end"]) for p in paragraphs),
+        tuple((e.id, e.name, e.summary) for e in elements),
+    )
     with _SIMILARITY_LOCK:
         if key in _SIMILARITY_CACHE:
             _SIMILARITY_CACHE.move_to_end(key)
@@ -416,55 +454,95 @@ def _findings(ctx: CheckContext, category: Category, matched: dict[str, Any], as
     by_id = {e.id: e for e in category.elements}
     findings = []
     if assumed:
-        findings.append(Finding(
-            check="elements", code="elements.category_assumed", severity="info", rule=ctx.cite(category.clause),
-            # No suggestion: the eligibility check's finding already says how to declare the category (once). Where
-            # every category asks for the same elements, no category was chosen: naming one would contradict the
-            # category suggestion the faces show beside this finding.
-            message="未声明（或无法识别）申报类别，" + ("各类别的必备要素相同，按通用要素检查。" if _same_elements(ctx.campaign)
-                                                   else f"按要素覆盖最多的类别“{category.name}”的要素检查。"),
-        ))  # fmt: skip
+        findings.append(
+            Finding(
+                check="elements",
+                code="elements.category_assumed",
+                severity="info",
+                rule=ctx.cite(category.clause),
+                # No suggestion: the eligibility check's finding already says how to declare the category (once). Where
+                # every category asks for the same elements, no category was chosen: naming one would contradict the
+                # category suggestion the faces show beside this finding.
+                message="未声明（或无法识别）申报类别，"
+                + (
+                    "各类别的必备要素相同，按通用要素检查。"
+                    if _same_elements(ctx.campaign)
+                    else f"按要素覆盖最多的类别“{category.name}”的要素检查。"
+                ),
+            )
+        )
     for report in matched["elements"]:
         element = by_id[report["id"]]
         probability = report.get("probability")
         if report["status"] == "missing":
             odds = "" if probability is None else f"（模型估计写到该要素的概率为 {probability:.0%}）"
-            findings.append(Finding(
-                check="elements", code="elements.missing", severity="error", rule=rule,
-                message=f"缺少要素“{element.name}”{odds}：通知要求写明{element.summary}",
-                evidence=_evidence(text, report) if probability is not None else [],
-                suggestion=f"请增加“{element.name}”部分（可用该名称作小标题），写明{element.summary}",
-            ))  # fmt: skip
+            findings.append(
+                Finding(
+                    check="elements",
+                    code="elements.missing",
+                    severity="error",
+                    rule=rule,
+                    message=f"缺少要素“{element.name}”{odds}：通知要求写明{element.summary}",
+                    evidence=_evidence(text, report) if probability is not None else [],
+                    suggestion=f"请增加“{element.name}”部分（可用该名称作小标题），写明{element.summary}",
+                )
+            )
         elif report["status"] == "weak" and probability is not None:
-            findings.append(Finding(
-                check="elements", code="elements.weak", severity="warning", rule=rule,
-                message=f"未能确认材料写明了要素“{element.name}”（模型估计写到的概率为 {probability:.0%}）。",
-                evidence=_evidence(text, report),
-                suggestion=f"如已写到，建议用“{element.name}”作小标题，使评审一眼可见；如未写到，请补充：{element.summary}",
-            ))  # fmt: skip
+            findings.append(
+                Finding(
+                    check="elements",
+                    code="elements.weak",
+                    severity="warning",
+                    rule=rule,
+                    message=f"未能确认材料写明了要素“{element.name}”（模型估计写到的概率为 {probability:.0%}）。",
+                    evidence=_evidence(text, report),
+                    suggestion=f"如已写到，建议用“{element.name}”作小标题，使评审一眼可见；如未写到，请补充：{element.summary}",
+                )
+            )
         elif report["status"] == "weak":
-            findings.append(Finding(
-                check="elements", code="elements.weak", severity="warning", rule=rule,
-                message=f"要素“{element.name}”只有零星或简短的内容。",
-                evidence=_evidence(text, report),
-                suggestion=f"请把“{element.name}”写成独立、充实的一部分：{element.summary}",
-            ))  # fmt: skip
+            findings.append(
+                Finding(
+                    check="elements",
+                    code="elements.weak",
+                    severity="warning",
+                    rule=rule,
+                    message=f"要素“{element.name}”只有零星或简短的内容。",
+                    evidence=_evidence(text, report),
+                    suggestion=f"请把“{element.name}”写成独立、充实的一部分：{element.summary}",
+                )
+            )
     if matched["out_of_order"]:
         names = "、".join(f"“{by_id[i].name}”" for i in matched["out_of_order"])
-        findings.append(Finding(
-            check="elements", code="elements.out_of_order", severity="info", rule=rule,
-            message=f"要素{names}的位置与通知规定的顺序不一致。",
-            evidence=[s for i in matched["out_of_order"] for s in _evidence(text, _report(matched, i))[:1]],
-            suggestion="建议按通知列出的要素顺序组织材料：" + "→".join(e.name for e in category.elements) + "。",
-        ))  # fmt: skip
+        findings.append(
+            Finding(
+                check="elements",
+                code="elements.out_of_order",
+                severity="info",
+                rule=rule,
+                message=f"要素{names}的位置与通知规定的顺序不一致。",
+                evidence=[s for i in matched["out_of_order"] for s in _evidence(text, _report(matched, i))[:1]],
+                suggestion="建议按通知列出的要素顺序组织材料：" + "→".join(e.name for e in category.elements) + "。",
+            )
+        )
     for section in matched["unmatched_sections"]:
-        findings.append(Finding(
-            check="elements", code="elements.unmatched_section", severity="info", rule=rule,
-            message=f"“{section['heading']}”部分不对应通知要求的任何要素。",
-            evidence=[Span(start=section["start"], end=section["start"] + len(section["heading"]),
-                           text=section["heading"], label="未对应要素的部分")],  # fmt: skip
-            suggestion="如该部分与案例成效或做法有关，可并入相应要素；否则可考虑删减以节省字数。",
-        ))  # fmt: skip
+        findings.append(
+            Finding(
+                check="elements",
+                code="elements.unmatched_section",
+                severity="info",
+                rule=rule,
+                message=f"“{section['heading']}”部分不对应通知要求的任何要素。",
+                evidence=[
+                    Span(
+                        start=section["start"],
+                        end=section["start"] + len(section["heading"]),
+                        text=section["heading"],
+                        label="未对应要素的部分",
+                    )
+                ],
+                suggestion="如该部分与案例成效或做法有关，可并入相应要素；否则可考虑删减以节省字数。",
+            )
+        )
     return findings
 
 
@@ -474,11 +552,17 @@ def _report(matched: dict[str, Any], element_id: str) -> dict[str, Any]:
 
 def _evidence(text: str, report: dict[str, Any]) -> list[Span]:
     """The headings (the heading line, not the whole section) and up to three best paragraphs."""
-    spans = [Span(start=s["start"], end=s["start"] + len(s["heading"]), text=s["heading"], label="对应小标题")
-             for s in report["sections"]]  # fmt: skip
+    spans = [
+        Span(start=s["start"], end=s["start"] + len(s["heading"]), text=s["heading"], label="对应小标题")
+        for s in report["sections"]
+    ]
     if "decided_by" in report:  # the learned matcher: the sentences that weighed most, not whole paragraphs
-        return spans + [Span(start=s["start"], end=s["end"], text=text[s["start"] : s["end"]], label="模型依据的句子")
-                        for s in report["decided_by"]]  # fmt: skip
-    spans += [Span(start=p["start"], end=p["end"], text=text[p["start"] : p["end"]], label="相关段落")
-              for p in report["paragraphs"][:3]]  # fmt: skip
+        return spans + [
+            Span(start=s["start"], end=s["end"], text=text[s["start"] : s["end"]], label="模型依据的句子")
+            for s in report["decided_by"]
+        ]
+    spans += [
+        Span(start=p["start"], end=p["end"], text=text[p["start"] : p["end"]], label="相关段落")
+        for p in report["paragraphs"][:3]
+    ]
     return spans

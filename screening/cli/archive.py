@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -17,7 +16,9 @@ app = typer.Typer(help="往届入选案例与已存档申报材料：导入、�
 
 @app.command("import")
 def import_command(
-    file: Path = typer.Argument(..., help="CSV 或 XLSX 文件；列名可用英文或中文（年份、征集活动、类别、案例名称、申报单位、省份、正文）"),
+    file: Path = typer.Argument(
+        ..., help="CSV 或 XLSX 文件；列名可用英文或中文（年份、征集活动、类别、案例名称、申报单位、省份、正文）"
+    ),
 ) -> None:
     """导入往届入选案例。有误的行会列出行号和原因，其余行照常导入。"""
     with user_errors():
@@ -35,9 +36,9 @@ def import_command(
 
 @app.command("list")
 def list_command(
-    year: Optional[int] = typer.Option(None, help="只看某一年"),
-    campaign: Optional[str] = typer.Option(None, help="征集活动名称中包含的文字"),
-    kind: Optional[str] = typer.Option(None, help="selection（入选案例）或 submission（申报材料）"),
+    year: int | None = typer.Option(None, help="只看某一年"),
+    campaign: str | None = typer.Option(None, help="征集活动名称中包含的文字"),
+    kind: str | None = typer.Option(None, help="selection（入选案例）或 submission（申报材料）"),
     limit: int = typer.Option(50, help="最多显示多少条"),
 ) -> None:
     """列出档案记录。"""
@@ -49,8 +50,17 @@ def list_command(
         records = archive().records(year=year, campaign=campaign, kind=kind, limit=limit)
     table = Table("编号", "类型", "年份", "征集活动", "类别", "案例名称", "申报单位", "省份", "正文字数")
     for r in records:
-        table.add_row(str(r.id), KIND_LABELS.get(r.kind, r.kind), str(r.year), r.campaign, r.category, r.case_name,
-                      r.unit, r.province, str(len(r.text)))
+        table.add_row(
+            str(r.id),
+            KIND_LABELS.get(r.kind, r.kind),
+            str(r.year),
+            r.campaign,
+            r.category,
+            r.case_name,
+            r.unit,
+            r.province,
+            str(len(r.text)),
+        )
     Console().print(table)
     typer.echo(f"共显示 {len(records)} 条。")
 
@@ -59,7 +69,7 @@ def list_command(
 def export_command(
     file: Path = typer.Argument(..., help="输出文件，.csv 或 .xlsx"),
     chinese: bool = typer.Option(False, "--chinese", help="使用中文列名"),
-    kind: Optional[str] = typer.Option(None, help="selection 或 submission；默认全部"),
+    kind: str | None = typer.Option(None, help="selection 或 submission；默认全部"),
 ) -> None:
     """导出档案记录（含正文）。"""
     with user_errors():

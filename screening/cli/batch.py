@@ -30,8 +30,12 @@ from ._common import build_services, user_errors
 
 # One command mounted as a group (``app.add_typer(batch.app, name="batch")``), so it lives in the callback; click
 # groups stop reading options at the first positional argument unless told otherwise.
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, subcommand_metavar="",
-                  context_settings={"allow_interspersed_args": True})
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    subcommand_metavar="",
+    context_settings={"allow_interspersed_args": True},
+)
 err = Console(stderr=True)
 
 
@@ -65,7 +69,13 @@ def batch(
 
 
 def _run_with_progress(services, sources, campaign, material, *, unit_kind: str) -> tuple[list[Screened], BatchReport]:
-    columns = (TextColumn("预审"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), TextColumn("{task.description}"))
+    columns = (
+        TextColumn("预审"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, console=err, transient=False) as progress:
         task = progress.add_task("", total=len(sources))
 
@@ -125,13 +135,25 @@ def summary_markdown(result: BatchReport) -> str:
         lines.append(quota.note)
     else:
         lines.append(f"{quota.unit_label}（依据：{quota.rule}）")
-        lines += [f"- {'类别“' + q.category + '”' if q.scope == 'category' else '推荐总数'}：{q.count}/{q.limit}"
-                  + ("（超出）" if not q.ok else "") for q in quota.lines]
-        lines += ["", *[f"**{m}**" for m in quota.messages]] if quota.messages else ["", "按当前排序，推荐数量在名额之内。"]
-    lines += ["", f"## {table_title(result)}（建议排序）", "",
-              "| 排序 | 推荐 | 案例名称 | 类别 | 申报单位 | 结论 | 得分 | 理由 |", "|---|---|---|---|---|---|---|---|"]
+        lines += [
+            f"- {'类别“' + q.category + '”' if q.scope == 'category' else '推荐总数'}：{q.count}/{q.limit}"
+            + ("（超出）" if not q.ok else "")
+            for q in quota.lines
+        ]
+        lines += (
+            ["", *[f"**{m}**" for m in quota.messages]] if quota.messages else ["", "按当前排序，推荐数量在名额之内。"]
+        )
+    lines += [
+        "",
+        f"## {table_title(result)}（建议排序）",
+        "",
+        "| 排序 | 推荐 | 案例名称 | 类别 | 申报单位 | 结论 | 得分 | 理由 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for row in result.rows:
         reasons = "；".join(row.reasons + [d.message for d in row.duplicates] + row.over_quota).replace("|", "｜")
-        lines.append(f"| {row.rank} | {'是' if row.included else '否'} | {row.case_name} | {row.category} | {row.unit} | "
-                     f"{row.verdict_label} | {row.score} | {reasons} |")
+        lines.append(
+            f"| {row.rank} | {'是' if row.included else '否'} | {row.case_name} | {row.category} | {row.unit} | "
+            f"{row.verdict_label} | {row.score} | {reasons} |"
+        )
     return "\n".join(lines) + "\n"

@@ -51,9 +51,14 @@ def campaigns(
 
 def summary(c: Campaign) -> dict:
     """One call as the list shows it (the JSON form; table and plain print the same fields)."""
-    return {"id": c.id, "name": c.name, "short_name": c.short_name, "notice_number": c.notice_number,
-            "deadline": c.dates.deadline.isoformat() if c.dates.deadline else None,
-            "categories": [{"id": k.id, "name": k.name} for k in c.categories]}  # fmt: skip
+    return {
+        "id": c.id,
+        "name": c.name,
+        "short_name": c.short_name,
+        "notice_number": c.notice_number,
+        "deadline": c.dates.deadline.isoformat() if c.dates.deadline else None,
+        "categories": [{"id": k.id, "name": k.name} for k in c.categories],
+    }
 
 
 def _row(c: Campaign) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -28,7 +28,7 @@ def notice() -> None:
     """征集通知：起草规则文件。"""  # a callback keeps `draft` a subcommand even while it is the only one
 
 
-class Output(str, Enum):
+class Output(StrEnum):
     toml = "toml"
     json = "json"
 

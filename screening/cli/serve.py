@@ -15,7 +15,9 @@ import typer
 def serve(
     host: str = typer.Option("127.0.0.1", help="监听地址"),
     port: int = typer.Option(8000, help="端口"),
-    workers: int = typer.Option(1, min=1, help="工作进程数（每个进程都处理自查请求和批量预审队列；建议不超过 CPU 核数）"),
+    workers: int = typer.Option(
+        1, min=1, help="工作进程数（每个进程都处理自查请求和批量预审队列；建议不超过 CPU 核数）"
+    ),
 ) -> None:
     import uvicorn
 

@@ -22,8 +22,11 @@ app = typer.Typer(help="重新训练类别建议模型，并写出模型说明�
 def train_command(
     out: Path = typer.Option(MODEL_DIR, help="模型输出目录"),
     no_archive: bool = typer.Option(False, "--no-archive", help="不使用档案中带类别和正文的记录"),
-    cases: Path = typer.Option(None, "--cases", help="带 labels.csv 的已标注案例目录（如 ../shared/cases）；"
-                               "模型只保留从中学到的权重和词表，不保存原文"),
+    cases: Path = typer.Option(
+        None,
+        "--cases",
+        help="带 labels.csv 的已标注案例目录（如 ../shared/cases）；模型只保留从中学到的权重和词表，不保存原文",
+    ),
 ) -> None:
     """重新训练类别建议模型。"""
     if cases is not None and not (cases / "labels.csv").is_file():
@@ -32,14 +35,22 @@ def train_command(
     if cases is None:
         typer.echo("未指定 --cases：只用自编训练文本、通知类别说明和档案记录训练，类别不符提示使用固定阈值。", err=True)
     with user_errors():
-        cards = train(archive=None if no_archive else get_archive(load_settings().database_url), cases_dir=cases,
-                      out_dir=out, command=_command_line(no_archive, cases))
+        cards = train(
+            archive=None if no_archive else get_archive(load_settings().database_url),
+            cases_dir=cases,
+            out_dir=out,
+            command=_command_line(no_archive, cases),
+        )
     for card in cards:
-        line = (f"{card['family']}（{card['model']}）：{card['examples']} 条训练样本（不含案例），"
-                f"交叉验证准确率 {card['cv_accuracy']:.0%}，留出集准确率 {card['held_out_accuracy']:.0%}")
+        line = (
+            f"{card['family']}（{card['model']}）：{card['examples']} 条训练样本（不含案例），"
+            f"交叉验证准确率 {card['cv_accuracy']:.0%}，留出集准确率 {card['held_out_accuracy']:.0%}"
+        )
         if cv := card.get("cases_cv"):
-            line += (f"；已标注案例 {cv['n']} 篇，分组交叉验证首选准确率 {cv['top1']:.0%}"
-                     f"（多数类基线 {cv['majority_top1']:.0%}），类别不符提示阈值 {card['confident']}")
+            line += (
+                f"；已标注案例 {cv['n']} 篇，分组交叉验证首选准确率 {cv['top1']:.0%}"
+                f"（多数类基线 {cv['majority_top1']:.0%}），类别不符提示阈值 {card['confident']}"
+            )
         typer.echo(line)
     typer.echo(f"模型与说明已写入 {out}。")
 

@@ -41,8 +41,11 @@ NO_ARCHIVE = "未接入往届案例库，未与往届入选案例和已存申报
 def run(ctx: CheckContext) -> CheckResult:
     archive = ctx.services.archive
     if archive is None:
-        return CheckResult(NAME, degraded=[NO_ARCHIVE], measurement={"matches": [], "checked_against": 0,
-                                                                      "model": None, "degraded": True})
+        return CheckResult(
+            NAME,
+            degraded=[NO_ARCHIVE],
+            measurement={"matches": [], "checked_against": 0, "model": None, "degraded": True},
+        )
     embedder = ctx.services.embedders.duplicates
     index: DuplicateIndex = get_index(archive, embedder=embedder)
     doc = ctx.document
@@ -65,8 +68,9 @@ def run(ctx: CheckContext) -> CheckResult:
     stored = index.samples(candidates, form)  # from stored word features: only our text is segmented
     for record_id in candidates:
         record = index.records[record_id]
-        theirs = stored.get(record_id) or Sample.of("", name=record.case_name, unit=record.unit,
-                                                    vector=index.vector(record_id))
+        theirs = stored.get(record_id) or Sample.of(
+            "", name=record.case_name, unit=record.unit, vector=index.vector(record_id)
+        )
         comparison = compare(ours, theirs)
         if comparison.kind is None:
             continue
@@ -74,8 +78,12 @@ def run(ctx: CheckContext) -> CheckResult:
         matches.append(_match(comparison, verdict, record=record))
         result.findings.append(_finding(ctx, comparison, verdict))
     matches.sort(key=lambda m: -m["score"])
-    result.measurement = {"matches": matches, "checked_against": len(index.records),
-                          "model": index.model_name, "degraded": note is not None}
+    result.measurement = {
+        "matches": matches,
+        "checked_against": len(index.records),
+        "model": index.model_name,
+        "degraded": note is not None,
+    }
     return result
 
 
@@ -89,8 +97,9 @@ def _match(comparison: Comparison, verdict: Verdict, *, record: Record | None = 
         "code": verdict.code,
         "severity": verdict.severity,
         "message": verdict.message,
-        "rule": None if verdict.rule is None else {"kind": verdict.rule.kind, "summary": verdict.rule.summary,
-                                                     "clause": verdict.rule.clause},
+        "rule": None
+        if verdict.rule is None
+        else {"kind": verdict.rule.kind, "summary": verdict.rule.summary, "clause": verdict.rule.clause},
         **extra,
     }
     if record is not None:
@@ -99,11 +108,18 @@ def _match(comparison: Comparison, verdict: Verdict, *, record: Record | None = 
 
 
 def _finding(ctx: CheckContext, comparison: Comparison, verdict: Verdict) -> Finding:
-    evidence = [Span(start=p.ours.start, end=p.ours.end, text=p.ours.text, label="匹配段落")
-                for p in comparison.passages]
-    return Finding(check=NAME, code=verdict.code, severity=verdict.severity, message=verdict.message,
-                   evidence=evidence, rule=ctx.cite(verdict.rule.clause) if verdict.rule else None,
-                   suggestion=SUGGESTION)
+    evidence = [
+        Span(start=p.ours.start, end=p.ours.end, text=p.ours.text, label="匹配段落") for p in comparison.passages
+    ]
+    return Finding(
+        check=NAME,
+        code=verdict.code,
+        severity=verdict.severity,
+        message=verdict.message,
+        evidence=evidence,
+        rule=ctx.cite(verdict.rule.clause) if verdict.rule else None,
+        suggestion=SUGGESTION,
+    )
 
 
 @dataclass
@@ -136,8 +152,14 @@ def cross_batch(items: Sequence[BatchItem], *, campaign: Campaign | None = None,
             if comparison.kind is None:
                 continue
             a, b = items[x], items[y]
-            verdict = judge_pair(comparison, campaign=campaign, category_a=a.category, category_b=b.category,
-                                 name_a=a.case_name or a.key, name_b=b.case_name or b.key)
+            verdict = judge_pair(
+                comparison,
+                campaign=campaign,
+                category_a=a.category,
+                category_b=b.category,
+                name_a=a.case_name or a.key,
+                name_b=b.case_name or b.key,
+            )
             matches.append(_match(comparison, verdict, a=a.key, b=b.key))
     return matches
 

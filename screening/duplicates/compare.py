@@ -69,7 +69,8 @@ class Sample:
     words: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
     vector: np.ndarray | None = None
     rare: tuple[np.ndarray, np.ndarray] = field(
-        default_factory=lambda: (np.zeros(0, np.uint32), np.zeros(0, np.float32)))  # rarewords.weighted_words
+        default_factory=lambda: (np.zeros(0, np.uint32), np.zeros(0, np.float32))
+    )  # rarewords.weighted_words
     keywords: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))  # rarewords.keywords(rare)
 
     @classmethod
@@ -77,18 +78,39 @@ class Sample:
         if vector is None and embedder is not None and text.strip():
             vector = embedder.encode_long(text)
         words = fp.word_set(text) if text else set()
-        return cls.stored(text, fp.word_hashes(words) if words else np.zeros(0, np.uint32),
-                          rarewords.weighted_words(words), name=name, unit=unit, vector=vector)
+        return cls.stored(
+            text,
+            fp.word_hashes(words) if words else np.zeros(0, np.uint32),
+            rarewords.weighted_words(words),
+            name=name,
+            unit=unit,
+            vector=vector,
+        )
 
     @classmethod
-    def stored(cls, text: str, words: np.ndarray, rare: tuple[np.ndarray, np.ndarray], *, name: str = "",
-               unit: str = "", vector=None) -> Sample:
+    def stored(
+        cls,
+        text: str,
+        words: np.ndarray,
+        rare: tuple[np.ndarray, np.ndarray],
+        *,
+        name: str = "",
+        unit: str = "",
+        vector=None,
+    ) -> Sample:
         """A sample from its text and the word features ``of`` computed earlier (an archive record's, stored at
         import by ``index``): everything but jieba, which is ~95% of ``of``'s cost (50 ms for 5,000 characters
         against 0.6 ms for the shingles), so a query segments only the new material."""
-        return cls(text=text, name=name or "", unit=unit or "",
-                   shingles=fp.shingle_hashes(fp.normalise(text)) if text else np.zeros(0, np.uint32),
-                   words=words, vector=vector, rare=rare, keywords=rarewords.keywords(rare))
+        return cls(
+            text=text,
+            name=name or "",
+            unit=unit or "",
+            shingles=fp.shingle_hashes(fp.normalise(text)) if text else np.zeros(0, np.uint32),
+            words=words,
+            vector=vector,
+            rare=rare,
+            keywords=rarewords.keywords(rare),
+        )
 
     @property
     def has_text(self) -> bool:
@@ -102,9 +124,11 @@ class PassagePair:
     score: float
 
     def to_dict(self) -> dict:
-        return {"ours": {"start": self.ours.start, "end": self.ours.end, "text": self.ours.text},
-                "theirs": {"start": self.theirs.start, "end": self.theirs.end, "text": self.theirs.text},
-                "score": round(self.score, 3)}
+        return {
+            "ours": {"start": self.ours.start, "end": self.ours.end, "text": self.ours.text},
+            "theirs": {"start": self.theirs.start, "end": self.theirs.end, "text": self.theirs.text},
+            "score": round(self.score, 3),
+        }
 
 
 @dataclass
@@ -116,8 +140,10 @@ class Comparison:
 
 
 def compare(ours: Sample, theirs: Sample) -> Comparison:
-    scores = {"name": name_similarity(ours.name, theirs.name) / 100,
-              "unit": similarity(norm_unit(ours.unit), norm_unit(theirs.unit)) / 100}
+    scores = {
+        "name": name_similarity(ours.name, theirs.name) / 100,
+        "unit": similarity(norm_unit(ours.unit), norm_unit(theirs.unit)) / 100,
+    }
     if ours.has_text and theirs.has_text:
         scores["containment"] = fp.containment(ours.shingles, theirs.shingles)
         scores["jaccard"] = fp.jaccard(ours.shingles, theirs.shingles)
@@ -181,8 +207,10 @@ def cut_passages(text: str) -> list[Chunk]:
             chunks.append(Chunk(start, end, text[start:end]))
             start = None
         if e - s > PASSAGE_CHARS:
-            chunks.extend(Chunk(i, min(i + PASSAGE_CHARS, e), text[i:min(i + PASSAGE_CHARS, e)])
-                          for i in range(s, e, PASSAGE_CHARS))
+            chunks.extend(
+                Chunk(i, min(i + PASSAGE_CHARS, e), text[i : min(i + PASSAGE_CHARS, e)])
+                for i in range(s, e, PASSAGE_CHARS)
+            )
             continue
         start = s if start is None else start
         end = e
@@ -204,15 +232,15 @@ def reworded_passages(ours: str, theirs: str) -> list[PassagePair]:
 def reframed_passages(ours: str, theirs: str) -> list[PassagePair]:
     """Our passages sharing the most rare words with theirs (weighted cosine): a reframed copy's sentences are new,
     so character bigrams show little; the names and figures they share are the evidence."""
-    return _best_pairs(_passages(ours, "rare"), _passages(theirs, "rare"), rarewords.weighted_cosine,
-                       minimum=REFRAMED_PASSAGE_MIN)
+    return _best_pairs(
+        _passages(ours, "rare"), _passages(theirs, "rare"), rarewords.weighted_cosine, minimum=REFRAMED_PASSAGE_MIN
+    )
 
 
 def _best_pairs(a, b, score, *, minimum: float = PASSAGE_MIN) -> list[PassagePair]:
     pairs = []
     for chunk, feat in a:
-        best = max(((score(feat, other), other_chunk) for other_chunk, other in b), default=None,
-                   key=lambda t: t[0])
+        best = max(((score(feat, other), other_chunk) for other_chunk, other in b), default=None, key=lambda t: t[0])
         if best and best[0] >= minimum:
             pairs.append(PassagePair(chunk, best[1], best[0]))
     pairs.sort(key=lambda p: -p.score)

@@ -111,7 +111,7 @@ def blank_sentences(text: str, common: set[str] | frozenset[str]) -> str:
     chars = list(text)
     for m in _CLAUSE.finditer(text):
         if normalise(m.group()) in common:
-            chars[m.start():m.end()] = " " * (m.end() - m.start())
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
     return "".join(chars)
 
 

@@ -97,8 +97,9 @@ class Fingerprint:
     @classmethod
     def of(cls, sample: Sample) -> Fingerprint:
         hashes, weights = word_features(sample)
-        return cls(fp.minhash(sample.shingles), fp.minhash(sample.words), sample.vector, sample.keywords,
-                   weights, hashes)
+        return cls(
+            fp.minhash(sample.shingles), fp.minhash(sample.words), sample.vector, sample.keywords, weights, hashes
+        )
 
 
 def word_features(sample: Sample) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -163,13 +164,17 @@ class DuplicateIndex:
         vector = None
         if row.vector is not None and row.vector_model == self.model_name:
             vector = np.frombuffer(row.vector, dtype=np.float32)
-        return Fingerprint(fp.from_bytes(row.chars), fp.from_bytes(row.words), vector,
-                           None if keywords is None else np.frombuffer(keywords, dtype=np.uint32))
+        return Fingerprint(
+            fp.from_bytes(row.chars),
+            fp.from_bytes(row.words),
+            vector,
+            None if keywords is None else np.frombuffer(keywords, dtype=np.uint32),
+        )
 
     def _fingerprint_missing(self, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
             with db.session_scope(self.archive.engine) as s:
-                rows = s.scalars(select(ArchiveRecordRow).where(ArchiveRecordRow.id.in_(ids[start:start + 500])))
+                rows = s.scalars(select(ArchiveRecordRow).where(ArchiveRecordRow.id.in_(ids[start : start + 500])))
                 for record in map(_record, rows):
                     self.add_records([record], session=s)
 
@@ -183,11 +188,15 @@ class DuplicateIndex:
             self._add(_without_text(record), fpr)
 
     def _store(self, record_id: int, fpr: Fingerprint, n_chars: int, session) -> None:
-        row = FingerprintRow(record_id=record_id, chars=fp.signature_bytes(fpr.chars),
-                             words=fp.signature_bytes(fpr.words), text_chars=n_chars,
-                             vector=None if fpr.vector is None else fpr.vector.astype(np.float32).tobytes(),
-                             vector_model=self.model_name if fpr.vector is not None else None,
-                             **_feature_columns(fpr.word_hashes, fpr.weights))
+        row = FingerprintRow(
+            record_id=record_id,
+            chars=fp.signature_bytes(fpr.chars),
+            words=fp.signature_bytes(fpr.words),
+            text_chars=n_chars,
+            vector=None if fpr.vector is None else fpr.vector.astype(np.float32).tobytes(),
+            vector_model=self.model_name if fpr.vector is not None else None,
+            **_feature_columns(fpr.word_hashes, fpr.weights),
+        )
         rows = [row] if fpr.keywords is None else [row, KeywordRow(record_id=record_id, hashes=fpr.keywords.tobytes())]
         if session is not None:
             for r in rows:
@@ -210,7 +219,7 @@ class DuplicateIndex:
             chars, words = self._lsh()
             chars.insert(record.id, fpr.chars, check_duplication=False)
             words.insert(record.id, fpr.words, check_duplication=False)
-            for h in (fpr.keywords if fpr.keywords is not None else ()):
+            for h in fpr.keywords if fpr.keywords is not None else ():
                 self._keywords.setdefault(int(h), []).append(record.id)
             if fpr.vector is not None:
                 self._vector_pos[record.id] = len(self._vector_ids)
@@ -279,8 +288,9 @@ class DuplicateIndex:
         with self._lock:
             units = list(self._units)
         hits = process.extract(key, units, scorer=fuzz.partial_ratio, limit=20, score_cutoff=UNIT_SIMILARITY)
-        return [rid for name, _score, _ in hits if similarity(key, name) >= UNIT_SIMILARITY
-                for rid in self._units[name]]
+        return [
+            rid for name, _score, _ in hits if similarity(key, name) >= UNIT_SIMILARITY for rid in self._units[name]
+        ]
 
     def samples(self, record_ids: list[int], form: frozenset[str] = frozenset()) -> dict[int, Sample]:
         """Comparable samples of the records that have text, with the sentences in ``form`` (a call's form, see
@@ -301,8 +311,14 @@ class DuplicateIndex:
                 computed.append(rid)
             else:
                 words = np.frombuffer(hashes, dtype=np.uint32)
-                samples[rid] = Sample.stored(text, words, (words, np.frombuffer(weights, dtype=np.float32)),
-                                             name=record.case_name, unit=record.unit, vector=self.vector(rid))
+                samples[rid] = Sample.stored(
+                    text,
+                    words,
+                    (words, np.frombuffer(weights, dtype=np.float32)),
+                    name=record.case_name,
+                    unit=record.unit,
+                    vector=self.vector(rid),
+                )
         if computed:
             self._store_features({rid: samples[rid] for rid in computed})
         return samples
@@ -313,12 +329,20 @@ class DuplicateIndex:
         return {rid: row[0] for rid, row in self._stored(ids).items()}
 
     def _stored(self, ids: list[int]) -> dict[int, tuple[str, bytes | None, bytes | None, str | None]]:
-        columns = (ArchiveRecordRow.id, ArchiveRecordRow.text, FingerprintRow.word_hashes,
-                   FingerprintRow.word_weights, FingerprintRow.features_version)
+        columns = (
+            ArchiveRecordRow.id,
+            ArchiveRecordRow.text,
+            FingerprintRow.word_hashes,
+            FingerprintRow.word_weights,
+            FingerprintRow.features_version,
+        )
         found = {}
         for start in range(0, len(ids), 500):
-            query = (select(*columns).outerjoin(FingerprintRow, FingerprintRow.record_id == ArchiveRecordRow.id)
-                     .where(ArchiveRecordRow.id.in_(ids[start:start + 500])))
+            query = (
+                select(*columns)
+                .outerjoin(FingerprintRow, FingerprintRow.record_id == ArchiveRecordRow.id)
+                .where(ArchiveRecordRow.id.in_(ids[start : start + 500]))
+            )
             with db.session_scope(self.archive.engine) as s:
                 found.update({row[0]: tuple(row[1:]) for row in s.execute(query) if row[1]})
         return found
@@ -330,8 +354,11 @@ class DuplicateIndex:
         try:
             with db.session_scope(self.archive.engine) as s:
                 for rid, sample in samples.items():
-                    s.execute(update(FingerprintRow).where(FingerprintRow.record_id == rid)
-                              .values(**_feature_columns(*word_features(sample))))
+                    s.execute(
+                        update(FingerprintRow)
+                        .where(FingerprintRow.record_id == rid)
+                        .values(**_feature_columns(*word_features(sample)))
+                    )
         except Exception:  # noqa: BLE001 - see the docstring
             log.warning("查重：无法保存案例库记录的词特征，下次比对时将重新计算", exc_info=True)
 
@@ -342,8 +369,9 @@ class DuplicateIndex:
                 self._blanked.move_to_end((rid, kept))
                 return sample
         record = self.records[rid]
-        sample = Sample.of(fp.blank_sentences(text, kept), name=record.case_name, unit=record.unit,
-                           vector=self.vector(rid))
+        sample = Sample.of(
+            fp.blank_sentences(text, kept), name=record.case_name, unit=record.unit, vector=self.vector(rid)
+        )
         with self._lock:
             self._blanked[(rid, kept)] = sample
             while len(self._blanked) > BLANKED_CACHE:
@@ -368,8 +396,11 @@ def features_version() -> str:
 def _feature_columns(hashes: np.ndarray | None, weights: np.ndarray | None) -> dict:
     if hashes is None or weights is None:
         return {"word_hashes": None, "word_weights": None, "features_version": None}
-    return {"word_hashes": hashes.astype(np.uint32).tobytes(), "word_weights": weights.astype(np.float32).tobytes(),
-            "features_version": features_version()}
+    return {
+        "word_hashes": hashes.astype(np.uint32).tobytes(),
+        "word_weights": weights.astype(np.float32).tobytes(),
+        "features_version": features_version(),
+    }
 
 
 _lock = threading.Lock()
@@ -427,12 +458,14 @@ def _add_unseen(index: DuplicateIndex) -> int:
     with db.session_scope(engine) as s:
         unseen = sorted(set(s.scalars(select(ArchiveRecordRow.id))) - set(index.records))
     for start in range(0, len(unseen), 500):
-        ids = unseen[start:start + 500]
+        ids = unseen[start : start + 500]
         with db.session_scope(engine) as s:
-            stored = {row.record_id: row for row in s.scalars(select(FingerprintRow)
-                                                              .where(FingerprintRow.record_id.in_(ids)))}
-            keywords = dict(s.execute(select(KeywordRow.record_id, KeywordRow.hashes)
-                                      .where(KeywordRow.record_id.in_(ids))).all())
+            stored = {
+                row.record_id: row for row in s.scalars(select(FingerprintRow).where(FingerprintRow.record_id.in_(ids)))
+            }
+            keywords = dict(
+                s.execute(select(KeywordRow.record_id, KeywordRow.hashes).where(KeywordRow.record_id.in_(ids))).all()
+            )
             for record in map(_record, s.scalars(select(ArchiveRecordRow).where(ArchiveRecordRow.id.in_(ids)))):
                 fpr = index._load(stored[record.id], keywords.get(record.id)) if record.id in stored else None
                 if fpr is None and record.text:

@@ -60,8 +60,7 @@ def _what(comparison: Comparison) -> str:
     return f"{KIND_LABELS[comparison.kind]}（相似度 {comparison.score:.0%}）"
 
 
-def judge_record(comparison: Comparison, record: Record, *, campaign: Campaign,
-                 declared: Category | None) -> Verdict:
+def judge_record(comparison: Comparison, record: Record, *, campaign: Campaign, declared: Category | None) -> Verdict:
     """The verdict for a material that matches an archive record.
 
     A match on names alone (``renamed``) below ``FIRM_NAME_MATCH`` is too weak to block a recommendation: it breaks
@@ -73,36 +72,54 @@ def judge_record(comparison: Comparison, record: Record, *, campaign: Campaign,
     return verdict
 
 
-def _judge_record(comparison: Comparison, record: Record, *, campaign: Campaign,
-                  declared: Category | None) -> Verdict:
+def _judge_record(comparison: Comparison, record: Record, *, campaign: Campaign, declared: Category | None) -> Verdict:
     what = _what(comparison)
     if record.kind == "selection" and same_series(record, campaign):
         same_category = bool(declared and record.category and declared.matches(record.category))
         rule = _rule(campaign, "no_resubmit_same_category")
         if rule and same_category and (not rule.years or record.year in rule.years):
-            return Verdict("duplicates.resubmitted_same_category", "error",
-                           f"与{record.year}年已入选案例“{record.case_name}”{what}，且以相同类别“{declared.name}”再次申报。",
-                           rule)
+            return Verdict(
+                "duplicates.resubmitted_same_category",
+                "error",
+                f"与{record.year}年已入选案例“{record.case_name}”{what}，且以相同类别“{declared.name}”再次申报。",
+                rule,
+            )
         rule = _rule(campaign, "no_resubmit_same_product")
         if rule and record.year < campaign.year:
-            return Verdict("duplicates.same_product", "error",
-                           f"与{record.year}年已入选案例“{record.case_name}”{what}，疑似同一产品或服务再次申报。", rule)
-        return Verdict("duplicates.similar_to_selection", "warning",
-                       f"与{record.year}年已入选案例“{record.case_name}”{what}，请说明本次申报的新进展或区别。")
+            return Verdict(
+                "duplicates.same_product",
+                "error",
+                f"与{record.year}年已入选案例“{record.case_name}”{what}，疑似同一产品或服务再次申报。",
+                rule,
+            )
+        return Verdict(
+            "duplicates.similar_to_selection",
+            "warning",
+            f"与{record.year}年已入选案例“{record.case_name}”{what}，请说明本次申报的新进展或区别。",
+        )
     if record.kind == "selection":
-        return Verdict("duplicates.similar_to_selection", "warning",
-                       f"与往届入选案例“{record.label}”{what}，请核实是否属于重复申报。")
+        return Verdict(
+            "duplicates.similar_to_selection",
+            "warning",
+            f"与往届入选案例“{record.label}”{what}，请核实是否属于重复申报。",
+        )
     if record.campaign_id == campaign.id and declared and record.category and not declared.matches(record.category):
         rule = _rule(campaign, "one_category_per_case")
-        return Verdict("duplicates.one_category_per_case", "error" if rule else "warning",
-                       f"与已提交的申报材料“{record.case_name}”（类别“{record.category}”）{what}，"
-                       f"同一案例不能以不同类别重复申报。", rule)
-    return Verdict("duplicates.similar_submission", "warning",
-                   f"与已提交的申报材料“{record.label}”{what}，请核实是否重复提交。")
+        return Verdict(
+            "duplicates.one_category_per_case",
+            "error" if rule else "warning",
+            f"与已提交的申报材料“{record.case_name}”（类别“{record.category}”）{what}，"
+            f"同一案例不能以不同类别重复申报。",
+            rule,
+        )
+    return Verdict(
+        "duplicates.similar_submission", "warning", f"与已提交的申报材料“{record.label}”{what}，请核实是否重复提交。"
+    )
 
 
-def judge_pair(comparison: Comparison, *, campaign: Campaign | None, category_a: str, category_b: str,
-               name_a: str, name_b: str) -> Verdict:
+def judge_pair(
+    comparison: Comparison, *, campaign: Campaign | None, category_a: str, category_b: str, name_a: str, name_b: str
+) -> Verdict:
     """The verdict for two materials of one batch that match each other."""
     what = _what(comparison)
     rule = _rule(campaign, "one_category_per_case") if campaign else None
@@ -110,8 +127,10 @@ def judge_pair(comparison: Comparison, *, campaign: Campaign | None, category_a:
     cat_b = campaign.category(category_b) if campaign and category_b else None
     different = (cat_a.id != cat_b.id) if cat_a and cat_b else (category_a != category_b)
     if category_a and category_b and different:
-        return Verdict("duplicates.one_category_per_case", "error" if rule else "warning",
-                       f"同一批次中“{name_a}”（{category_a}）与“{name_b}”（{category_b}）{what}，"
-                       f"疑似同一案例以不同类别重复申报。", rule)
-    return Verdict("duplicates.batch_duplicate", "warning",
-                   f"同一批次中“{name_a}”与“{name_b}”{what}，疑似重复申报。")
+        return Verdict(
+            "duplicates.one_category_per_case",
+            "error" if rule else "warning",
+            f"同一批次中“{name_a}”（{category_a}）与“{name_b}”（{category_b}）{what}，疑似同一案例以不同类别重复申报。",
+            rule,
+        )
+    return Verdict("duplicates.batch_duplicate", "warning", f"同一批次中“{name_a}”与“{name_b}”{what}，疑似重复申报。")

@@ -35,4 +35,13 @@ def render(report: Report, fmt: str, *, text: str | None = None, color: bool = F
     raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
 
 
-__all__ = ["FORMATS", "html_body", "html_page", "render", "render_html", "render_json", "render_markdown", "render_text"]
+__all__ = [
+    "FORMATS",
+    "html_body",
+    "html_page",
+    "render",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_text",
+]

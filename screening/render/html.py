@@ -21,8 +21,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @cache
 def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                       trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def html_body(report: Report, *, text: str | None = None) -> str:
@@ -50,8 +54,12 @@ def highlighted_segments(report: Report, text: str) -> list[dict[str, Any]]:
 
     A piece covered by several findings takes the most severe one's colour and links to all of them.
     """
-    spans = [(s.start, s.end, i) for i, f in enumerate(report.findings) for s in f.evidence
-             if 0 <= s.start < s.end <= len(text)]  # fmt: skip
+    spans = [
+        (s.start, s.end, i)
+        for i, f in enumerate(report.findings)
+        for s in f.evidence
+        if 0 <= s.start < s.end <= len(text)
+    ]
     cuts = sorted({0, len(text), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
     segments = []
     for a, b in zip(cuts, cuts[1:]):

@@ -10,7 +10,10 @@ def render_markdown(report: Report) -> str:
     h = headline(report)
     lines = [f"# 预审报告：{report.document.filename or '（未命名）'}", "", f"**预审结论：{h['verdict']}**", ""]
     if h["campaign"]:
-        lines += [f"- 征集活动：{h['campaign']}（{h['notice']}）", f"- 材料：{h['material']}；类别：{h['category'] or '未声明'}"]
+        lines += [
+            f"- 征集活动：{h['campaign']}（{h['notice']}）",
+            f"- 材料：{h['material']}；类别：{h['category'] or '未声明'}",
+        ]
     if h["count"] is not None:
         limit = f"（上限 {h['limit']}）" if h["limit"] else ""
         lines += [f"- {h['basis']}：{h['count']}{limit}", f"- 数据：{h['figures']} 个，每千字 {h['per_1000']}"]

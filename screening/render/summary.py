@@ -32,6 +32,13 @@ def element_rows(report: Report) -> list[dict[str, Any]]:
     rows = []
     for e in report.elements.elements if report.elements else []:
         where = "、".join(s.heading for s in e.sections) or (f"{len(e.paragraphs)} 个相关段落" if e.paragraphs else "—")
-        rows.append({"name": e.name, "status": e.status, "label": STATUS_LABELS[e.status],
-                     "confidence": e.confidence, "where": where})  # fmt: skip
+        rows.append(
+            {
+                "name": e.name,
+                "status": e.status,
+                "label": STATUS_LABELS[e.status],
+                "confidence": e.confidence,
+                "where": where,
+            }
+        )
     return rows

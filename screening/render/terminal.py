@@ -24,7 +24,9 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
     console.print(Text(f"预审结论：{h['verdict']}", style=_VERDICT_STYLE[report.verdict]))
     console.print(f"文件：{report.document.filename or '（未命名）'}")
     if h["campaign"]:
-        console.print(f"征集活动：{h['campaign']}（{h['notice']}）  材料：{h['material']}  类别：{h['category'] or '未声明'}")
+        console.print(
+            f"征集活动：{h['campaign']}（{h['notice']}）  材料：{h['material']}  类别：{h['category'] or '未声明'}"
+        )
     if h["count"] is not None:
         limit = f" / 上限 {h['limit']}" if h["limit"] else ""
         console.print(f"{h['basis']}：{h['count']}{limit}    数据：{h['figures']} 个（每千字 {h['per_1000']}）")
@@ -57,7 +59,11 @@ def _print_elements(console: Console, report: Report) -> None:
     for column in ("要素", "状态", "置信度", "位置"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["name"], Text(row["label"], style=_STATUS_STYLE[row["status"]]),
-                      f"{row['confidence']:.2f}", row["where"])  # fmt: skip
+        table.add_row(
+            row["name"],
+            Text(row["label"], style=_STATUS_STYLE[row["status"]]),
+            f"{row['confidence']:.2f}",
+            row["where"],
+        )
     console.print()
     console.print(table)

@@ -41,8 +41,15 @@ from .store import FrozenItem, Submission
 
 log = logging.getLogger(__name__)
 
-FLAG_LABELS = {"banned": "违反重复申报限制", "error": "预审发现错误", "duplicate": "跨机构重复", "mismatch": "类别不符",
-               "quota": "超出名额", "late": "逾期报送", "archive": "与往届或已存材料相似"}
+FLAG_LABELS = {
+    "banned": "违反重复申报限制",
+    "error": "预审发现错误",
+    "duplicate": "跨机构重复",
+    "mismatch": "类别不符",
+    "quota": "超出名额",
+    "late": "逾期报送",
+    "archive": "与往届或已存材料相似",
+}
 # Risk order of the queue: errors, duplicates and mismatches first (issue 18), then quota and lateness.
 FLAG_WEIGHTS = {"banned": 100, "error": 60, "duplicate": 50, "mismatch": 30, "quota": 20, "late": 15, "archive": 10}
 BAN_CODES = {"duplicates.resubmitted_same_category", "duplicates.same_product"}
@@ -63,8 +70,16 @@ class Flag:
         return FLAG_LABELS[self.kind]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "label": self.label, "severity": self.severity, "message": self.message,
-                "rule": self.rule, "ours": self.ours, "theirs": self.theirs, "other": self.other}
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "severity": self.severity,
+            "message": self.message,
+            "rule": self.rule,
+            "ours": self.ours,
+            "theirs": self.theirs,
+            "other": self.other,
+        }
 
 
 def risk_of(flags: list[Flag], verdict: str) -> int:
@@ -88,32 +103,55 @@ def report_flags(item: FrozenItem) -> list[Flag]:
         if finding.check == "duplicates":
             match = by_message.get(finding.message)
             kind = "banned" if finding.code in BAN_CODES and finding.severity == "error" else "archive"
-            flags.append(Flag(kind, finding.severity, finding.message, finding.rule, ours=ours,
-                              theirs=[p.theirs.model_dump() for p in match.passages] if match else [],
-                              other=_archive_record(match.record.model_dump() if match and match.record else None)))
+            flags.append(
+                Flag(
+                    kind,
+                    finding.severity,
+                    finding.message,
+                    finding.rule,
+                    ours=ours,
+                    theirs=[p.theirs.model_dump() for p in match.passages] if match else [],
+                    other=_archive_record(match.record.model_dump() if match and match.record else None),
+                )
+            )
         elif finding.code == "category.mismatch":
             flags.append(Flag("mismatch", finding.severity, finding.message, finding.rule, ours=ours))
     if item.report.verdict == "reject":
         errors = [f for f in item.report.findings if f.severity == "error" and f.check != "duplicates"]
         if errors:
-            flags.append(Flag("error", "error", "；".join(f.message for f in errors[:3]), errors[0].rule,
-                              ours=[s.model_dump() for f in errors for s in f.evidence][:3]))
+            flags.append(
+                Flag(
+                    "error",
+                    "error",
+                    "；".join(f.message for f in errors[:3]),
+                    errors[0].rule,
+                    ours=[s.model_dump() for f in errors for s in f.evidence][:3],
+                )
+            )
     return flags
 
 
 def _archive_record(record: dict | None) -> dict[str, Any] | None:
     if not record:
         return None
-    return {"type": "archive", "year": record.get("year"), "campaign": record.get("campaign"),
-            "category": record.get("category"), "case_name": record.get("case_name"), "unit": record.get("unit"),
-            "kind": record.get("kind"), "source": record.get("source")}
+    return {
+        "type": "archive",
+        "year": record.get("year"),
+        "campaign": record.get("campaign"),
+        "category": record.get("category"),
+        "case_name": record.get("case_name"),
+        "unit": record.get("unit"),
+        "kind": record.get("kind"),
+        "source": record.get("source"),
+    }
 
 
 # --- across the call -------------------------------------------------------------------------------------------
 
 
-def duplicate_flags(items: list[FrozenItem], campaign: Campaign,
-                    samples: SampleCache | None = None) -> dict[str, list[Flag]]:
+def duplicate_flags(
+    items: list[FrozenItem], campaign: Campaign, samples: SampleCache | None = None
+) -> dict[str, list[Flag]]:
     """Pairs of recommended materials from different submissions that duplicate each other, flagged on both.
 
     The comparison is ``screening.duplicates``' own: the sentences many materials of the call share (its form) are
@@ -149,11 +187,21 @@ def duplicate_flags(items: list[FrozenItem], campaign: Campaign,
         passages = [p.to_dict() for p in comparison.passages]
         for this, other, ours_key, theirs_key in ((a, b, "ours", "theirs"), (b, a, "theirs", "ours")):
             who = "同一机构另一次报送" if this.bureau == other.bureau else f"{other.bureau}报送"
-            message = (f"与{who}的“{other.case_name or other.filename}”（{other.category or '未填写类别'}）"
-                       f"{KIND_LABELS[comparison.kind]}（相似度 {comparison.score:.0%}）。")
-            flags[this.id].append(Flag(
-                "duplicate", verdict.severity, message, cite, ours=[p[ours_key] for p in passages],
-                theirs=[p[theirs_key] for p in passages], other={"type": "submission", **other.summary()}))
+            message = (
+                f"与{who}的“{other.case_name or other.filename}”（{other.category or '未填写类别'}）"
+                f"{KIND_LABELS[comparison.kind]}（相似度 {comparison.score:.0%}）。"
+            )
+            flags[this.id].append(
+                Flag(
+                    "duplicate",
+                    verdict.severity,
+                    message,
+                    cite,
+                    ours=[p[ours_key] for p in passages],
+                    theirs=[p[theirs_key] for p in passages],
+                    other={"type": "submission", **other.summary()},
+                )
+            )
     return dict(flags)
 
 
@@ -165,8 +213,14 @@ def compare_pair(ours, theirs, a: FrozenItem, b: FrozenItem, campaign: Campaign)
     comparison = compare(ours, theirs)
     if comparison.kind is None:
         return None
-    verdict = judge_pair(comparison, campaign=campaign, category_a=a.category, category_b=b.category,
-                         name_a=a.case_name or a.filename, name_b=b.case_name or b.filename)
+    verdict = judge_pair(
+        comparison,
+        campaign=campaign,
+        category_a=a.category,
+        category_b=b.category,
+        name_a=a.case_name or a.filename,
+        name_b=b.case_name or b.filename,
+    )
     return comparison, verdict
 
 
@@ -230,17 +284,28 @@ def quota_flags(items: list[FrozenItem], campaign: Campaign) -> dict[str, list[F
     for (bureau, unit_kind), members in groups.items():
         rows = []
         for rank, item in enumerate(members, start=1):
-            rows.append(item.row.model_copy(update={"id": item.id, "rank": rank, "included": True,
-                                                    "category": item.category}))
+            rows.append(
+                item.row.model_copy(update={"id": item.id, "rank": rank, "included": True, "category": item.category})
+            )
         status = check_quota(rows, campaign, unit_kind=unit_kind)
         if not status.specified:
             continue
-        lines = [f"{'类别“' + line.category + '”' if line.scope == 'category' else '总数'}：{line.count} / {line.limit}"
-                 for line in status.lines if not line.ok]
+        lines = [
+            f"{'类别“' + line.category + '”' if line.scope == 'category' else '总数'}：{line.count} / {line.limit}"
+            for line in status.lines
+            if not line.ok
+        ]
         for row in rows:
             for reason in row.over_quota:
-                flags[row.id].append(Flag("quota", "error", f"{bureau}（{status.unit_label}）{reason}。", status.rule,
-                                          ours=[{"text": "；".join(lines), "label": "本机构推荐数 / 名额"}]))
+                flags[row.id].append(
+                    Flag(
+                        "quota",
+                        "error",
+                        f"{bureau}（{status.unit_label}）{reason}。",
+                        status.rule,
+                        ours=[{"text": "；".join(lines), "label": "本机构推荐数 / 名额"}],
+                    )
+                )
     return dict(flags)
 
 
@@ -249,15 +314,19 @@ def late_flag(submission: Submission, campaign: Campaign) -> Flag | None:
     if deadline is None or submission.submitted_at.date() <= deadline:
         return None
     when = "收到" if submission.origin == "import" else "报送"
-    return Flag("late", "warning",
-                f"{when}日期 {submission.submitted_at.date().isoformat()} 晚于征集截止日期 {deadline.isoformat()}。",
-                f"{campaign.notice_number} {campaign.dates.deadline_clause}".strip(),
-                ours=[{"text": submission.submitted_at.date().isoformat(), "label": f"{when}日期"}],
-                theirs=[{"text": deadline.isoformat(), "label": "征集截止"}])
+    return Flag(
+        "late",
+        "warning",
+        f"{when}日期 {submission.submitted_at.date().isoformat()} 晚于征集截止日期 {deadline.isoformat()}。",
+        f"{campaign.notice_number} {campaign.dates.deadline_clause}".strip(),
+        ours=[{"text": submission.submitted_at.date().isoformat(), "label": f"{when}日期"}],
+        theirs=[{"text": deadline.isoformat(), "label": "征集截止"}],
+    )
 
 
-def call_flags(items: list[FrozenItem], campaign: Campaign,
-               samples: SampleCache | None = None) -> dict[str, list[Flag]]:
+def call_flags(
+    items: list[FrozenItem], campaign: Campaign, samples: SampleCache | None = None
+) -> dict[str, list[Flag]]:
     """Every flag of every item of the call, most severe first."""
     flags: dict[str, list[Flag]] = {i.id: report_flags(i) for i in items}
     for computed in (duplicate_flags(items, campaign, samples), quota_flags(items, campaign)):

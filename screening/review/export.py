@@ -14,10 +14,18 @@ from ..spreadsheet import Column, cells, formula_safe, headers, style_table
 from .queue import Queue, QueueEntry
 
 TABLE = (
-    Column("bureau", "机构", 22), Column("case_name", "案例名称", 34), Column("category", "征集类别", 16),
-    Column("flags", "标记", 30), Column("decision", "审查结论", 14), Column("note", "审查意见", 36),
-    Column("reviewer", "审查人", 12), Column("decided_at", "审查时间", 20), Column("risk", "风险分", 8),
-    Column("verdict", "预审结论", 10), Column("rank", "推荐位次", 8), Column("filename", "文件名", 24),
+    Column("bureau", "机构", 22),
+    Column("case_name", "案例名称", 34),
+    Column("category", "征集类别", 16),
+    Column("flags", "标记", 30),
+    Column("decision", "审查结论", 14),
+    Column("note", "审查意见", 36),
+    Column("reviewer", "审查人", 12),
+    Column("decided_at", "审查时间", 20),
+    Column("risk", "风险分", 8),
+    Column("verdict", "预审结论", 10),
+    Column("rank", "推荐位次", 8),
+    Column("filename", "文件名", 24),
 )
 COLUMNS = headers(TABLE)
 
@@ -28,13 +36,23 @@ def review_rows(queue: Queue) -> list[list]:
 
 def _cells(entry: QueueEntry) -> list:
     item, decision = entry.item, entry.decision
-    return cells(TABLE, {
-        "bureau": item.bureau, "case_name": item.case_name, "category": item.category,
-        "flags": "；".join(f.message for f in entry.flags), "decision": decision.label if decision else "未审查",
-        "note": decision.note if decision else "", "reviewer": decision.reviewer if decision else "",
-        "decided_at": decision.decided_at.strftime("%Y-%m-%d %H:%M UTC") if decision else "",
-        "risk": entry.risk, "verdict": item.row.verdict_label, "rank": item.rank, "filename": item.filename,
-    })
+    return cells(
+        TABLE,
+        {
+            "bureau": item.bureau,
+            "case_name": item.case_name,
+            "category": item.category,
+            "flags": "；".join(f.message for f in entry.flags),
+            "decision": decision.label if decision else "未审查",
+            "note": decision.note if decision else "",
+            "reviewer": decision.reviewer if decision else "",
+            "decided_at": decision.decided_at.strftime("%Y-%m-%d %H:%M UTC") if decision else "",
+            "risk": entry.risk,
+            "verdict": item.row.verdict_label,
+            "rank": item.rank,
+            "filename": item.filename,
+        },
+    )
 
 
 def review_csv(queue: Queue) -> bytes:

@@ -36,8 +36,9 @@ from .errors import AlreadySubmitted, BatchNotFinished, SubmissionNotFound, Unkn
 from .store import Frozen, ReviewStore, Submission
 
 
-def submit_batch(review: ReviewStore, batch_store, *, owner: str, batch_id: str,
-                 report_of: Callable[[str, str], BatchReport | None]) -> Submission:
+def submit_batch(
+    review: ReviewStore, batch_store, *, owner: str, batch_id: str, report_of: Callable[[str, str], BatchReport | None]
+) -> Submission:
     """Freeze the bureau's finished batch as a submission of its call.
 
     ``report_of(owner, batch_id)`` is the assessed table as the bureau last saw it (the API passes its batch runner's
@@ -58,9 +59,16 @@ def submit_batch(review: ReviewStore, batch_store, *, owner: str, batch_id: str,
         if source is not None:
             files[item_id] = source.data
     frozen = Frozen(rows=table.rows, items=items, files=files)
-    return review.add_submission(bureau=owner, campaign_id=info.campaign_id, unit_kind=info.unit_kind,
-                                 title=info.title, origin="batch", submitted_by=owner, frozen=frozen,
-                                 batch_id=batch_id)
+    return review.add_submission(
+        bureau=owner,
+        campaign_id=info.campaign_id,
+        unit_kind=info.unit_kind,
+        title=info.title,
+        origin="batch",
+        submitted_by=owner,
+        frozen=frozen,
+        batch_id=batch_id,
+    )
 
 
 def check_bureau(name: str, known: Iterable[str]) -> str:
@@ -73,9 +81,21 @@ def check_bureau(name: str, known: Iterable[str]) -> str:
     return name
 
 
-def import_zip(review: ReviewStore, services: Services, *, data: bytes, bureau: str, known_bureaus: Iterable[str],
-               campaign: Campaign, unit_kind: str, reviewer: str, zip_limits: ZipLimits, material: str | None = None,
-               title: str = "", received_on: dt.date | None = None) -> Submission:
+def import_zip(
+    review: ReviewStore,
+    services: Services,
+    *,
+    data: bytes,
+    bureau: str,
+    known_bureaus: Iterable[str],
+    campaign: Campaign,
+    unit_kind: str,
+    reviewer: str,
+    zip_limits: ZipLimits,
+    material: str | None = None,
+    title: str = "",
+    received_on: dt.date | None = None,
+) -> Submission:
     """Screen a mailed zip as one bureau's submission and store it, frozen, in the bureau's own order (upload order:
     a mailed zip carries no ranking we can read; the reviewer sees the suggested order beside it)."""
     bureau = check_bureau(bureau, known_bureaus)
@@ -86,12 +106,26 @@ def import_zip(review: ReviewStore, services: Services, *, data: bytes, bureau: 
     items = screen_sources(services, paired, campaign, material=material)
     # Everything in a mailed zip is recommended: an order naming every item includes them all (assess otherwise
     # leaves rejected ones out by default, which is the bureau's choice to make, not ours).
-    table = assess(items, campaign, unit_kind=unit_kind, duplicates=find_duplicates(items, campaign, embedder=services.embedders.duplicates),
-                   edits=BatchEdits(order=[i.id for i in items]))
-    frozen = Frozen(rows=table.rows, items={i.id: i for i in items},
-                    files={i.id: s.data for i, s in zip(items, paired, strict=True)})
+    table = assess(
+        items,
+        campaign,
+        unit_kind=unit_kind,
+        duplicates=find_duplicates(items, campaign, embedder=services.embedders.duplicates),
+        edits=BatchEdits(order=[i.id for i in items]),
+    )
+    frozen = Frozen(
+        rows=table.rows,
+        items={i.id: i for i in items},
+        files={i.id: s.data for i, s in zip(items, paired, strict=True)},
+    )
     submitted_at = dt.datetime.combine(received_on, dt.time()) if received_on else None
-    return review.add_submission(bureau=bureau, campaign_id=campaign.id, unit_kind=unit_kind,
-                                 title=title or f"{bureau}（邮寄导入）", origin="import", submitted_by=reviewer,
-                                 frozen=frozen, submitted_at=submitted_at)
-
+    return review.add_submission(
+        bureau=bureau,
+        campaign_id=campaign.id,
+        unit_kind=unit_kind,
+        title=title or f"{bureau}（邮寄导入）",
+        origin="import",
+        submitted_by=reviewer,
+        frozen=frozen,
+        submitted_at=submitted_at,
+    )

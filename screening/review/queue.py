@@ -40,10 +40,11 @@ class QueueFilter:
             return False
         if self.decision == UNDECIDED and entry.decision is not None:
             return False
-        if self.decision and self.decision != UNDECIDED and (entry.decision is None
-                                                             or entry.decision.decision != self.decision):
-            return False
-        return True
+        return not (
+            self.decision
+            and self.decision != UNDECIDED
+            and (entry.decision is None or entry.decision.decision != self.decision)
+        )
 
 
 @dataclass
@@ -61,11 +62,14 @@ class QueueEntry:
         return risk_of(self.flags, self.item.verdict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.item.summary(), "risk": self.risk,
-                "flags": [{"kind": k, "label": FLAG_LABELS[k]} for k in self.kinds],
-                "messages": [f.message for f in self.flags],
-                "decision": self.decision.to_dict() if self.decision else None,
-                "links": {"self": f"/api/review/items/{self.item.id}", "page": f"/review/items/{self.item.id}"}}
+        return {
+            **self.item.summary(),
+            "risk": self.risk,
+            "flags": [{"kind": k, "label": FLAG_LABELS[k]} for k in self.kinds],
+            "messages": [f.message for f in self.flags],
+            "decision": self.decision.to_dict() if self.decision else None,
+            "links": {"self": f"/api/review/items/{self.item.id}", "page": f"/review/items/{self.item.id}"},
+        }
 
 
 @dataclass
@@ -77,15 +81,23 @@ class Queue:
     total: int  # entries before filtering
 
     def to_dict(self) -> dict[str, Any]:
-        return {"campaign": {"id": self.campaign.id, "name": self.campaign.name,
-                             "notice_number": self.campaign.notice_number},
-                "total": self.total, "shown": len(self.entries), "bureaus": self.bureaus,
-                "categories": self.categories, "flag_labels": FLAG_LABELS, "decision_labels": DECISIONS,
-                "items": [e.to_dict() for e in self.entries]}
+        return {
+            "campaign": {
+                "id": self.campaign.id,
+                "name": self.campaign.name,
+                "notice_number": self.campaign.notice_number,
+            },
+            "total": self.total,
+            "shown": len(self.entries),
+            "bureaus": self.bureaus,
+            "categories": self.categories,
+            "flag_labels": FLAG_LABELS,
+            "decision_labels": DECISIONS,
+            "items": [e.to_dict() for e in self.entries],
+        }
 
 
-def build_queue(store: ReviewStore, checks: CrossChecks, campaign: Campaign,
-                where: QueueFilter | None = None) -> Queue:
+def build_queue(store: ReviewStore, checks: CrossChecks, campaign: Campaign, where: QueueFilter | None = None) -> Queue:
     where = where or QueueFilter()
     items = store.items(campaign_id=campaign.id)
     flags = checks.flags(campaign, items)
@@ -93,8 +105,10 @@ def build_queue(store: ReviewStore, checks: CrossChecks, campaign: Campaign,
     entries = [QueueEntry(i, flags.get(i.id, []), decisions.get(i.id)) for i in items]
     entries.sort(key=lambda e: (-e.risk, e.item.bureau, e.item.rank))
     return Queue(
-        campaign=campaign, entries=[e for e in entries if where.keeps(e)],
-        bureaus=sorted({i.bureau for i in items}), categories=sorted({i.category for i in items if i.category}),
+        campaign=campaign,
+        entries=[e for e in entries if where.keeps(e)],
+        bureaus=sorted({i.bureau for i in items}),
+        categories=sorted({i.category for i in items if i.category}),
         total=sum(1 for e in entries if e.item.included or where.include_excluded),
     )
 

@@ -124,10 +124,19 @@ class Submission:
     item_count: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "bureau": self.bureau, "campaign_id": self.campaign_id, "unit_kind": self.unit_kind,
-                "title": self.title, "origin": self.origin, "origin_label": ORIGIN_LABELS.get(self.origin, self.origin),
-                "batch_id": self.batch_id, "submitted_by": self.submitted_by,
-                "submitted_at": self.submitted_at.isoformat() + "Z", "item_count": self.item_count}
+        return {
+            "id": self.id,
+            "bureau": self.bureau,
+            "campaign_id": self.campaign_id,
+            "unit_kind": self.unit_kind,
+            "title": self.title,
+            "origin": self.origin,
+            "origin_label": ORIGIN_LABELS.get(self.origin, self.origin),
+            "batch_id": self.batch_id,
+            "submitted_by": self.submitted_by,
+            "submitted_at": self.submitted_at.isoformat() + "Z",
+            "item_count": self.item_count,
+        }
 
 
 @dataclass
@@ -153,10 +162,20 @@ class FrozenItem:
         return self.submission.bureau
 
     def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "submission_id": self.submission.id, "bureau": self.bureau, "rank": self.rank,
-                "included": self.included, "filename": self.filename, "case_name": self.case_name,
-                "category": self.category, "unit": self.unit, "verdict": self.verdict,
-                "verdict_label": self.row.verdict_label, "note": self.row.note}
+        return {
+            "id": self.id,
+            "submission_id": self.submission.id,
+            "bureau": self.bureau,
+            "rank": self.rank,
+            "included": self.included,
+            "filename": self.filename,
+            "case_name": self.case_name,
+            "category": self.category,
+            "unit": self.unit,
+            "verdict": self.verdict,
+            "verdict_label": self.row.verdict_label,
+            "note": self.row.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -173,8 +192,15 @@ class Decision:
         return DECISIONS[self.decision]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "item_id": self.item_id, "decision": self.decision, "label": self.label,
-                "note": self.note, "reviewer": self.reviewer, "decided_at": self.decided_at.isoformat() + "Z"}
+        return {
+            "id": self.id,
+            "item_id": self.item_id,
+            "decision": self.decision,
+            "label": self.label,
+            "note": self.note,
+            "reviewer": self.reviewer,
+            "decided_at": self.decided_at.isoformat() + "Z",
+        }
 
 
 @dataclass
@@ -187,15 +213,32 @@ class Frozen:
 
 
 def _submission(row: SubmissionRow) -> Submission:
-    return Submission(id=row.id, bureau=row.bureau, campaign_id=row.campaign_id, unit_kind=row.unit_kind,
-                      title=row.title, origin=row.origin, batch_id=row.batch_id, submitted_by=row.submitted_by,
-                      submitted_at=row.submitted_at, item_count=row.item_count)
+    return Submission(
+        id=row.id,
+        bureau=row.bureau,
+        campaign_id=row.campaign_id,
+        unit_kind=row.unit_kind,
+        title=row.title,
+        origin=row.origin,
+        batch_id=row.batch_id,
+        submitted_by=row.submitted_by,
+        submitted_at=row.submitted_at,
+        item_count=row.item_count,
+    )
 
 
 def _item(row: SubmissionItemRow, submission: Submission, *, with_text: bool = True) -> FrozenItem:
     return FrozenItem(
-        id=row.id, submission=submission, position=row.position, rank=row.rank, included=row.included,
-        filename=row.filename, case_name=row.case_name, category=row.category, unit=row.unit, verdict=row.verdict,
+        id=row.id,
+        submission=submission,
+        position=row.position,
+        rank=row.rank,
+        included=row.included,
+        filename=row.filename,
+        case_name=row.case_name,
+        category=row.category,
+        unit=row.unit,
+        verdict=row.verdict,
         row=BatchRow.model_validate_json(row.row),
         report=Report.model_validate(json.loads(row.report)) if row.report else None,
         text=row.text if with_text else "",
@@ -221,9 +264,19 @@ class ReviewStore:
 
     # --- writing ------------------------------------------------------------------------------------------
 
-    def add_submission(self, *, bureau: str, campaign_id: str, unit_kind: str, title: str, origin: str,
-                       submitted_by: str, frozen: Frozen, batch_id: str | None = None,
-                       submitted_at: dt.datetime | None = None) -> Submission:
+    def add_submission(
+        self,
+        *,
+        bureau: str,
+        campaign_id: str,
+        unit_kind: str,
+        title: str,
+        origin: str,
+        submitted_by: str,
+        frozen: Frozen,
+        batch_id: str | None = None,
+        submitted_at: dt.datetime | None = None,
+    ) -> Submission:
         """Store a submission and everything it freezes in one transaction; a batch already submitted raises
         ``AlreadySubmitted`` and writes nothing (the unique ``batch_id`` settles a race between two requests)."""
         if batch_id is not None and self.submission_of_batch(batch_id) is not None:
@@ -231,9 +284,18 @@ class ReviewStore:
         submission_id = uuid.uuid4().hex
         try:
             with db.session_scope(self.engine) as s:
-                row = SubmissionRow(id=submission_id, bureau=bureau, campaign_id=campaign_id, unit_kind=unit_kind,
-                                    title=title[:200], origin=origin, batch_id=batch_id, submitted_by=submitted_by,
-                                    submitted_at=submitted_at or db.utc_now(), item_count=len(frozen.rows))
+                row = SubmissionRow(
+                    id=submission_id,
+                    bureau=bureau,
+                    campaign_id=campaign_id,
+                    unit_kind=unit_kind,
+                    title=title[:200],
+                    origin=origin,
+                    batch_id=batch_id,
+                    submitted_by=submitted_by,
+                    submitted_at=submitted_at or db.utc_now(),
+                    item_count=len(frozen.rows),
+                )
                 s.add(row)
                 s.flush()
                 for batch_row in frozen.rows:
@@ -250,15 +312,26 @@ class ReviewStore:
         report = screened.report if screened else None
         data = frozen.files.get(batch_row.id)
         item_id = uuid.uuid4().hex
-        s.add(SubmissionItemRow(
-            id=item_id, submission_id=submission_id, position=batch_row.index, rank=batch_row.rank,
-            included=batch_row.included, filename=batch_row.filename[:300],
-            sha256=hashlib.sha256(data).hexdigest() if data is not None else "",
-            case_name=batch_row.case_name[:300], category=batch_row.category[:100], unit=batch_row.unit[:200],
-            verdict=batch_row.verdict, row=batch_row.model_dump_json(),
-            report=json.dumps(report.model_dump(mode="json", by_alias=True), ensure_ascii=False) if report else None,
-            text=screened.text if screened else "",
-        ))
+        s.add(
+            SubmissionItemRow(
+                id=item_id,
+                submission_id=submission_id,
+                position=batch_row.index,
+                rank=batch_row.rank,
+                included=batch_row.included,
+                filename=batch_row.filename[:300],
+                sha256=hashlib.sha256(data).hexdigest() if data is not None else "",
+                case_name=batch_row.case_name[:300],
+                category=batch_row.category[:100],
+                unit=batch_row.unit[:200],
+                verdict=batch_row.verdict,
+                row=batch_row.model_dump_json(),
+                report=json.dumps(report.model_dump(mode="json", by_alias=True), ensure_ascii=False)
+                if report
+                else None,
+                text=screened.text if screened else "",
+            )
+        )
         if data is not None:
             s.flush()
             s.add(SubmissionFileRow(item_id=item_id, data=data))
@@ -269,16 +342,29 @@ class ReviewStore:
         with db.session_scope(self.engine) as s:
             if s.get(SubmissionItemRow, item_id) is None:
                 raise ReviewItemNotFound()
-            row = DecisionRow(item_id=item_id, decision=code, note=(note or "").strip()[:NOTE_MAX],
-                              reviewer=reviewer, decided_at=db.utc_now())
+            row = DecisionRow(
+                item_id=item_id,
+                decision=code,
+                note=(note or "").strip()[:NOTE_MAX],
+                reviewer=reviewer,
+                decided_at=db.utc_now(),
+            )
             s.add(row)
             s.flush()
             return _decision(row)
 
     def log_access(self, *, actor: str, role: str, action: str, item: FrozenItem, client: str = "") -> None:
         with db.session_scope(self.engine) as s:
-            s.add(AccessLogRow(actor=actor, role=role, action=action, submission_id=item.submission.id,
-                               item_id=item.id, client=client[:64]))
+            s.add(
+                AccessLogRow(
+                    actor=actor,
+                    role=role,
+                    action=action,
+                    submission_id=item.submission.id,
+                    item_id=item.id,
+                    client=client[:64],
+                )
+            )
 
     # --- reading ------------------------------------------------------------------------------------------
 
@@ -287,8 +373,9 @@ class ReviewStore:
             row = s.scalar(select(SubmissionRow).where(SubmissionRow.batch_id == batch_id))
             return _submission(row) if row else None
 
-    def submissions(self, *, bureau: str | None = None, calls: Iterable[str] | None = None,
-                    campaign_id: str | None = None) -> list[Submission]:
+    def submissions(
+        self, *, bureau: str | None = None, calls: Iterable[str] | None = None, campaign_id: str | None = None
+    ) -> list[Submission]:
         """Submissions, newest first, restricted to one bureau and/or to a set of calls (``None`` = no limit)."""
         query = select(SubmissionRow).order_by(SubmissionRow.submitted_at.desc())
         if bureau is not None:
@@ -305,12 +392,15 @@ class ReviewStore:
             row = s.get(SubmissionRow, submission_id)
             return _submission(row) if row else None
 
-    def items(self, *, submission_id: str | None = None, campaign_id: str | None = None,
-              with_text: bool = True) -> list[FrozenItem]:
+    def items(
+        self, *, submission_id: str | None = None, campaign_id: str | None = None, with_text: bool = True
+    ) -> list[FrozenItem]:
         """The items of one submission, or of every submission of a call, by submission time then rank."""
-        query = (select(SubmissionItemRow, SubmissionRow)
-                 .join(SubmissionRow, SubmissionRow.id == SubmissionItemRow.submission_id)
-                 .order_by(SubmissionRow.submitted_at, SubmissionRow.id, SubmissionItemRow.rank))
+        query = (
+            select(SubmissionItemRow, SubmissionRow)
+            .join(SubmissionRow, SubmissionRow.id == SubmissionItemRow.submission_id)
+            .order_by(SubmissionRow.submitted_at, SubmissionRow.id, SubmissionItemRow.rank)
+        )
         if submission_id is not None:
             query = query.where(SubmissionItemRow.submission_id == submission_id)
         if campaign_id is not None:
@@ -354,11 +444,26 @@ class ReviewStore:
         if item_id is not None:
             query = query.where(AccessLogRow.item_id == item_id)
         with db.session_scope(self.engine) as s:
-            return [{"at": r.at.isoformat() + "Z", "actor": r.actor, "role": r.role, "action": r.action,
-                     "submission_id": r.submission_id, "item_id": r.item_id, "client": r.client}
-                    for r in s.scalars(query)]
+            return [
+                {
+                    "at": r.at.isoformat() + "Z",
+                    "actor": r.actor,
+                    "role": r.role,
+                    "action": r.action,
+                    "submission_id": r.submission_id,
+                    "item_id": r.item_id,
+                    "client": r.client,
+                }
+                for r in s.scalars(query)
+            ]
 
 
 def _decision(row: DecisionRow) -> Decision:
-    return Decision(id=row.id, item_id=row.item_id, decision=row.decision, note=row.note, reviewer=row.reviewer,
-                    decided_at=row.decided_at)
+    return Decision(
+        id=row.id,
+        item_id=row.item_id,
+        decision=row.decision,
+        note=row.note,
+        reviewer=row.reviewer,
+        decided_at=row.decided_at,
+    )

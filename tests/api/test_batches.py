@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.api.conftest import CAMPAIGN, key, make_settings, wait_for_batch
-from tests.pgcluster import BACKENDS, fresh_url
 from tests.api.docs import form_docx, material_docx
+from tests.pgcluster import BACKENDS, fresh_url
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -81,8 +81,11 @@ def test_edits_reorder_and_exclude(client, finished):
     batch_id, _ = finished
     rows = client.get(f"/api/batches/{batch_id}/result", headers=key()).json()["rows"]
     order = [rows[1]["id"], rows[0]["id"]]
-    edited = client.put(f"/api/batches/{batch_id}/edits", headers=key(),
-                        json={"order": order, "excluded": [rows[0]["id"]], "notes": {rows[1]["id"]: "重点推荐"}}).json()
+    edited = client.put(
+        f"/api/batches/{batch_id}/edits",
+        headers=key(),
+        json={"order": order, "excluded": [rows[0]["id"]], "notes": {rows[1]["id"]: "重点推荐"}},
+    ).json()
     assert [r["id"] for r in edited["rows"][:2]] == order
     assert edited["rows"][0]["note"] == "重点推荐" and edited["rows"][1]["included"] is False
     assert edited["edited"] is True
@@ -95,11 +98,19 @@ def test_exports(client, finished):
     xlsx = client.get(f"/api/batches/{batch_id}/export.xlsx", headers=key())
     assert xlsx.status_code == 200 and "filename*=UTF-8''" in xlsx.headers["content-disposition"]
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
-    assert [c.value for c in sheet[3]][:7] == ["序号", "案例名称", "征集类别", "申报单位", "联系人", "部门及职务", "联系方式"]
+    assert [c.value for c in sheet[3]][:7] == [
+        "序号",
+        "案例名称",
+        "征集类别",
+        "申报单位",
+        "联系人",
+        "部门及职务",
+        "联系方式",
+    ]
     assert sheet.max_row == 3 + 4
     text = client.get(f"/api/batches/{batch_id}/export.csv", headers=key()).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    table = rows[:rows.index([])] if [] in rows else rows
+    table = rows[: rows.index([])] if [] in rows else rows
     assert len(table) == 5 and "智慧社区服务平台" in {r[1] for r in table}
 
 
@@ -111,7 +122,7 @@ def test_exports_carry_what_was_not_fully_checked(client, finished):
     assert degraded == {"甲.docx", "乙.docx", "甲-重复.docx"}
     text = client.get(f"/api/batches/{batch_id}/export.csv", headers=key()).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    header, table, notes = rows[0], rows[1:rows.index([])], rows[rows.index([]) + 1:]
+    header, table, notes = rows[0], rows[1 : rows.index([])], rows[rows.index([]) + 1 :]
     marks = {r[header.index("文件名")]: r[header.index("预审未完成项")] for r in table}
     assert all(marks[name] for name in degraded) and marks["损坏.pdf"] == ""
     assert notes and all(r[0] == "说明" for r in notes) and "涉及 3 份材料" in notes[-1][1]
@@ -151,8 +162,12 @@ def zip_of(members: dict[str, bytes]) -> bytes:
 
 def test_batch_from_a_zip(client):
     data = zip_of({"材料/一.docx": material_docx("案例一"), "材料/二.txt": ("二、做法\n" + "内容。" * 100).encode()})
-    response = client.post("/api/batches", data={"campaign": CAMPAIGN, "unit_kind": "central"}, headers=key(),
-                           files=[upload("全部材料.zip", data, "application/zip")])
+    response = client.post(
+        "/api/batches",
+        data={"campaign": CAMPAIGN, "unit_kind": "central"},
+        headers=key(),
+        files=[upload("全部材料.zip", data, "application/zip")],
+    )
     assert response.status_code == 202
     state = wait_for_batch(client, response.json()["id"], headers=key())
     assert state["progress"]["done"] == 2
@@ -168,20 +183,33 @@ def test_batch_from_a_zip(client):
     ],
 )
 def test_hostile_zips_are_refused(client, members, status):
-    response = client.post("/api/batches", data={"campaign": CAMPAIGN}, headers=key(),
-                           files=[upload("x.zip", zip_of(members), "application/zip")])
+    response = client.post(
+        "/api/batches",
+        data={"campaign": CAMPAIGN},
+        headers=key(),
+        files=[upload("x.zip", zip_of(members), "application/zip")],
+    )
     assert response.status_code == status and response.json()["code"] == "archive_bomb"
 
 
 def test_batch_without_usable_files_or_with_a_bad_call(client):
-    nothing = client.post("/api/batches", data={"campaign": CAMPAIGN}, headers=key(),
-                          files=[upload("a.xls", b"x", "application/vnd.ms-excel")])
+    nothing = client.post(
+        "/api/batches",
+        data={"campaign": CAMPAIGN},
+        headers=key(),
+        files=[upload("a.xls", b"x", "application/vnd.ms-excel")],
+    )
     assert nothing.status_code == 400 and "没有可预审的材料" in nothing.json()["message"]
-    bad_call = client.post("/api/batches", data={"campaign": "no-such"}, headers=key(),
-                           files=[upload("a.txt", b"x", "text/plain")])
+    bad_call = client.post(
+        "/api/batches", data={"campaign": "no-such"}, headers=key(), files=[upload("a.txt", b"x", "text/plain")]
+    )
     assert bad_call.status_code == 404
-    bad_kind = client.post("/api/batches", data={"campaign": CAMPAIGN, "unit_kind": "martian"}, headers=key(),
-                           files=[upload("a.txt", b"x", "text/plain")])
+    bad_kind = client.post(
+        "/api/batches",
+        data={"campaign": CAMPAIGN, "unit_kind": "martian"},
+        headers=key(),
+        files=[upload("a.txt", b"x", "text/plain")],
+    )
     assert bad_kind.status_code == 422
 
 
@@ -198,10 +226,14 @@ def test_a_word_file_and_its_stamped_pdf_become_one_compared_row(client):
     """Issue 16: same-stem Word + PDF uploads are one item; the Word text is screened and compared with the PDF."""
     from tests.factories import make_docx, make_pdf
 
-    body = ["本台建成融媒体指挥调度平台，打通策划、采集、编辑、发布全流程。",
-            "截至2023年底，客户端下载量达到126万次，日均活跃用户4.8万人，同比增长35%。"]
+    body = [
+        "本台建成融媒体指挥调度平台，打通策划、采集、编辑、发布全流程。",
+        "截至2023年底，客户端下载量达到126万次，日均活跃用户4.8万人，同比增长35%。",
+    ]
     word = make_docx(title="融媒体平台建设", sections=[("一、总体情况", 1, body)])
-    pdf = make_pdf(paragraphs=[("融媒体平台建设", 18), ("一、总体情况", 2), body[0], body[1].replace("126万次", "162万次")])
+    pdf = make_pdf(
+        paragraphs=[("融媒体平台建设", 18), ("一、总体情况", 2), body[0], body[1].replace("126万次", "162万次")]
+    )
     files = [upload("丙.docx", word), upload("丙.pdf", pdf, "application/pdf"), upload("丁.docx", word)]
     response = client.post("/api/batches", data={"campaign": CAMPAIGN, "title": "双版本"}, files=files, headers=key())
     assert response.status_code == 202, response.text
@@ -222,14 +254,23 @@ def test_word_and_stamped_pdf_of_one_material_are_one_row_compared_and_searched_
     seal the Jilin call requires; a PDF that cannot be read is a warning on its row, not a failed item."""
     from tests.factories import make_docx, make_pdf
 
-    body = ["本台建成融媒体指挥调度平台，打通策划、采集、编辑、发布全流程。",
-            "截至2023年底，客户端下载量达到126万次，日均活跃用户4.8万人，同比增长35%。"]
+    body = [
+        "本台建成融媒体指挥调度平台，打通策划、采集、编辑、发布全流程。",
+        "截至2023年底，客户端下载量达到126万次，日均活跃用户4.8万人，同比增长35%。",
+    ]
     word = make_docx(title="融媒体平台建设", sections=[("一、总体情况", 1, body)])
-    pdf = make_pdf(paragraphs=[("融媒体平台建设", 18), ("一、总体情况", 2), body[0], body[1].replace("126万次", "162万次")])
-    files = [upload("甲 材料.docx", word), upload("甲材料.pdf", pdf, "application/pdf"),
-             upload("乙.docx", word), upload("乙.pdf", b"%PDF-1.4 broken", "application/pdf")]
-    response = client.post("/api/batches", data={"campaign": "jilin-2024-media-convergence"}, headers=key(),
-                           files=files)
+    pdf = make_pdf(
+        paragraphs=[("融媒体平台建设", 18), ("一、总体情况", 2), body[0], body[1].replace("126万次", "162万次")]
+    )
+    files = [
+        upload("甲 材料.docx", word),
+        upload("甲材料.pdf", pdf, "application/pdf"),
+        upload("乙.docx", word),
+        upload("乙.pdf", b"%PDF-1.4 broken", "application/pdf"),
+    ]
+    response = client.post(
+        "/api/batches", data={"campaign": "jilin-2024-media-convergence"}, headers=key(), files=files
+    )
     assert response.status_code == 202 and response.json()["progress"]["total"] == 2
     state = wait_for_batch(client, response.json()["id"], headers=key())
     assert state["progress"]["done"] == 2
@@ -241,8 +282,10 @@ def test_word_and_stamped_pdf_of_one_material_are_one_row_compared_and_searched_
     assert any("无法读取" in w and "乙.pdf" in w for w in rows["乙.docx"]["warnings"])
 
 
-@pytest.mark.skipif(__import__("screening.documents.legacy", fromlist=["x"]).soffice_path() is None,
-                    reason="needs LibreOffice (Debian libreoffice-writer-nogui, installed by make)")
+@pytest.mark.skipif(
+    __import__("screening.documents.legacy", fromlist=["x"]).soffice_path() is None,
+    reason="needs LibreOffice (Debian libreoffice-writer-nogui, installed by make)",
+)
 def test_a_real_doc_goes_through_a_batch(client, tmp_path):
     """A Word 97 .doc made at test time by the installed soffice from a python-docx file is converted and screened."""
     import subprocess
@@ -251,12 +294,28 @@ def test_a_real_doc_goes_through_a_batch(client, tmp_path):
 
     source = tmp_path / "旧材料.docx"
     source.write_bytes(material_docx("旧格式案例"))
-    subprocess.run([legacy.soffice_path(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)], capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            legacy.soffice_path(),
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     doc = (tmp_path / "旧材料.doc").read_bytes()
     assert doc.startswith(b"\xd0\xcf\x11\xe0")
-    response = client.post("/api/batches", data={"campaign": CAMPAIGN}, headers=key(),
-                           files=[upload("旧材料.doc", doc, "application/msword")])
+    response = client.post(
+        "/api/batches",
+        data={"campaign": CAMPAIGN},
+        headers=key(),
+        files=[upload("旧材料.doc", doc, "application/msword")],
+    )
     assert response.status_code == 202, response.text
     state = wait_for_batch(client, response.json()["id"], headers=key())
     assert state["progress"]["done"] == 1 and state["refused"] == []

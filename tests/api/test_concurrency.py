@@ -26,8 +26,9 @@ def test_twenty_parallel_uploads_are_each_answered_correctly(tmp_path):
         client.post("/api/screen", data={"campaign": CAMPAIGN}, files={"file": ("warm.docx", material(0), DOCX)})
 
         def upload(n: int) -> tuple[int, httpx.Response]:
-            return n, client.post("/api/screen", data={"campaign": CAMPAIGN},
-                                  files={"file": (f"材料{n:02d}.docx", material(n), DOCX)})
+            return n, client.post(
+                "/api/screen", data={"campaign": CAMPAIGN}, files={"file": (f"材料{n:02d}.docx", material(n), DOCX)}
+            )
 
         with ThreadPoolExecutor(PARALLEL) as pool:
             answers = list(pool.map(upload, range(1, PARALLEL + 1)))

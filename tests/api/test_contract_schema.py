@@ -58,8 +58,11 @@ def test_a_405_names_every_method_of_the_path(client):
 
 
 def test_the_contract_rules_match_the_answers(client):
-    both = client.post("/api/screen", data={"campaign": "nrta-2025-media-convergence", "text": "正文"},
-                       files={"file": ("材料.txt", "正文".encode())})
+    both = client.post(
+        "/api/screen",
+        data={"campaign": "nrta-2025-media-convergence", "text": "正文"},
+        files={"file": ("材料.txt", "正文".encode())},
+    )
     assert both.status_code == 400  # the oneOf: file and text together
     empty_campaign = client.post("/api/screen", data={"campaign": "", "text": "正文"})
     assert empty_campaign.status_code == 422  # minLength 1

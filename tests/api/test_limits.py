@@ -23,9 +23,11 @@ def small(tmp_path):
 
 def multipart(size: int) -> tuple[bytes, str]:
     boundary = "limitboundary"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"campaign\"\r\n\r\n{CAMPAIGN}\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n"
-            "Content-Type: text/plain\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="campaign"\r\n\r\n{CAMPAIGN}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n'
+        "Content-Type: text/plain\r\n\r\n"
+    ).encode()
     return head + b"a" * size + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -39,6 +41,7 @@ def test_declared_length_over_the_limit_is_refused_at_once(small):
 def test_chunked_body_without_length_is_cut_while_streaming(small):
     client, _ = small
     body, content_type = multipart(3 * 1024 * 1024)
+
     def chunks():  # no Content-Length: httpx sends Transfer-Encoding: chunked
         for start in range(0, len(body), 64 * 1024):
             yield body[start : start + 64 * 1024]
@@ -49,8 +52,9 @@ def test_chunked_body_without_length_is_cut_while_streaming(small):
 
 def test_file_just_over_the_per_file_limit(small):
     client, _ = small
-    response = client.post("/api/screen", data={"campaign": CAMPAIGN},
-                           files={"file": ("big.txt", b"a" * (1024 * 1024 + 10), "text/plain")})
+    response = client.post(
+        "/api/screen", data={"campaign": CAMPAIGN}, files={"file": ("big.txt", b"a" * (1024 * 1024 + 10), "text/plain")}
+    )
     assert response.status_code == 413 and response.json()["code"] == "file_too_large"
 
 
@@ -76,7 +80,9 @@ def test_unfinished_batch_resumes_after_a_restart(tmp_path):
 def test_batch_for_a_removed_call_fails_clearly(tmp_path):
     settings = make_settings(tmp_path)
     store = BatchStore(get_engine(settings.database_url))
-    info = store.create(owner="吉林省广播电视局", campaign_id="withdrawn-call", sources=[Source("一.txt", "正文".encode())])
+    info = store.create(
+        owner="吉林省广播电视局", campaign_id="withdrawn-call", sources=[Source("一.txt", "正文".encode())]
+    )
     with TestClient(create_app(settings)) as client:
         state = wait_for_batch(client, info.id, headers=key())
     assert state["status"] == "failed" and "withdrawn-call" in state["error"]

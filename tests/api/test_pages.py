@@ -25,8 +25,12 @@ def test_static_files_are_served(client):
 
 
 def test_form_upload_shows_the_report_with_the_verdict_first(client):
-    response = client.post("/report", data={"campaign": CAMPAIGN, "category": "新媒体平台建设", "material": "detailed"},
-                           files={"file": ("案例.docx", material_docx(), DOCX)}, headers=HTML)
+    response = client.post(
+        "/report",
+        data={"campaign": CAMPAIGN, "category": "新媒体平台建设", "material": "detailed"},
+        files={"file": ("案例.docx", material_docx(), DOCX)},
+        headers=HTML,
+    )
     assert response.status_code == 200
     page = response.text
     banner = page.index('id="verdict"')
@@ -36,8 +40,12 @@ def test_form_upload_shows_the_report_with_the_verdict_first(client):
 
 
 def test_form_errors_come_back_on_the_form(client):
-    response = client.post("/report", data={"campaign": CAMPAIGN}, files={"file": ("坏.pdf", b"MZ" + b"\x00" * 64,
-                                                                                     "application/pdf")}, headers=HTML)
+    response = client.post(
+        "/report",
+        data={"campaign": CAMPAIGN},
+        files={"file": ("坏.pdf", b"MZ" + b"\x00" * 64, "application/pdf")},
+        headers=HTML,
+    )
     assert response.status_code == 415
     assert 'id="error"' in response.text and 'id="check-form"' in response.text
 
@@ -55,10 +63,16 @@ def test_bureau_pages_need_the_key_and_keep_bureaus_apart(client):
     page = client.get("/batches").text
     assert "吉林省广播电视局" in page and 'id="batch-form"' in page
 
-    files = [("files", ("甲.docx", form_docx("智慧社区服务平台", "长春市融媒体中心"), DOCX)),
-             ("files", ("乙.docx", form_docx("县级融媒体中心改革", "吉林市广播电视台", "创新发展机制"), DOCX))]
-    created = client.post("/batches", data={"campaign": CAMPAIGN, "unit_kind": "province", "title": "网页批次"},
-                          files=files, follow_redirects=False)
+    files = [
+        ("files", ("甲.docx", form_docx("智慧社区服务平台", "长春市融媒体中心"), DOCX)),
+        ("files", ("乙.docx", form_docx("县级融媒体中心改革", "吉林市广播电视台", "创新发展机制"), DOCX)),
+    ]
+    created = client.post(
+        "/batches",
+        data={"campaign": CAMPAIGN, "unit_kind": "province", "title": "网页批次"},
+        files=files,
+        follow_redirects=False,
+    )
     assert created.status_code == 303
     batch_url = created.headers["location"]
     batch_id = batch_url.rsplit("/", 1)[1]
@@ -99,7 +113,9 @@ def test_notice_form_posts_to_the_notice_router(client):
         import pytest
 
         pytest.skip("通知起草路由（api/routers/notice.py）未安装")
-    notice = ("关于开展2026年度媒体融合典型案例征集的通知\n一、征集类别\n（一）新媒体平台建设。是指自建客户端。\n"
-              "二、材料要求\n综合材料不超过1000字。\n三、征集时间\n2026年4月10日前报送。\n").encode()
+    notice = (
+        "关于开展2026年度媒体融合典型案例征集的通知\n一、征集类别\n（一）新媒体平台建设。是指自建客户端。\n"
+        "二、材料要求\n综合材料不超过1000字。\n三、征集时间\n2026年4月10日前报送。\n"
+    ).encode()
     response = client.post(found.group(1), data={"format": "toml"}, files={"file": ("通知.txt", notice, "text/plain")})
     assert response.status_code == 200 and "toml" in response.headers["content-type"]

@@ -25,8 +25,9 @@ def test_the_screen_route_documents_every_block(client):
 
 
 def test_a_served_report_fits_the_documented_models(client):
-    response = client.post("/api/screen", data={"campaign": CAMPAIGN, "text": material_text(),
-                                                "category": "新媒体平台建设"})  # fmt: skip
+    response = client.post(
+        "/api/screen", data={"campaign": CAMPAIGN, "text": material_text(), "category": "新媒体平台建设"}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     report = Report.model_validate(body)

@@ -67,8 +67,9 @@ def test_missing_element_is_reported(client):
     from tests.api.docs import GOOD_SECTIONS
 
     sections = [s for s in GOOD_SECTIONS if "问题困难" not in s[0]]
-    report = screen(client, files={"file": ("缺要素.docx", material_docx(sections=sections), DOCX_TYPE)},
-                    category="新媒体平台建设").json()
+    report = screen(
+        client, files={"file": ("缺要素.docx", material_docx(sections=sections), DOCX_TYPE)}, category="新媒体平台建设"
+    ).json()
     statuses = {e["name"]: e["status"] for e in report["elements"]["elements"]}
     assert statuses["问题困难及破解办法"] == "missing"
     assert report["verdict"] != "pass"
@@ -85,8 +86,12 @@ def test_pasted_text_and_pdf(client):
 
 
 def test_html_when_asked(client):
-    response = client.post("/api/screen", data={"campaign": CAMPAIGN}, headers={"Accept": "text/html"},
-                           files={"file": ("案例.docx", material_docx(), DOCX_TYPE)})
+    response = client.post(
+        "/api/screen",
+        data={"campaign": CAMPAIGN},
+        headers={"Accept": "text/html"},
+        files={"file": ("案例.docx", material_docx(), DOCX_TYPE)},
+    )
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     assert 'id="verdict"' in response.text and "预审" in response.text
 
@@ -143,6 +148,13 @@ def test_storing_needs_a_key_and_is_visible_only_to_its_bureau(client):
 
 def test_openapi_documents_the_routes(client):
     schema = client.get("/openapi.json").json()
-    assert {"/api/health", "/api/campaigns", "/api/screen", "/api/batches", "/api/batches/{batch_id}/result",
-            "/api/archive", "/api/archive/import"} <= set(schema["paths"])
+    assert {
+        "/api/health",
+        "/api/campaigns",
+        "/api/screen",
+        "/api/batches",
+        "/api/batches/{batch_id}/result",
+        "/api/archive",
+        "/api/archive/import",
+    } <= set(schema["paths"])
     assert client.get("/docs").status_code == 200

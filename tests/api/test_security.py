@@ -58,11 +58,23 @@ def assert_secured(response) -> None:
     assert response.headers.get("referrer-policy") == "same-origin"
 
 
-@pytest.mark.parametrize("path, status", [
-    ("/", 200), ("/batches", 200), ("/review", 200), ("/docs", 200), ("/openapi.json", 200),
-    ("/api/health", 200), ("/api/campaigns", 200), ("/static/site.js", 200), ("/static/review.css", 200),
-    ("/no-such-page", 404), ("/api/batches", 401), ("/api/review/calls", 401),
-])
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/", 200),
+        ("/batches", 200),
+        ("/review", 200),
+        ("/docs", 200),
+        ("/openapi.json", 200),
+        ("/api/health", 200),
+        ("/api/campaigns", 200),
+        ("/static/site.js", 200),
+        ("/static/review.css", 200),
+        ("/no-such-page", 404),
+        ("/api/batches", 401),
+        ("/api/review/calls", 401),
+    ],
+)
 def test_every_kind_of_response_carries_the_security_headers(client, path, status):
     response = client.get(path, headers={"Accept": "text/html"} if not path.startswith("/api") else {})
     assert response.status_code == status
@@ -156,8 +168,9 @@ def test_guessing_through_the_cookie_is_capped_like_the_header(client):
 def test_a_key_configured_for_both_roles_works_for_neither_and_is_logged(tmp_path, caplog):
     from api.app import create_app
 
-    settings = make_settings(tmp_path, SCREENING_API_KEYS="same=吉林省广播电视局",
-                             SCREENING_REVIEWER_KEYS="same=王评审:*,lost=李评审")
+    settings = make_settings(
+        tmp_path, SCREENING_API_KEYS="same=吉林省广播电视局", SCREENING_REVIEWER_KEYS="same=王评审:*,lost=李评审"
+    )
     with caplog.at_level(logging.WARNING, logger="api.access"):
         app = create_app(settings)
     warnings = " ".join(r.getMessage() for r in caplog.records)

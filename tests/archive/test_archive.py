@@ -38,13 +38,18 @@ def test_shipped_selections_are_seeded_once_with_their_sources(tmp_path):
 
 
 def test_csv_import_reports_bad_rows_by_number_and_keeps_good_ones(archive, tmp_path):
-    path = _write_csv(tmp_path / "in.csv", HEADER_ZH, [
-        ["2024", "全国广播电视媒体融合典型案例", "融合生产传播", "甲案例", "甲市融媒体中心", "浙江", ""],
-        ["二〇二四", "全国广播电视媒体融合典型案例", "", "乙案例", "乙台", "", ""],
-        ["2023", "", "", "丙案例", "", "", ""],
-        ["", "", "", "", "", "", ""],
-        ["2024年", "全国智慧广电网络新服务", "", "丁案例", "丁公司", "江苏", "正文"],
-    ], encoding="gb18030")
+    path = _write_csv(
+        tmp_path / "in.csv",
+        HEADER_ZH,
+        [
+            ["2024", "全国广播电视媒体融合典型案例", "融合生产传播", "甲案例", "甲市融媒体中心", "浙江", ""],
+            ["二〇二四", "全国广播电视媒体融合典型案例", "", "乙案例", "乙台", "", ""],
+            ["2023", "", "", "丙案例", "", "", ""],
+            ["", "", "", "", "", "", ""],
+            ["2024年", "全国智慧广电网络新服务", "", "丁案例", "丁公司", "江苏", "正文"],
+        ],
+        encoding="gb18030",
+    )
     result = archive.import_file(path)
     assert result.imported == 2
     assert [e.row for e in result.errors] == [3, 4]
@@ -84,8 +89,11 @@ def test_unsupported_and_corrupt_files_raise_input_errors(archive, tmp_path):
 
 
 def test_a_failing_write_imports_nothing_from_the_file(archive, tmp_path):
-    path = _write_csv(tmp_path / "in.csv", HEADER_ZH, [["2024", "甲活动", "", "甲", "甲单位", "", ""],
-                                                        ["2024", "乙活动", "", "乙", "乙单位", "", ""]])
+    path = _write_csv(
+        tmp_path / "in.csv",
+        HEADER_ZH,
+        [["2024", "甲活动", "", "甲", "甲单位", "", ""], ["2024", "乙活动", "", "乙", "乙单位", "", ""]],
+    )
 
     def fail_on_second(_mapper, _conn, row):
         if row.case_name == "乙":
@@ -102,8 +110,15 @@ def test_a_failing_write_imports_nothing_from_the_file(archive, tmp_path):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_export_round_trips_through_import(archive, tmp_path, suffix):
-    archive.store_submission(campaign_id="nrta-2025-media-convergence", campaign_name="2025年全国广播电视媒体融合典型案例征集和推选",
-                             year=2025, case_name="己案例", unit="己台", category="综合信息服务", text="正文内容")
+    archive.store_submission(
+        campaign_id="nrta-2025-media-convergence",
+        campaign_name="2025年全国广播电视媒体融合典型案例征集和推选",
+        year=2025,
+        case_name="己案例",
+        unit="己台",
+        category="综合信息服务",
+        text="正文内容",
+    )
     archive.import_rows([{"year": "2024", "campaign": "甲活动", "unit": "甲单位", "case_name": "甲"}])
     out = tmp_path / f"out{suffix}"
     assert archive.export(out, chinese_headers=True) == 2
@@ -112,8 +127,10 @@ def test_export_round_trips_through_import(archive, tmp_path, suffix):
     fresh = Archive(db.get_engine(f"sqlite:///{tmp_path / f'fresh{suffix}.db'}"), seed=False)
     result = fresh.import_file(out)
     assert result.imported == 2 and not result.errors
-    assert {(r.kind, r.case_name, r.text) for r in fresh.records()} == {("submission", "己案例", "正文内容"),
-                                                                        ("selection", "甲", "")}
+    assert {(r.kind, r.case_name, r.text) for r in fresh.records()} == {
+        ("submission", "己案例", "正文内容"),
+        ("selection", "甲", ""),
+    }
 
 
 def test_write_listeners_see_new_records(archive):
@@ -124,9 +141,9 @@ def test_write_listeners_see_new_records(archive):
 
 
 def test_export_neutralises_spreadsheet_formulas(archive, tmp_path):
-    archive.import_rows([{"year": "2024", "campaign": "甲活动", "unit": "甲单位", "case_name": "=HYPERLINK(\"x\")"}])
+    archive.import_rows([{"year": "2024", "campaign": "甲活动", "unit": "甲单位", "case_name": '=HYPERLINK("x")'}])
     archive.export(tmp_path / "out.xlsx")
     from openpyxl import load_workbook
 
     cells = [c.value for c in load_workbook(tmp_path / "out.xlsx").worksheets[0][2]]
-    assert "'=HYPERLINK(\"x\")" in cells
+    assert '\'=HYPERLINK("x")' in cells

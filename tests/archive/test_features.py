@@ -20,8 +20,18 @@ FEATURE_COLUMNS = ("word_hashes", "word_weights", "features_version")
 
 
 def _add(archive: Archive, text_: str = ORIGINAL):
-    [record] = archive.add([{"kind": "selection", "year": 2024, "campaign": "全国广播电视媒体融合典型案例",
-                             "case_name": ORIGINAL_NAME, "unit": UNIT, "text": text_}])
+    [record] = archive.add(
+        [
+            {
+                "kind": "selection",
+                "year": 2024,
+                "campaign": "全国广播电视媒体融合典型案例",
+                "case_name": ORIGINAL_NAME,
+                "unit": UNIT,
+                "text": text_,
+            }
+        ]
+    )
     return record
 
 
@@ -41,8 +51,15 @@ def _count_segmenting(monkeypatch, *, fail: bool = False) -> list[str]:
 
 def _features(url: str, record_id: int) -> tuple:
     with db.get_engine(url).connect() as conn:
-        return tuple(conn.execute(text("SELECT word_hashes, word_weights, features_version FROM "
-                                       "duplicate_fingerprints WHERE record_id = :r"), {"r": record_id}).one())
+        return tuple(
+            conn.execute(
+                text(
+                    "SELECT word_hashes, word_weights, features_version FROM "
+                    "duplicate_fingerprints WHERE record_id = :r"
+                ),
+                {"r": record_id},
+            ).one()
+        )
 
 
 def _assert_same(stored: Sample, fresh: Sample) -> None:

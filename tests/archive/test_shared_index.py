@@ -21,8 +21,18 @@ def test_a_selection_imported_by_another_worker_is_found_by_the_next_check(db_ur
     index = get_index(here)
     assert index.candidates(Sample.of(TEXT)) == set()
 
-    [record] = there.add([{"kind": "selection", "year": 2024, "campaign": "全国智慧广电网络新服务", "unit": "某县融媒体中心",
-                           "case_name": "智慧社区服务平台", "text": TEXT}])
+    [record] = there.add(
+        [
+            {
+                "kind": "selection",
+                "year": 2024,
+                "campaign": "全国智慧广电网络新服务",
+                "unit": "某县融媒体中心",
+                "case_name": "智慧社区服务平台",
+                "text": TEXT,
+            }
+        ]
+    )
     assert record.id not in index.records  # the other worker's write did not reach this process
 
     assert get_index(here) is index  # the next check's lookup catches up
@@ -33,7 +43,8 @@ def test_a_selection_imported_by_another_worker_is_found_by_the_next_check(db_ur
 def test_own_writes_need_no_rescan(db_url):
     here = Archive(create_engine(db_url), seed=False)
     index = get_index(here)
-    record = here.store_submission(campaign_id="c", campaign_name="活动", year=2025, case_name="本进程写入", unit="某台",
-                                   text=TEXT)
+    record = here.store_submission(
+        campaign_id="c", campaign_name="活动", year=2025, case_name="本进程写入", unit="某台", text=TEXT
+    )
     assert record.id in index.records  # through the archive's listener
     assert catch_up(index) == 0

@@ -6,7 +6,6 @@ import pytest
 
 from screening.batch import BatchEdits, DuplicateLink, assess, check_quota
 from screening.campaigns import get_campaign
-
 from tests.batch.helpers import report, screened, unreadable
 
 NRTA_2025 = "nrta-2025-media-convergence"  # province: 4 per category, 12 in total; central: 1 and 3
@@ -48,7 +47,12 @@ def test_rejected_and_unreadable_are_left_out_by_default(nrta):
 def test_columns_come_from_the_application_form(nrta):
     row = assess([screened(1, name="智慧社区", unit="长春市融媒体中心")], nrta).rows[0]
     assert (row.case_name, row.unit, row.contact, row.position, row.phone) == (
-        "智慧社区", "长春市融媒体中心", "张三", "主任", "0431-1234567")
+        "智慧社区",
+        "长春市融媒体中心",
+        "张三",
+        "主任",
+        "0431-1234567",
+    )
 
 
 def test_per_category_quota_names_the_lowest_priority_entries(nrta):
@@ -114,8 +118,14 @@ def test_a_call_without_quota_says_so():
 
 def test_duplicates_lower_the_score_and_are_named(nrta):
     items = [screened(1, name="甲"), screened(2, name="乙")]
-    link = DuplicateLink(other_id="id1", other_index=1, other_name="甲", kind="verbatim", score=0.9,
-                         message="同一批次中“甲”与“乙”原文复用，疑似重复申报。")
+    link = DuplicateLink(
+        other_id="id1",
+        other_index=1,
+        other_name="甲",
+        kind="verbatim",
+        score=0.9,
+        message="同一批次中“甲”与“乙”原文复用，疑似重复申报。",
+    )
     result = assess(items, nrta, duplicates={"id2": [link]})
     second = next(r for r in result.rows if r.id == "id2")
     assert second.rank == 2 and second.duplicates == [link]

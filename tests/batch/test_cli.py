@@ -23,8 +23,17 @@ runner = CliRunner()
 
 def form(name: str, unit: str, category: str = "新媒体平台建设") -> bytes:
     body = "\n".join(["一、总体情况", *chinese_text(600), "二、成效", "用户规模达到120万人，同比增长35%。"])
-    return make_form_docx({"案例名称": name, "征集类别": category, "申报单位": unit, "联系人": "王五", "职务": "科长",
-                           "联系电话": "0431-1111111", "申报材料": body})
+    return make_form_docx(
+        {
+            "案例名称": name,
+            "征集类别": category,
+            "申报单位": unit,
+            "联系人": "王五",
+            "职务": "科长",
+            "联系电话": "0431-1111111",
+            "申报材料": body,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +57,7 @@ def test_folder_batch_writes_reports_summary_and_table(folder, tmp_path):
     assert summary["schema"] == "screening.batch/1" and len(summary["rows"]) == 4
     assert summary["counts"]["unreadable"] == 1
     rows = list(csv.reader(io.StringIO((out / "推荐排序表.csv").read_text(encoding="utf-8-sig"))))
-    table, notes = rows[:rows.index([])], rows[rows.index([]) + 1:]  # --no-model: reports are degraded, and say so
+    table, notes = rows[: rows.index([])], rows[rows.index([]) + 1 :]  # --no-model: reports are degraded, and say so
     assert table[0][:3] == ["序号", "案例名称", "征集类别"] and len(table) == 5
     assert notes and all(note[0] == "说明" for note in notes)
     assert (out / "推荐排序表.xlsx").stat().st_size > 0
@@ -62,8 +71,9 @@ def test_zip_batch(folder, tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.write(folder / "一.docx", "材料/一.docx")
     out = tmp_path / "zip-out"
-    result = runner.invoke(cli, ["batch", str(archive), "--campaign", CAMPAIGN, "--out", str(out),
-                                 "--unit-kind", "central", "--no-model"])
+    result = runner.invoke(
+        cli, ["batch", str(archive), "--campaign", CAMPAIGN, "--out", str(out), "--unit-kind", "central", "--no-model"]
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["unit_kind"] == "central" and summary["rows"][0]["case_name"] == "智慧社区服务平台"

@@ -27,16 +27,32 @@ def test_every_column_reads_known_form_fields():
 @pytest.mark.parametrize(
     ("spelling", "field"),
     # the spellings the table's columns once listed on their own, now in the one list
-    [("项目名称", "案例名称"), ("申报类别", "征集类别"), ("推荐单位", "申报单位"), ("部门及职务", "职务"), ("部门", "职务"),
-     ("联系方式", "联系电话"), ("电话", "联系电话"), ("手机", "手机")],
+    [
+        ("项目名称", "案例名称"),
+        ("申报类别", "征集类别"),
+        ("推荐单位", "申报单位"),
+        ("部门及职务", "职务"),
+        ("部门", "职务"),
+        ("联系方式", "联系电话"),
+        ("电话", "联系电话"),
+        ("手机", "手机"),
+    ],
 )
 def test_every_spelling_maps_to_one_field(spelling, field):
     assert field_name(spelling) == field
 
 
 def test_a_form_in_other_spellings_fills_the_columns():
-    found = form_columns(["项目名称：智慧社区服务平台", "推荐单位：某市广播电视台", "联系人：李四", "部门：新媒体部",
-                          "联系方式：0431-7654321", "手机：13900000000"])
+    found = form_columns(
+        [
+            "项目名称：智慧社区服务平台",
+            "推荐单位：某市广播电视台",
+            "联系人：李四",
+            "部门：新媒体部",
+            "联系方式：0431-7654321",
+            "手机：13900000000",
+        ]
+    )
     assert found["case_name"] == "智慧社区服务平台"
     assert found["unit"] == "某市广播电视台"
     assert found["contact"] == "李四" and found["position"] == "新媒体部"
@@ -49,9 +65,14 @@ def test_headers_and_widths_come_from_one_list():
     assert all(c.width > 0 for c in TABLE)
 
 
-@pytest.mark.parametrize(("campaign_id", "table"), [("nrta-2020-smart-broadcasting-demo", "推荐汇总表"),
-                                                    ("nrta-2024-smart-network-services", "推荐汇总表"),
-                                                    ("jilin-2024-media-convergence", "推荐排序表")])
+@pytest.mark.parametrize(
+    ("campaign_id", "table"),
+    [
+        ("nrta-2020-smart-broadcasting-demo", "推荐汇总表"),
+        ("nrta-2024-smart-network-services", "推荐汇总表"),
+        ("jilin-2024-media-convergence", "推荐排序表"),
+    ],
+)
 def test_the_table_is_named_by_the_rulebook(campaign_id, table):
     result = assess([screened(1, name="甲案例")], get_campaign(campaign_id))
     assert table_title(result) == table and export_filename(result, "第一批", "csv") == f"第一批-{table}.csv"

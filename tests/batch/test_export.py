@@ -8,15 +8,15 @@ import io
 from openpyxl import load_workbook
 
 from screening.batch import BatchEdits, assess
-from screening.campaigns import get_campaign
 from screening.batch.export import OFFICIAL_COLUMNS, export_csv, export_filename, export_xlsx, table_title
+from screening.campaigns import get_campaign
 from tests.batch.helpers import screened
 
 NRTA_2025 = get_campaign("nrta-2025-media-convergence")
 
 
 def batch_result(**edits):
-    items = [screened(1, name="甲案例", covered=5), screened(2, name="乙案例"), screened(3, name="=HYPERLINK(\"x\")")]
+    items = [screened(1, name="甲案例", covered=5), screened(2, name="乙案例"), screened(3, name='=HYPERLINK("x")')]
     return assess(items, NRTA_2025, edits=BatchEdits(**edits))
 
 
@@ -24,7 +24,11 @@ def test_csv_has_the_official_columns_in_priority_order():
     data = export_csv(batch_result())
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel in China opens UTF-8 correctly only with it
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:7] == OFFICIAL_COLUMNS == ["序号", "案例名称", "征集类别", "申报单位", "联系人", "部门及职务", "联系方式"]
+    assert (
+        rows[0][:7]
+        == OFFICIAL_COLUMNS
+        == ["序号", "案例名称", "征集类别", "申报单位", "联系人", "部门及职务", "联系方式"]
+    )
     assert {"预审结论", "预审得分", "名额提示"} <= set(rows[0])
     assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
     assert rows[1][1] == "乙案例" or rows[1][1].startswith("'=")  # full coverage first (ties by upload order)
@@ -34,7 +38,7 @@ def test_csv_has_the_official_columns_in_priority_order():
 def test_formulas_are_neutralised():
     rows = list(csv.reader(io.StringIO(export_csv(batch_result()).decode("utf-8-sig"))))
     names = [r[1] for r in rows[1:]]
-    assert "'=HYPERLINK(\"x\")" in names
+    assert '\'=HYPERLINK("x")' in names
     sheet = load_workbook(io.BytesIO(export_xlsx(batch_result()))).active
     cells = [c.value for row in sheet.iter_rows(min_row=4) for c in row]
     assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
@@ -78,10 +82,13 @@ def test_a_failed_duplicate_check_and_degraded_reports_are_in_both_exports():
     assert batch_notes(result)[0] == DUPLICATES_FAILED and "涉及 1 份材料" in batch_notes(result)[1]
 
     rows = list(csv.reader(io.StringIO(export_csv(result).decode("utf-8-sig"))))
-    header, table, notes = rows[0], rows[1:rows.index([])], rows[rows.index([]) + 1:]
+    header, table, notes = rows[0], rows[1 : rows.index([])], rows[rows.index([]) + 1 :]
     marks = {r[header.index("文件名")]: r[header.index("预审未完成项")] for r in table}
-    assert marks == {"甲案例.docx": "批内查重未完成；未安装向量模型，要素识别只使用关键词。",
-                     "乙案例.docx": "批内查重未完成", "坏文件3.pdf": ""}  # unreadable: nothing was checked anyway
+    assert marks == {
+        "甲案例.docx": "批内查重未完成；未安装向量模型，要素识别只使用关键词。",
+        "乙案例.docx": "批内查重未完成",
+        "坏文件3.pdf": "",
+    }  # unreadable: nothing was checked anyway
     assert notes == [["说明", note] for note in batch_notes(result)]
 
     book = load_workbook(io.BytesIO(export_xlsx(result)))

@@ -41,10 +41,20 @@ def test_a_database_from_before_leases_is_upgraded_and_its_batch_resumes(db_url)
     with engine.begin() as conn:
         for ddl in V1_TABLES:
             conn.execute(text(ddl))
-        conn.execute(text("INSERT INTO batches VALUES ('b1', '吉林局', 'nrta-2025-media-convergence', NULL, "
-                          "'province', '', 'running', 1, 0, 0, '', '[]', '{}', '{}', :t, :t, NULL)"), {"t": now})
-        conn.execute(text("INSERT INTO batch_items VALUES ('i1', 'b1', 1, '旧材料.txt', 'x.txt', '0', 3, 'pending', "
-                          "NULL, NULL, '', :t)"), {"t": now})
+        conn.execute(
+            text(
+                "INSERT INTO batches VALUES ('b1', '吉林局', 'nrta-2025-media-convergence', NULL, "
+                "'province', '', 'running', 1, 0, 0, '', '[]', '{}', '{}', :t, :t, NULL)"
+            ),
+            {"t": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO batch_items VALUES ('i1', 'b1', 1, '旧材料.txt', 'x.txt', '0', 3, 'pending', "
+                "NULL, NULL, '', :t)"
+            ),
+            {"t": now},
+        )
     assert db.migrate(engine) == 1  # tables without a recorded version are version 1
     columns = {c["name"] for c in inspect(engine).get_columns("batch_items")}
     assert {"lease_token", "lease_owner", "lease_until", "claimed_at", "attempts"} <= columns
@@ -57,8 +67,9 @@ def test_a_database_from_before_leases_is_upgraded_and_its_batch_resumes(db_url)
 def test_a_table_declared_later_is_created_on_the_next_call(db_url):
     engine = db.get_engine(db_url)
     BatchStore(engine).create(owner="吉林局", campaign_id="c", sources=[Source("a.txt", b"x")])
-    table = Table("later_feature_rows", db.Base.metadata, Column("id", Integer, primary_key=True),
-                  Column("name", String(50)))
+    table = Table(
+        "later_feature_rows", db.Base.metadata, Column("id", Integer, primary_key=True), Column("name", String(50))
+    )
     try:
         db.create_tables(engine)
         assert "later_feature_rows" in inspect(engine).get_table_names()

@@ -17,8 +17,14 @@ ONE_TEST = "tests/batch/test_leases.py::test_a_released_lease_is_free_at_once"
 def _pytest(tmp_path, **env) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "CI"}
     environment.update(SCREENING_PG_BIN=str(tmp_path / "no-postgresql-here"), **env)
-    return subprocess.run([sys.executable, "-m", "pytest", ONE_TEST, "-k", "postgresql", "-q", "-p", "no:cacheprovider",
-                           "-rfEs"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", ONE_TEST, "-k", "postgresql", "-q", "-p", "no:cacheprovider", "-rfEs"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize(("ci", "outcome"), [("true", "error"), (None, "skipped")])

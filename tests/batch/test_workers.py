@@ -37,8 +37,16 @@ PER_ITEM = 0.3
 def start_workers(url: str, *names: str) -> list[subprocess.Popen]:
     """Start the workers together and wait until each is polling (start-up imports take seconds on a busy machine,
     so the batch is created only then: both really share it)."""
-    workers = [subprocess.Popen([sys.executable, str(CHILD), "work", url, name, str(PER_ITEM), str(LEASE)], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for name in names]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(CHILD), "work", url, name, str(PER_ITEM), str(LEASE)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for name in names
+    ]
     for worker in workers:
         assert worker.stdout.readline().strip() == "ready"
     return workers
@@ -70,14 +78,20 @@ def wait_until(condition, *, timeout: float = 90.0, what: str = ""):
 
 def new_batch(url: str, n: int):
     sources = [Source(f"材料{i:02d}.txt", f"第{i}份材料。".encode()) for i in range(1, n + 1)]
-    return BatchStore(db.get_engine(url)).create(owner="测试局", campaign_id="nrta-2024-smart-network-services",
-                                                 sources=sources)
+    return BatchStore(db.get_engine(url)).create(
+        owner="测试局", campaign_id="nrta-2024-smart-network-services", sources=sources
+    )
 
 
 def items(url: str, batch_id: str) -> list[dict]:
     with db.get_engine(url).connect() as conn:
-        rows = conn.execute(text("SELECT id, position, status, report, lease_owner, lease_until, claimed_at, attempts "
-                                 "FROM batch_items WHERE batch_id = :b ORDER BY position"), {"b": batch_id})
+        rows = conn.execute(
+            text(
+                "SELECT id, position, status, report, lease_owner, lease_until, claimed_at, attempts "
+                "FROM batch_items WHERE batch_id = :b ORDER BY position"
+            ),
+            {"b": batch_id},
+        )
         return [dict(row._mapping) for row in rows]
 
 
@@ -136,22 +150,41 @@ def test_workers_reconnect_after_the_database_restarts(pg_cluster):
 
 def test_two_workers_importing_the_same_file_at_once_store_it_once(db_url, tmp_path):
     path = tmp_path / "往年入选.csv"
-    rows = [{"year": "2023", "campaign": "全国智慧广电网络新服务", "category": "智慧乡村", "case_name": f"并发导入案例{i}",
-             "unit": f"并发单位{i}", "province": "吉林", "text": f"第{i}个案例的正文。" * 20} for i in range(200)]
+    rows = [
+        {
+            "year": "2023",
+            "campaign": "全国智慧广电网络新服务",
+            "category": "智慧乡村",
+            "case_name": f"并发导入案例{i}",
+            "unit": f"并发单位{i}",
+            "province": "吉林",
+            "text": f"第{i}个案例的正文。" * 20,
+        }
+        for i in range(200)
+    ]
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    children = [subprocess.Popen([sys.executable, str(CHILD), "import", db_url, str(path)], cwd=ROOT,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, str(CHILD), "import", db_url, str(path)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [child.communicate(timeout=120) for child in children]
     assert [child.returncode for child in children] == [0, 0], [err[-800:] for _, err in outputs]
     results = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
     assert sorted(r["imported"] for r in results) == [0, 200]
     assert sorted(r["skipped"] for r in results) == [0, 200]
     with db.get_engine(db_url).connect() as conn:
-        counts = conn.execute(text("SELECT kind, source LIKE '导入%', count(*) FROM archive_records "
-                                   "GROUP BY kind, source LIKE '导入%'")).all()
+        counts = conn.execute(
+            text("SELECT kind, source LIKE '导入%', count(*) FROM archive_records GROUP BY kind, source LIKE '导入%'")
+        ).all()
     seeded = sum(n for kind, imported, n in counts if not imported)
     assert sum(n for kind, imported, n in counts if imported) == 200
     assert seeded == _shipped_selections()  # seeded once, not once per worker

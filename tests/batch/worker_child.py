@@ -32,8 +32,13 @@ def work(url: str, name: str, seconds_per_item: float, lease_seconds: float) -> 
         return fake_screen(services, source, campaign, **options)
 
     runner_module.screen_one = slow_screen
-    settings = load_settings({"SCREENING_DATABASE_URL": url, "SCREENING_LEASE_SECONDS": str(lease_seconds),
-                              "SCREENING_MODEL_DIR": str(ROOT / "var" / "robustness-no-model")})
+    settings = load_settings(
+        {
+            "SCREENING_DATABASE_URL": url,
+            "SCREENING_LEASE_SECONDS": str(lease_seconds),
+            "SCREENING_MODEL_DIR": str(ROOT / "var" / "robustness-no-model"),
+        }
+    )
     runner = runner_module.BatchRunner(Services.build(settings), worker=name)
     runner._duplicates = lambda store, batch_id, campaign: {}
     stopped = threading.Event()

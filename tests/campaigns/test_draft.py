@@ -8,6 +8,13 @@ import json
 import tomllib
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screening.campaigns.draft import draft_file, draft_rulebook
+from screening.campaigns.drafting.elements import short_name
+from screening.campaigns.drafting.text import NoticeText
+from screening.campaigns.model import Campaign
 from tests.campaigns.draft_notices import (
     DEADLINE_PHRASES,
     FORWARDED,
@@ -16,13 +23,6 @@ from tests.campaigns.draft_notices import (
     NATIONAL,
     PROVINCIAL,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from screening.campaigns.draft import draft_file, draft_rulebook
-from screening.campaigns.drafting.elements import short_name
-from screening.campaigns.drafting.text import NoticeText
-from screening.campaigns.model import Campaign
 
 
 def draft(text: str, **kwargs):
@@ -40,7 +40,12 @@ def fields(d) -> list[str]:
 
 def test_national_header_dates_and_deadline():
     c = draft(NATIONAL).campaign()
-    assert (c.issuer, c.notice_number, c.year, c.level) == ("国家广播电视总局办公厅", "广电办发〔2031〕7号", 2031, "national")
+    assert (c.issuer, c.notice_number, c.year, c.level) == (
+        "国家广播电视总局办公厅",
+        "广电办发〔2031〕7号",
+        2031,
+        "national",
+    )
     assert c.name == "2031年全国广播电视视听创新典型案例征集和推选"
     assert c.dates.issued == dt.date(2031, 3, 2)  # from the signature
     assert c.dates.deadline == dt.date(2031, 5, 20)
@@ -60,14 +65,22 @@ def test_per_category_element_lists_get_short_names():
     c = draft(NATIONAL).campaign()
     assert c.elements_specified
     assert [e.name for e in c.categories[0].elements] == ["总体情况", "主要创新做法与实践", "成效成果与社会反响"]
-    assert [e.name for e in c.categories[1].elements] == ["总体情况", "主要创新做法与实践", "问题困难及破解办法", "下一步发展计划"]
+    assert [e.name for e in c.categories[1].elements] == [
+        "总体情况",
+        "主要创新做法与实践",
+        "问题困难及破解办法",
+        "下一步发展计划",
+    ]
     assert c.categories[0].elements[1].optional_aspects
     assert not c.categories[1].elements[1].optional_aspects
 
 
 def test_limits_with_spaces_and_thousands_separators():
     c = draft(NATIONAL).campaign()
-    assert [(m.id, m.name, m.limit) for m in c.materials] == [("summary", "综合材料", 800), ("detailed", "详细材料", 4000)]
+    assert [(m.id, m.name, m.limit) for m in c.materials] == [
+        ("summary", "综合材料", 800),
+        ("detailed", "详细材料", 4000),
+    ]
     assert all(m.elements_required for m in c.materials)  # 综合材料 named by 其中…应包括; 详细材料 always
     assert all(m.clause == "三、材料编写体例" for m in c.materials)
 
@@ -92,7 +105,10 @@ def test_provincial_web_copy_without_limits_or_elements():
     c = d.campaign()
     assert (c.issuer, c.notice_number, c.level) == ("云岭省广播电视局", "云广电字〔2030〕3号", "provincial")
     assert (c.dates.issued, c.dates.published, c.dates.deadline) == (
-        dt.date(2030, 2, 10), dt.date(2030, 2, 12), dt.date(2030, 4, 30))
+        dt.date(2030, 2, 10),
+        dt.date(2030, 2, 12),
+        dt.date(2030, 4, 30),
+    )
     assert [k.name for k in c.categories] == ["网络改造类", "融合应用类"]
     assert c.categories[0].aliases == ["网络改造"]
     assert not c.elements_specified and c.elements_note
@@ -107,19 +123,29 @@ def test_provincial_web_copy_without_limits_or_elements():
 def test_forwarded_call_single_element_list_form_fields_and_eligibility():
     d = draft(FORWARDED)
     c = d.campaign()
-    assert (c.notice_number, c.forwarded_by, c.forwarding_notice) == ("广电办发〔2032〕20号", "云岭省广播电视局", "云广〔2032〕11号")
+    assert (c.notice_number, c.forwarded_by, c.forwarding_notice) == (
+        "广电办发〔2032〕20号",
+        "云岭省广播电视局",
+        "云广〔2032〕11号",
+    )
     assert c.dates.issued == dt.date(2032, 4, 1)  # the national signature, not the forwarding letter's
     assert c.dates.provincial_deadline == dt.date(2032, 4, 10)
     assert [k.name for k in c.categories] == ["家庭新体验", "行业新服务"]
     names = ["基本情况", "创新做法与实践", "问题及破解办法", "新模式及成效", "下一步发展计划"]
     assert all([e.name for e in k.elements] == names for k in c.categories)
     assert [(m.name, m.limit, m.form_field, m.elements_required) for m in c.materials] == [
-        ("案例简介", 300, "案例简介", False), ("详细材料", 3000, "申报材料", True)]
+        ("案例简介", 300, "案例简介", False),
+        ("详细材料", 3000, "申报材料", True),
+    ]
     assert [(r.unit_kind, r.per_category, r.total) for r in c.quotas.rules] == [
-        ("province_3plus", 3, 6), ("province", 2, 4), ("central", 1, 2)]
+        ("province_3plus", 3, 6),
+        ("province", 2, 4),
+        ("central", 1, 2),
+    ]
     assert c.quotas.rules[0].condition == "2031年入选案例在3个及以上"
     assert sorted(e.kind for e in c.eligibility) == sorted(
-        ["one_category_per_case", "no_resubmit_same_product", "completed_only", "no_process_documents"])
+        ["one_category_per_case", "no_resubmit_same_product", "completed_only", "no_process_documents"]
+    )
     assert "dates.provincial_deadline" in fields(d)  # the forwarder's date had no year
     # A relay: the letter sets no quotas of its own, so the rulebook is the national call.
     assert (c.issuer, c.level, c.origin_issuer, c.origin_notice) == ("国家广播电视总局办公厅", "national", None, None)
@@ -138,12 +164,18 @@ def test_forwarding_letter_with_own_quotas_is_the_bureaus_call():
     assert c.name == "2033年智慧广电服务创新案例征集" and c.year == 2033
     # The letter's date wins; the attached call's own date is kept beside it.
     assert (c.dates.issued, c.dates.deadline, c.dates.origin_deadline) == (
-        dt.date(2033, 4, 20), dt.date(2033, 5, 15), dt.date(2033, 6, 30))
+        dt.date(2033, 4, 20),
+        dt.date(2033, 5, 15),
+        dt.date(2033, 6, 30),
+    )
     deadline = d.sources[("dates", "deadline")]
     assert "2033年5月15日前" in FORWARDED_LOCAL[deadline.start : deadline.end]
     # Local quotas per unit level replace the national per-province caps (3 per category, 6 in all).
     assert [(r.unit_kind, r.per_category, r.total) for r in c.quotas.rules] == [
-        ("province", 2, 4), ("city", None, 2), ("county", None, 1)]
+        ("province", 2, 4),
+        ("city", None, 2),
+        ("county", None, 1),
+    ]
     assert [r.unit_label for r in c.quotas.rules] == ["省级单位", "各设区市台", "县级台"]
     assert c.dates.deadline_clause == "二、报送要求" and {r.clause for r in c.quotas.rules} == {"一、推荐名额"}
     assert "取代" in c.quotas.note
@@ -162,7 +194,9 @@ def test_forwarding_title_is_split_into_forwarder_and_origin_without_the_attache
     assert c.dates.deadline == dt.date(2034, 5, 20) and c.dates.origin_deadline is None
     assert "dates.deadline" in fields(d)  # written without a year; completed from the letter's date
     assert [(r.unit_kind, r.unit_label, r.total) for r in c.quotas.rules] == [
-        ("city", "每个市(州)", 3), ("county", "县(市、区)融媒体中心", 1)]
+        ("city", "每个市(州)", 3),
+        ("county", "县(市、区)融媒体中心", 1),
+    ]
     assert "categories" in fields(d)  # the categories are in the national call, which was not attached
 
 
@@ -189,8 +223,19 @@ def test_local_quotas_drive_the_batch_quota_check():
     from screening.campaigns.describe import describe
 
     c = draft(FORWARDED_LOCAL).campaign()
-    rows = [BatchRow(id=f"r{k}", index=k, rank=k, suggested_rank=k, filename=f"{k}.docx", category="应急服务",
-                     verdict="pass", score=1.0) for k in (1, 2, 3)]
+    rows = [
+        BatchRow(
+            id=f"r{k}",
+            index=k,
+            rank=k,
+            suggested_rank=k,
+            filename=f"{k}.docx",
+            category="应急服务",
+            verdict="pass",
+            score=1.0,
+        )
+        for k in (1, 2, 3)
+    ]
     county = check_quota(rows, c, unit_kind="county")
     assert county.specified and county.unit_label == "县级台"
     assert [(line.scope, line.count, line.limit, line.over) for line in county.lines] == [("total", 3, 1, ["r2", "r3"])]
@@ -207,7 +252,11 @@ def test_forwarding_notice_as_docx_reads_the_same():
 
     paragraphs = [p for p in FORWARDED_LOCAL.split("\n") if p.strip()]
     c = draft_file(make_docx(sections=[(paragraphs[0], 0, paragraphs[1:])]), filename="转发.docx", known=[]).campaign()
-    assert (c.issuer, c.origin_notice, c.dates.deadline) == ("江汉省广播电视局", "广电办发〔2033〕21号", dt.date(2033, 5, 15))
+    assert (c.issuer, c.origin_notice, c.dates.deadline) == (
+        "江汉省广播电视局",
+        "广电办发〔2033〕21号",
+        dt.date(2033, 5, 15),
+    )
     assert [(r.unit_kind, r.total) for r in c.quotas.rules] == [("province", 4), ("city", 2), ("county", 1)]
 
 
@@ -275,8 +324,11 @@ def _reviewed(notice: str, family: str) -> Campaign:
 
 def test_next_year_reuses_ids_aliases_and_element_names():
     last_year = _reviewed(NATIONAL, "av-innovation")
-    renamed = NATIONAL.replace("2031", "2032").replace("乡村服务", "乡村振兴服务").replace(
-        "1.服务的总体情况", "1.乡村服务的总体情况")
+    renamed = (
+        NATIONAL.replace("2031", "2032")
+        .replace("乡村服务", "乡村振兴服务")
+        .replace("1.服务的总体情况", "1.乡村服务的总体情况")
+    )
     d = draft(renamed, known=[last_year])
     c = d.campaign()
     assert (c.id, c.family) == ("nrta-2032-av-innovation", "av-innovation")
@@ -313,9 +365,11 @@ def test_markdown_and_full_width_variants_read_the_same():
         c = draft(variant).campaign()
         assert [k.name for k in c.categories] == [k.name for k in expected.categories]
         assert [[e.name for e in k.elements] for k in c.categories] == [
-            [e.name for e in k.elements] for k in expected.categories]
+            [e.name for e in k.elements] for k in expected.categories
+        ]
         assert [(r.unit_kind, r.per_category, r.total) for r in c.quotas.rules] == [
-            (r.unit_kind, r.per_category, r.total) for r in expected.quotas.rules]
+            (r.unit_kind, r.per_category, r.total) for r in expected.quotas.rules
+        ]
 
 
 def test_normalised_text_maps_back_to_the_original():
@@ -327,15 +381,18 @@ def test_normalised_text_maps_back_to_the_original():
     assert original[a:b] == "智能 制作"
 
 
-@pytest.mark.parametrize(("item", "name"), [
-    ("自有平台或账号的总体情况", "总体情况"),
-    ("平台建设等方面的主要创新做法与实践(可选择其中一方面或多方面)", "主要创新做法与实践"),
-    ("可借鉴性、可推广性,及未来发展潜力", "可借鉴性与发展潜力"),
-    ("可持续运营能力、未来发展预期,及对行业高质量发展的积极影响", "可持续运营与发展预期"),
-    ("可提炼的经验与启示及下一步优化方向", "经验启示与下一步优化方向"),
-    ("形成的新模式、新业态、新应用及取得的成效", "新模式新业态新应用及成效"),
-    ("可提炼的经验、启示或解决方案", "经验启示或解决方案"),
-])
+@pytest.mark.parametrize(
+    ("item", "name"),
+    [
+        ("自有平台或账号的总体情况", "总体情况"),
+        ("平台建设等方面的主要创新做法与实践(可选择其中一方面或多方面)", "主要创新做法与实践"),
+        ("可借鉴性、可推广性,及未来发展潜力", "可借鉴性与发展潜力"),
+        ("可持续运营能力、未来发展预期,及对行业高质量发展的积极影响", "可持续运营与发展预期"),
+        ("可提炼的经验与启示及下一步优化方向", "经验启示与下一步优化方向"),
+        ("形成的新模式、新业态、新应用及取得的成效", "新模式新业态新应用及成效"),
+        ("可提炼的经验、启示或解决方案", "经验启示或解决方案"),
+    ],
+)
 def test_short_names(item, name):
     assert short_name(item) == name
 
@@ -343,13 +400,16 @@ def test_short_names(item, name):
 # ---- any input gives a draft that validates -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "",
-    "关于做好某项工作的通知",
-    "一、征集类别\n（一）。\n三、材料编写体例\n1.；2.；",
-    "不超过0字" * 3,
-    "一、征集类别\n（一）智能制作。是指新技术。\n三、材料编写体例\n（一）智能制作典型案例\n要素见附件。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "关于做好某项工作的通知",
+        "一、征集类别\n（一）。\n三、材料编写体例\n1.；2.；",
+        "不超过0字" * 3,
+        "一、征集类别\n（一）智能制作。是指新技术。\n三、材料编写体例\n（一）智能制作典型案例\n要素见附件。",
+    ],
+)
 def test_degenerate_notices_still_validate(text):
     d = draft(text)
     assert d.valid, d.problems
@@ -357,7 +417,9 @@ def test_degenerate_notices_still_validate(text):
 
 
 def test_repeated_names_and_ids_are_made_unique_and_flagged():
-    text = NATIONAL.replace("（二）乡村服务。", "（二）智能制作。").replace("综合材料不超过 800 字", "申报材料不超过 800 字")
+    text = NATIONAL.replace("（二）乡村服务。", "（二）智能制作。").replace(
+        "综合材料不超过 800 字", "申报材料不超过 800 字"
+    )
     d = draft(text)
     c = d.campaign()
     assert [k.name for k in c.categories] == ["智能制作", "智能制作-2"]
@@ -365,7 +427,11 @@ def test_repeated_names_and_ids_are_made_unique_and_flagged():
     assert {"categories[1].name", "categories[1].id", "materials[1].id"} <= set(fields(d))
 
 
-_NOTICE_ALPHABET = st.sampled_from(list("一二三四、（）().1234567890。，；：征集类别材料编写体例不超过字个总数每省中央截止时间为年月日要素是指转发《》前于县级设区市局关于的通知\n 　"))
+_NOTICE_ALPHABET = st.sampled_from(
+    list(
+        "一二三四、（）().1234567890。，；：征集类别材料编写体例不超过字个总数每省中央截止时间为年月日要素是指转发《》前于县级设区市局关于的通知\n 　"  # noqa: E501
+    )
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -378,8 +444,10 @@ def test_random_notice_fragments_still_validate(lines):
 @given(st.text(max_size=80))
 def test_any_characters_inside_a_notice_still_validate(junk):
     # Control characters and odd code points end up in quoted comments and strings; TOML must still parse.
-    text = (f"一、征集类别\n（一）智能{junk}。是指{junk}\n二、材料编写体例\n1.{junk};2.取得的成效\n"
-            f"截止时间为2030年1月1日{junk}\n各省每个类别不超过3个{junk}")
+    text = (
+        f"一、征集类别\n（一）智能{junk}。是指{junk}\n二、材料编写体例\n1.{junk};2.取得的成效\n"
+        f"截止时间为2030年1月1日{junk}\n各省每个类别不超过3个{junk}"
+    )
     assert draft(text).valid
 
 
@@ -474,14 +542,19 @@ def test_api_returns_toml_unsure_and_sources(client):
 
 
 def test_api_toml_download(client):
-    response = client.post("/api/notices/draft", data={"format": "toml"},
-                           files={"file": ("通知.txt", FORWARDED.encode("utf-8"), "text/plain")})
+    response = client.post(
+        "/api/notices/draft",
+        data={"format": "toml"},
+        files={"file": ("通知.txt", FORWARDED.encode("utf-8"), "text/plain")},
+    )
     assert response.status_code == 200
     assert response.headers["content-disposition"] == 'attachment; filename="draft-2032.toml"'
     assert tomllib.loads(response.text)["notice_number"] == "广电办发〔2032〕20号"
 
 
 def test_api_refuses_unreadable_uploads_with_chinese_message(client):
-    response = client.post("/api/notices/draft", files={"file": ("通知.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")})
+    response = client.post(
+        "/api/notices/draft", files={"file": ("通知.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")}
+    )
     assert response.status_code == 415
     assert response.json()["message"]

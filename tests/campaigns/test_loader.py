@@ -35,7 +35,7 @@ def test_wrong_type_names_the_nested_field(tmp_path):
 
 
 def test_unknown_key_is_refused(tmp_path):
-    text = GOOD.read_text(encoding="utf-8").replace('year = 2025', 'year = 2025\nyaer = 2025')
+    text = GOOD.read_text(encoding="utf-8").replace("year = 2025", "year = 2025\nyaer = 2025")
     with pytest.raises(RulebookError) as err:
         load_campaign(_write(tmp_path, text))
     assert "yaer" in err.value.message

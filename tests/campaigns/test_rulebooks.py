@@ -114,7 +114,9 @@ def test_eligibility_rules():
     kinds = lambda cid: {e.kind for e in get_campaign(cid).eligibility}  # noqa: E731
     assert kinds("nrta-2025-media-convergence") == {"no_resubmit_same_category"}
     assert get_campaign("nrta-2025-media-convergence").eligibility[0].years == [2024]
-    assert {"one_category_per_case", "no_resubmit_same_product", "completed_only"} <= kinds("nrta-2024-smart-network-services")
+    assert {"one_category_per_case", "no_resubmit_same_product", "completed_only"} <= kinds(
+        "nrta-2024-smart-network-services"
+    )
     assert kinds("jilin-2024-media-convergence") == set()
 
 
@@ -128,7 +130,9 @@ def test_every_rule_cites_a_clause(campaign_id):
         assert c.dates.deadline_clause
 
 
-@pytest.mark.parametrize("campaign_id", ["jilin-2024-media-convergence", "nrta-2025-media-convergence", "nrta-2024-smart-network-services"])
+@pytest.mark.parametrize(
+    "campaign_id", ["jilin-2024-media-convergence", "nrta-2025-media-convergence", "nrta-2024-smart-network-services"]
+)
 def test_review_criteria_are_the_four_of_the_media_calls(campaign_id):
     assert [cr.name for cr in get_campaign(campaign_id).criteria] == ["政治性", "创新性", "实效性", "典型性"]
 
@@ -169,6 +173,8 @@ def test_export_table_is_the_notices_and_written_in_the_rulebook(campaign_id):
 def test_every_category_marks_its_opening_and_results_elements(campaign_id):
     c = get_campaign(campaign_id)
     for category in c.categories if c.elements_specified else []:
-        assert category.element_with_role("opening") == category.elements[0]  # the notice's first: the overall situation
+        assert (
+            category.element_with_role("opening") == category.elements[0]
+        )  # the notice's first: the overall situation
         assert "成效" in category.element_with_role("results").name
         assert [e.role for e in category.elements].count("future") >= 1

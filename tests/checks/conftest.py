@@ -20,9 +20,14 @@ def run_checks(campaign):
 
     def run(document, *, category=CATEGORY, campaign=campaign, material=None, options=None):
         chosen = campaign.material(material) if material else campaign.default_material
-        ctx = CheckContext(document=document, campaign=campaign, material=chosen,
-                           category=campaign.category(category) if category else None, declared_category=category,
-                           **typed(options or {}))  # fmt: skip
+        ctx = CheckContext(
+            document=document,
+            campaign=campaign,
+            material=chosen,
+            category=campaign.category(category) if category else None,
+            declared_category=category,
+            **typed(options or {}),
+        )
         for name, check in CHECKS:
             ctx.results[name] = check(ctx)
         return ctx

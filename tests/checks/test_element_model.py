@@ -45,11 +45,19 @@ def _marker_model(t_error=0.2, t_covered=0.5) -> element_model.ElementModel:
     """A hand-set model: an element is covered when sentences carry its markers (probability 0.5 at one marker)."""
     coef = np.zeros(len(FEATURES))
     coef[MARKERS] = 6.0
-    role = {"coef": coef.tolist(), "intercept": -6.0 * np.log1p(1), "mean": [0.0] * len(FEATURES),
-            "scale": [1.0] * len(FEATURES), "t_error": t_error, "t_covered": t_covered,
-            "t_error_structured": t_error, "t_covered_structured": t_covered}  # fmt: skip
-    return model_from_dict({"features": list(FEATURES), "embedding": STATIC_NAME,
-                            "roles": {r: role for r in set(ROLES.values())}})  # fmt: skip
+    role = {
+        "coef": coef.tolist(),
+        "intercept": -6.0 * np.log1p(1),
+        "mean": [0.0] * len(FEATURES),
+        "scale": [1.0] * len(FEATURES),
+        "t_error": t_error,
+        "t_covered": t_covered,
+        "t_error_structured": t_error,
+        "t_covered_structured": t_covered,
+    }
+    return model_from_dict(
+        {"features": list(FEATURES), "embedding": STATIC_NAME, "roles": {r: role for r in set(ROLES.values())}}
+    )
 
 
 def _features(campaign, doc, embedder=None):
@@ -111,11 +119,13 @@ def test_service_uses_the_model_and_reports_probability_and_sentences(run_checks
 def test_fully_notice_headed_material_keeps_the_missing_error(run_checks, monkeypatch):
     """Every other element under its notice heading, this one absent: an unsure model does not soften the error."""
     monkeypatch.setattr(element_model, "load", lambda: _marker_model(t_error=0.0, t_covered=0.999))
-    result = run_checks(material(headings="notice", drop="problems"),
-                        options={"embedder": _MarkerEmbedder()}).results["elements"]  # fmt: skip
+    result = run_checks(material(headings="notice", drop="problems"), options={"embedder": _MarkerEmbedder()}).results[
+        "elements"
+    ]
     assert codes(result, "error") == ["elements.missing"]
-    prose = run_checks(material(headings="none", drop="problems"),
-                       options={"embedder": _MarkerEmbedder()}).results["elements"]  # fmt: skip
+    prose = run_checks(material(headings="none", drop="problems"), options={"embedder": _MarkerEmbedder()}).results[
+        "elements"
+    ]
     assert codes(prose, "error") == []  # no structure to lean on: the unsure model only warns
 
 
@@ -129,8 +139,9 @@ def test_notice_heading_still_decides_covered(run_checks, monkeypatch):
 def test_without_the_model_file_the_cue_matcher_runs_and_says_so(run_checks, monkeypatch, tmp_path):
     assert element_model.load(tmp_path / "absent.json") is None
     monkeypatch.setattr(element_model, "load", lambda: None)
-    result = run_checks(material(headings="notice", drop="problems"),
-                        options={"embedder": _MarkerEmbedder()}).results["elements"]  # fmt: skip
+    result = run_checks(material(headings="notice", drop="problems"), options={"embedder": _MarkerEmbedder()}).results[
+        "elements"
+    ]
     assert result.measurement["matcher"] == "cues"
     assert any("关键词" in note for note in result.degraded)
     assert "elements.missing" in codes(result, "error")
@@ -172,15 +183,33 @@ def _paragraph_model() -> element_model.ElementModel:
     """Paragraphs with marked sentences belong to the element; the document model reads only the best paragraph."""
     coef = np.zeros(len(FEATURES))
     coef[FEATURES.index("paragraph_max")] = 20.0
-    role = {"coef": coef.tolist(), "intercept": -10.0, "mean": [0.0] * len(FEATURES), "scale": [1.0] * len(FEATURES),
-            "t_error": 0.2, "t_covered": 0.5, "t_error_structured": 0.2, "t_covered_structured": 0.5}  # fmt: skip
+    role = {
+        "coef": coef.tolist(),
+        "intercept": -10.0,
+        "mean": [0.0] * len(FEATURES),
+        "scale": [1.0] * len(FEATURES),
+        "t_error": 0.2,
+        "t_covered": 0.5,
+        "t_error_structured": 0.2,
+        "t_covered_structured": 0.5,
+    }
     paragraph_coef = np.zeros(len(PARAGRAPH_FEATURES))
     paragraph_coef[PARAGRAPH_FEATURES.index("markers")] = 10.0
-    paragraph = {"coef": paragraph_coef.tolist(), "intercept": -4.0, "mean": [0.0] * len(PARAGRAPH_FEATURES),
-                 "scale": [1.0] * len(PARAGRAPH_FEATURES)}  # fmt: skip
+    paragraph = {
+        "coef": paragraph_coef.tolist(),
+        "intercept": -4.0,
+        "mean": [0.0] * len(PARAGRAPH_FEATURES),
+        "scale": [1.0] * len(PARAGRAPH_FEATURES),
+    }
     roles = set(ROLES.values())
-    return model_from_dict({"features": list(FEATURES), "embedding": STATIC_NAME, "roles": {r: role for r in roles},
-                            "paragraphs": {r: paragraph if r == "problems" else None for r in roles}})  # fmt: skip
+    return model_from_dict(
+        {
+            "features": list(FEATURES),
+            "embedding": STATIC_NAME,
+            "roles": {r: role for r in roles},
+            "paragraphs": {r: paragraph if r == "problems" else None for r in roles},
+        }
+    )
 
 
 def test_paragraph_stage_decides_through_the_document_model(campaign):
@@ -227,8 +256,7 @@ def test_shipped_model_holds_numbers_not_text():
 
     walk(data)
     assert not [s for s in strings if any("\u4e00" <= ch <= "\u9fff" for ch in s)]
-    assert element_model.load() is not None and element_model.load().covers(
-        [type("E", (), {"id": i})() for i in ROLES])
+    assert element_model.load() is not None and element_model.load().covers([type("E", (), {"id": i})() for i in ROLES])
 
 
 @pytest.mark.skipif(not _HAVE_STATIC, reason="static embedding not built (make embedding-model)")

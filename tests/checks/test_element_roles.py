@@ -17,7 +17,13 @@ ELEMENTS = [
     {"id": "profile", "name": "基本概况", "summary": "案例的基本情况。", "cues": ["基本概况"], "role": "opening"},
     {"id": "approach", "name": "实施路径", "summary": "怎样建设和运营。", "cues": ["实施路径"]},
     {"id": "achievements", "name": "应用效果", "summary": "已经取得的效果。", "cues": ["应用效果"], "role": "results"},
-    {"id": "prospects", "name": "推广前景", "summary": "能否推广，今后怎样做。", "cues": ["推广前景"], "role": "future"},
+    {
+        "id": "prospects",
+        "name": "推广前景",
+        "summary": "能否推广，今后怎样做。",
+        "cues": ["推广前景"],
+        "role": "future",
+    },
 ]
 
 
@@ -50,7 +56,9 @@ def test_figures_count_for_the_results_role_and_the_opening_for_the_opening_role
 
 def test_plans_are_flagged_in_the_results_role_and_expected_in_the_future_role(run_checks):
     campaign = call_with_own_element_ids()
-    doc = from_text("一、应用效果\n平台拟于明年上线智能调度功能，覆盖更多用户。\n二、推广前景\n我们计划把这一模式推广到更多地市。")
+    doc = from_text(
+        "一、应用效果\n平台拟于明年上线智能调度功能，覆盖更多用户。\n二、推广前景\n我们计划把这一模式推广到更多地市。"
+    )
     result = run_checks(doc, campaign=campaign, category="组织管理类").results["claims"]
     plans = result.measurement["plan_like"]
     assert [(p["word"], p["in_results"]) for p in plans] == [("拟于", True)]

@@ -49,9 +49,11 @@ def test_heading_in_other_words(campaign):
 
 
 def test_out_of_order_and_unmatched_sections(run_checks):
-    text = ("一、成效成果与社会反响\n客户端累计发布原创稿件5.2万条，播放量达到13.6亿次，经营收入3541.07万元。\n"
-            "二、总体情况\n某市广播电视台于2019年启动客户端建设，整合全台12个频道频率，现有注册用户186万。\n"
-            "三、单位荣誉\n本台曾多次获得上级表彰，相关证书附后，供评审参考，此处不再逐一列出全部名称。")  # fmt: skip
+    text = (
+        "一、成效成果与社会反响\n客户端累计发布原创稿件5.2万条，播放量达到13.6亿次，经营收入3541.07万元。\n"
+        "二、总体情况\n某市广播电视台于2019年启动客户端建设，整合全台12个频道频率，现有注册用户186万。\n"
+        "三、单位荣誉\n本台曾多次获得上级表彰，相关证书附后，供评审参考，此处不再逐一列出全部名称。"
+    )
     measurement = run_checks(from_text(text)).results["elements"].measurement
     assert measurement["out_of_order"] == ["results"]
     assert [s["heading"] for s in measurement["unmatched_sections"]] == ["三、单位荣誉"]

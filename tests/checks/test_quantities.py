@@ -19,8 +19,14 @@ def test_well_formed_material_has_dense_dated_comparative_data(run_checks):
     assert codes(result, "warning") == []
     assert m["per_1000"] >= 3 and m["comparisons"] >= 2 and m["newest_year"] == 2025
     present = {d["id"]: d["present"] for d in m["dimensions"]}
-    assert present == {"scale": True, "feedback": True, "finance": True, "operations": True,
-                       "business_model": True, "outlook": True}  # fmt: skip
+    assert present == {
+        "scale": True,
+        "feedback": True,
+        "finance": True,
+        "operations": True,
+        "business_model": True,
+        "outlook": True,
+    }
     results = next(e for e in m["per_element"] if e["id"] == "results")
     assert results["figures"] >= 4
 
@@ -43,12 +49,14 @@ def test_old_figures_are_stale(run_checks):
 def test_table_column_header_gives_the_unit(run_checks):
     rows = [["项目", "金额（万元）"], ["平台建设", "280"], ["内容生产", "120.5"]]
     text = "\n".join("\t".join(r) for r in rows)
-    doc = Document(text=text, blocks=[Block(kind="table", text=text, start=0, end=len(text), rows=rows)],
-                   sections=[], format="txt")  # fmt: skip
+    doc = Document(
+        text=text, blocks=[Block(kind="table", text=text, start=0, end=len(text), rows=rows)], sections=[], format="txt"
+    )
     mentions = run_checks(doc).results["quantities"].measurement["mentions"]
     assert [(q["span"], q["value"], q["unit"], q["kind"]) for q in mentions] == [
-        ("280", "2800000", "元", "finance"), ("120.5", "1205000", "元", "finance"),
-    ]  # fmt: skip
+        ("280", "2800000", "元", "finance"),
+        ("120.5", "1205000", "元", "finance"),
+    ]
 
 
 def test_call_without_data_expectations_only_measures(run_checks):

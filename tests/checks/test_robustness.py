@@ -5,8 +5,32 @@ from hypothesis import strategies as st
 
 from screening.documents import from_text
 
-_PIECES = ["一、总体情况", "二、成效", "（一）做法", "1.", "广受好评", "拟", "将进一步", "3541.07万元", "十万零一千", "第一，",
-           "。", "，", "\n", "\t", " ", "问题", "下一步", "5G", "两三个", "2024年", "%", "百分之", "反响热烈", "x"]  # fmt: skip
+_PIECES = [
+    "一、总体情况",
+    "二、成效",
+    "（一）做法",
+    "1.",
+    "广受好评",
+    "拟",
+    "将进一步",
+    "3541.07万元",
+    "十万零一千",
+    "第一，",
+    "。",
+    "，",
+    "\n",
+    "\t",
+    " ",
+    "问题",
+    "下一步",
+    "5G",
+    "两三个",
+    "2024年",
+    "%",
+    "百分之",
+    "反响热烈",
+    "x",
+]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

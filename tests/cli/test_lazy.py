@@ -11,8 +11,19 @@ from typer.testing import CliRunner
 from screening.cli import COMMANDS, app, build_command
 
 runner = CliRunner()
-HEAVY = ["screening.pipeline", "screening.category", "screening.archive", "sklearn", "sqlalchemy", "spacy", "torch",
-         "jieba", "screening.documents", "screening.services", "numpy"]
+HEAVY = [
+    "screening.pipeline",
+    "screening.category",
+    "screening.archive",
+    "sklearn",
+    "sqlalchemy",
+    "spacy",
+    "torch",
+    "jieba",
+    "screening.documents",
+    "screening.services",
+    "numpy",
+]
 
 
 def test_root_help_lists_every_command():
@@ -30,10 +41,12 @@ def test_each_listed_command_resolves_to_its_module(name):
 
 
 def test_help_and_campaigns_import_none_of_the_pipeline():
-    code = ("import sys; from typer.testing import CliRunner; from screening.cli import app;"
-            "r = CliRunner(); assert r.invoke(app, ['--help']).exit_code == 0;"
-            "assert r.invoke(app, ['campaigns']).exit_code == 0;"
-            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    code = (
+        "import sys; from typer.testing import CliRunner; from screening.cli import app;"
+        "r = CliRunner(); assert r.invoke(app, ['--help']).exit_code == 0;"
+        "assert r.invoke(app, ['campaigns']).exit_code == 0;"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

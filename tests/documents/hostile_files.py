@@ -185,7 +185,12 @@ def truncated(data: bytes, fraction: float = 0.5) -> bytes:
 
 def renamed_exe() -> bytes:
     """The start of a Windows executable (MZ header, DOS stub text)."""
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"This program cannot be run in DOS mode.\r\r\n$" + bytes(400)
+    return (
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+        + b"\x00" * 44
+        + b"This program cannot be run in DOS mode.\r\r\n$"
+        + bytes(400)
+    )
 
 
 def ole_file(*, encrypted: bool = False) -> bytes:

@@ -162,7 +162,9 @@ def seal_image(diameter_px: int, *, text: str = "某某县融媒体中心", seed
         tile = Image.new("L", (glyph.size * 2, glyph.size * 2), 0)
         ImageDraw.Draw(tile).text((glyph.size / 2, glyph.size / 2), char, font=glyph, fill=255)
         tile = tile.rotate(math.degrees(angle) - 90, resample=Image.BICUBIC)
-        seal.paste(Image.new("RGB", tile.size, SEAL_RED), (round(gx - tile.width / 2), round(gy - tile.height / 2)), tile)
+        seal.paste(
+            Image.new("RGB", tile.size, SEAL_RED), (round(gx - tile.width / 2), round(gy - tile.height / 2)), tile
+        )
     for _ in range(size // 3):  # uneven ink: small white specks
         x, y = rng.randrange(size), rng.randrange(size)
         draw.point((x, y), fill="white")

@@ -49,7 +49,9 @@ def test_table_text_appears_once_in_document_order():
 
 
 def test_merged_cells_are_read_once():
-    doc = load_document(make_form_docx({"案例名称": "智慧社区", "案例简介": "简介第一段。\n简介第二段。"}), filename="f.docx")
+    doc = load_document(
+        make_form_docx({"案例名称": "智慧社区", "案例简介": "简介第一段。\n简介第二段。"}), filename="f.docx"
+    )
     assert doc.text.count("智慧社区") == 1  # the value cell spans three grid columns
     assert doc.text.count("简介第一段") == 1
 

@@ -113,9 +113,7 @@ def test_legacy_word_is_converted_when_libreoffice_is_present(monkeypatch, tmp_p
     make_docx(converted, sections=[("一、总体情况", 1, ["转换后的正文。"])])
     fake = tmp_path / "soffice"
     fake.write_text(
-        "#!/bin/sh\n"
-        'while [ "$1" != "--outdir" ]; do shift; done\n'
-        f'mkdir -p "$2" && cp "{converted}" "$2/input.docx"\n'
+        f'#!/bin/sh\nwhile [ "$1" != "--outdir" ]; do shift; done\nmkdir -p "$2" && cp "{converted}" "$2/input.docx"\n'
     )
     fake.chmod(0o755)
     monkeypatch.setattr("screening.documents.legacy.soffice_path", lambda: str(fake))
@@ -151,6 +149,10 @@ def test_cid_width_tables_read_as_pdfminer_reads_them_but_bounded():
     # pdfminer's quirk kept: a stray token does not reset the pending numbers (5 … 6 7 is the range 5-6, width 7)
     assert bounded_widths([5, LIT("junk"), 6, 7, 100]) == {5: 7, 6: 7}
     assert bounded_widths([1, [1000, 500, 880, 900, 500, 880], 5, 6, -1000, 500, 880], group=5) == {
-        1: (1000, (500, 880)), 2: (900, (500, 880)), 5: (-1000, (500, 880)), 6: (-1000, (500, 880))}
+        1: (1000, (500, 880)),
+        2: (900, (500, 880)),
+        5: (-1000, (500, 880)),
+        6: (-1000, (500, 880)),
+    }
     huge = bounded_widths([0, 10**12, 500, -(10**12), 3, 400])
     assert len(huge) == CID_LAST + 1 and huge[3] == 400 and huge[CID_LAST] == 500

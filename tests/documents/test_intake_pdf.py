@@ -58,7 +58,9 @@ def test_running_header_and_page_numbers_are_removed_with_a_note(case):
 
 
 def test_counts_match_the_text_that_was_written(case):
-    written = "\n".join(["一、总体情况", INTRO, "2026年度共建设5个示范点。", "（一）建设背景", BACKGROUND, "二、主要做法"])
+    written = "\n".join(
+        ["一、总体情况", INTRO, "2026年度共建设5个示范点。", "（一）建设背景", BACKGROUND, "二、主要做法"]
+    )
     written += "\n".join([*LONG[:4], *("\t".join(row) for row in BUDGET)])
     assert document_info(case).counts["word"] == count(written)["word"]
 
@@ -85,7 +87,12 @@ def test_owner_password_only_pdf_is_read_or_refused_clearly():
 
 
 def test_a_form_printed_to_pdf_is_read_as_a_form():
-    rows = [["案例名称", "智慧社区服务平台"], ["征集类别", "智慧社区"], ["申报单位", "某某广电网络有限公司"], ["联系人", "张三"]]
+    rows = [
+        ["案例名称", "智慧社区服务平台"],
+        ["征集类别", "智慧社区"],
+        ["申报单位", "某某广电网络有限公司"],
+        ["联系人", "张三"],
+    ]
     doc = load_document(make_pdf(pages=[[("2024年申报表", 1)]], table=rows), filename="form.pdf")
     assert doc.field_value("申报单位") == "某某广电网络有限公司"
     assert doc.title == "智慧社区服务平台"

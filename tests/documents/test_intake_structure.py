@@ -49,7 +49,9 @@ def test_heading_level_prefers_styles_and_rejects_sentences():
     assert heading_level("项目概况", style="large") == 1
     assert heading_level("项目概况", style="Normal") == 0
     assert heading_level("一、总体情况。", style=None) == 1  # a trailing full stop is allowed
-    assert heading_level("（一）加强组织领导。全市各部门要统一部署。", style=None) == 0  # a run-in heading stays body text
+    assert (
+        heading_level("（一）加强组织领导。全市各部门要统一部署。", style=None) == 0
+    )  # a run-in heading stays body text
     assert heading_level("一、总体情况……………………3") == 0  # a table-of-contents line
     assert heading_level("一、总体情况", style="toc 1") == 0
 
@@ -94,7 +96,9 @@ def test_text_without_headings_is_one_untitled_section():
 
 
 def test_markdown_headings_and_tables():
-    doc = from_text("# 案例标题\n\n## 一、总体情况\n正文。\n\n| 指标 | 数值 |\n|---|---|\n| 用户 | 100万 |\n", format="md")
+    doc = from_text(
+        "# 案例标题\n\n## 一、总体情况\n正文。\n\n| 指标 | 数值 |\n|---|---|\n| 用户 | 100万 |\n", format="md"
+    )
     kinds = [(b.kind, b.level) for b in doc.blocks]
     assert kinds == [("heading", 1), ("heading", 2), ("paragraph", 0), ("table", 0)]
     table = doc.blocks[-1]
@@ -122,8 +126,21 @@ def test_a_bare_list_marker_is_not_a_heading():
 
 
 _LINES = st.sampled_from(
-    ["一、总体情况", "（一）背景", "1.做法", "（1）细节", "案例概述", "正文，有数字２０２４和3.5%。", "", "  ", "\u3000\u3000缩进段落。",
-     "| a | b |", "# 标题", "软\u00ad连字符", "第一，要点"]
+    [
+        "一、总体情况",
+        "（一）背景",
+        "1.做法",
+        "（1）细节",
+        "案例概述",
+        "正文，有数字２０２４和3.5%。",
+        "",
+        "  ",
+        "\u3000\u3000缩进段落。",
+        "| a | b |",
+        "# 标题",
+        "软\u00ad连字符",
+        "第一，要点",
+    ]
 )
 
 
@@ -134,7 +151,7 @@ def test_offsets_and_sections_are_consistent_for_any_text(lines, format):
     assert doc.text == "\n".join(b.text for b in doc.blocks)
     for block in doc.blocks:
         assert doc.text[block.start : block.end] == block.text and block.text.strip()
-    for index, section in enumerate(doc.sections):
+    for _index, section in enumerate(doc.sections):
         assert 0 <= section.start <= section.body_start <= section.end <= len(doc.text)
         if section.parent is not None:
             parent = doc.sections[section.parent]

@@ -7,13 +7,13 @@ import time
 
 import pytest
 
-from screening.documents import load_document
-from screening.documents import legacy
+from screening.documents import legacy, load_document
 from screening.errors import LegacyWordFormat, ParseTimeout
 from tests.factories import make_docx
 
-needs_soffice = pytest.mark.skipif(legacy.soffice_path() is None,
-                                   reason="needs LibreOffice (Debian libreoffice-writer-nogui, installed by make)")
+needs_soffice = pytest.mark.skipif(
+    legacy.soffice_path() is None, reason="needs LibreOffice (Debian libreoffice-writer-nogui, installed by make)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +23,29 @@ def legacy_doc(tmp_path_factory):
         pytest.skip("needs LibreOffice (Debian libreoffice-writer-nogui, installed by make)")
     folder = tmp_path_factory.mktemp("legacy")
     source = folder / "材料.docx"
-    source.write_bytes(make_docx(title="融媒体平台建设案例", sections=[
-        ("一、总体情况", 1, ["本台建成融媒体指挥调度平台，服务用户126万户，同比增长35%。"]),
-        ("二、创新做法", 1, ["组建42人专班，按周复盘传播数据。"]),
-    ]))
-    subprocess.run([legacy.soffice_path(), f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
-                    "--convert-to", "doc", "--outdir", str(folder), str(source)], capture_output=True, timeout=120)
+    source.write_bytes(
+        make_docx(
+            title="融媒体平台建设案例",
+            sections=[
+                ("一、总体情况", 1, ["本台建成融媒体指挥调度平台，服务用户126万户，同比增长35%。"]),
+                ("二、创新做法", 1, ["组建42人专班，按周复盘传播数据。"]),
+            ],
+        )
+    )
+    subprocess.run(
+        [
+            legacy.soffice_path(),
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     return (folder / "材料.doc").read_bytes()
 
 

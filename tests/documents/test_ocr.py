@@ -30,10 +30,12 @@ def _plain(text: str) -> str:
 def stamped_scan():
     """Two scanned pages, the first with a red seal stamped over its text, slightly rotated and blurred."""
     first, second = scan_text(9, seed=11), scan_text(6, seed=12)
-    pdf = scan_pdf([
-        page_image(first, ScanStyle(dpi=200, rotate=0.8, blur=0.7, noise=5, seal=True, seal_at=(110, 60))),
-        page_image(second, ScanStyle(dpi=200, rotate=-0.6, blur=0.5)),
-    ])
+    pdf = scan_pdf(
+        [
+            page_image(first, ScanStyle(dpi=200, rotate=0.8, blur=0.7, noise=5, seal=True, seal_at=(110, 60))),
+            page_image(second, ScanStyle(dpi=200, rotate=-0.6, blur=0.5)),
+        ]
+    )
     return pdf, first + second
 
 
@@ -97,7 +99,9 @@ def test_a_scan_longer_than_the_ocr_page_budget_is_refused_before_reading():
 def test_the_ocr_budget_holds_with_a_clear_message(isolate):
     pdf = scan_pdf([page_image(scan_text(6, seed=s), ScanStyle(dpi=200)) for s in range(2)])
     with pytest.raises(ParseTimeout) as caught:
-        load_document(pdf, filename="扫描件.pdf", limits=Limits(ocr_seconds=0.3, isolate_pdf=isolate, kill_grace_seconds=1))
+        load_document(
+            pdf, filename="扫描件.pdf", limits=Limits(ocr_seconds=0.3, isolate_pdf=isolate, kill_grace_seconds=1)
+        )
     assert "识别" in caught.value.message and "超时" in caught.value.message
 
 
@@ -140,7 +144,9 @@ def _mixed_pdf() -> bytes:
     from tests.factories import make_pdf
 
     merged = pypdfium2.PdfDocument(make_pdf(paragraphs=["本台建成融媒体指挥调度平台，服务用户126万户。" * 3]))
-    merged.import_pages(pypdfium2.PdfDocument(scan_pdf([page_image(scan_text(3, seed=7), ScanStyle(dpi=150))], dpi=150)))
+    merged.import_pages(
+        pypdfium2.PdfDocument(scan_pdf([page_image(scan_text(3, seed=7), ScanStyle(dpi=150))], dpi=150))
+    )
     buffer = io.BytesIO()
     merged.save(buffer)
     return buffer.getvalue()

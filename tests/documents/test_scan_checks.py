@@ -1,11 +1,9 @@
 """The scan check (low OCR confidence, the required seal) and Word ↔ PDF consistency, on documents built in code."""
 
-import pytest
-
 from screening.campaigns import get_campaign
-from screening.checks.base import CheckContext, ScreenInputs
 from screening.checks import consistency as consistency_check
 from screening.checks import scan as scan_check
+from screening.checks.base import CheckContext, ScreenInputs
 from screening.consistency import compare, fold
 from screening.documents import from_text
 from screening.documents.model import ScanInfo
@@ -28,8 +26,9 @@ def _doc(text: str, *, fmt: str = "txt", scan: ScanInfo | None = None, name: str
 
 def _run(check, doc, campaign=JILIN, **options):
     camp = get_campaign(campaign)
-    ctx = CheckContext(document=doc, campaign=camp, material=camp.default_material, category=None,
-                       inputs=ScreenInputs(**options))
+    ctx = CheckContext(
+        document=doc, campaign=camp, material=camp.default_material, category=None, inputs=ScreenInputs(**options)
+    )
     return check.run(ctx)
 
 
@@ -62,8 +61,11 @@ def test_a_word_file_is_reminded_of_the_stamped_scan_unless_the_scan_comes_along
 
 
 def test_low_confidence_pages_are_flagged_and_all_ocr_pages_measured():
-    scan = ScanInfo(ocr_pages=[{"page": 1, "confidence": 91.0, "chars": 500}, {"page": 2, "confidence": 41.5, "chars": 80}],
-                    seal_pages=[1, 2], seals=[{"page": 1, "bbox": [0, 0, 1, 1]}])
+    scan = ScanInfo(
+        ocr_pages=[{"page": 1, "confidence": 91.0, "chars": 500}, {"page": 2, "confidence": 41.5, "chars": 80}],
+        seal_pages=[1, 2],
+        seals=[{"page": 1, "bbox": [0, 0, 1, 1]}],
+    )
     result = _run(scan_check, _doc(WORD_TEXT, fmt="pdf", scan=scan))
     assert _codes(result) == ["scan.low_confidence"]
     assert "第 2 页" in result.findings[0].message
@@ -95,13 +97,17 @@ def test_a_missing_paragraph_is_reported_with_its_text():
     (difference,) = comparison.differences
     assert difference.kind == "missing_in_b" and "42名骨干" in difference.a["text"]
     word = _doc(WORD_TEXT)
-    assert word.text[difference.a["start"]:difference.a["end"]] == difference.a["text"]
+    assert word.text[difference.a["start"] : difference.a["end"]] == difference.a["text"]
 
 
 def test_the_consistency_check_warns_with_both_versions_named():
     word = _doc(WORD_TEXT, fmt="docx", name="材料.docx")
-    scan = _doc(WORD_TEXT.replace("45%", "54%"), fmt="pdf", scan=ScanInfo(ocr_pages=[{"page": 1, "confidence": 90, "chars": 9}]),
-                name="材料.pdf")
+    scan = _doc(
+        WORD_TEXT.replace("45%", "54%"),
+        fmt="pdf",
+        scan=ScanInfo(ocr_pages=[{"page": 1, "confidence": 90, "chars": 9}]),
+        name="材料.pdf",
+    )
     result = _run(consistency_check, word, companion=scan)
     (finding,) = result.findings
     assert finding.code == "consistency.number_changed" and finding.severity == "warning"
@@ -123,22 +129,37 @@ def test_cli_pairs_same_stem_files_and_screens_the_word_version(tmp_path):
 def test_batch_pairs_word_and_pdf_of_one_material_into_one_row():
     from screening.batch.sources import Source, pair_versions
 
-    paired = pair_versions([Source("甲 案例.docx", b"w"), Source("乙.pdf", b"p"), Source("甲案例.PDF", b"s"),
-                            Source("丙.pdf", b"c"), Source("丙.txt", b"t"), Source("丙.docx", b"d")])
+    paired = pair_versions(
+        [
+            Source("甲 案例.docx", b"w"),
+            Source("乙.pdf", b"p"),
+            Source("甲案例.PDF", b"s"),
+            Source("丙.pdf", b"c"),
+            Source("丙.txt", b"t"),
+            Source("丙.docx", b"d"),
+        ]
+    )
     assert [(s.filename, s.companion.filename if s.companion else None) for s in paired] == [
-        ("甲 案例.docx", "甲案例.PDF"), ("乙.pdf", None), ("丙.pdf", None), ("丙.txt", None), ("丙.docx", None)]
+        ("甲 案例.docx", "甲案例.PDF"),
+        ("乙.pdf", None),
+        ("丙.pdf", None),
+        ("丙.txt", None),
+        ("丙.docx", None),
+    ]
 
 
 def test_a_batch_screens_a_word_and_pdf_pair_once_and_compares_them(monkeypatch):
     from screening import pipeline
     from screening.batch import screen_sources
-    from screening.services import Services
     from screening.batch.sources import Source
+    from screening.services import Services
     from tests.factories import make_docx, make_pdf
 
     monkeypatch.setattr(pipeline, "later_steps", lambda: ())  # content checks only: no models needed here
-    body = ["本台建成融媒体指挥调度平台，打通策划、采集、编辑、发布全流程。",
-            "截至2023年底，客户端下载量达到126万次，日均活跃用户4.8万人，同比增长35%。"]
+    body = [
+        "本台建成融媒体指挥调度平台，打通策划、采集、编辑、发布全流程。",
+        "截至2023年底，客户端下载量达到126万次，日均活跃用户4.8万人，同比增长35%。",
+    ]
     word = make_docx(title="融媒体平台建设", sections=[("一、总体情况", 1, body)])
     pdf = make_pdf(paragraphs=[("融媒体平台建设", 18), ("一、总体情况", 2), body[0], body[1].replace("35%", "53%")])
     sources = [Source("甲台.pdf", pdf), Source("甲台.docx", word), Source("乙台.pdf", b"%PDF-1.4 broken")]

@@ -23,17 +23,29 @@ def services_over(archive: Archive) -> Services:
 
 @pytest.fixture
 def make_ctx(archive):
-    def make(text: str, *, campaign_id: str, category: str | None, name: str = "", unit: str = "",
-             duplicate_index=None, exclude_record_ids=()):
+    def make(
+        text: str,
+        *,
+        campaign_id: str,
+        category: str | None,
+        name: str = "",
+        unit: str = "",
+        duplicate_index=None,
+        exclude_record_ids=(),
+    ):
         if duplicate_index is not None:  # the check looks the archive's index up: make it this one
             index_module._indexes[archive] = duplicate_index
         campaign = get_campaign(campaign_id)
         doc = Document(text=text, blocks=[], sections=[], format="txt", title=name or None)
-        return CheckContext(document=doc, campaign=campaign, material=campaign.default_material,
-                            category=campaign.category(category) if category else None, declared_category=category,
-                            services=services_over(archive),
-                            inputs=ScreenInputs(case_name=name, unit=unit,
-                                                exclude_record_ids=frozenset(exclude_record_ids)))
+        return CheckContext(
+            document=doc,
+            campaign=campaign,
+            material=campaign.default_material,
+            category=campaign.category(category) if category else None,
+            declared_category=category,
+            services=services_over(archive),
+            inputs=ScreenInputs(case_name=name, unit=unit, exclude_record_ids=frozenset(exclude_record_ids)),
+        )
 
     return make
 

@@ -12,15 +12,32 @@ NETWORK_2024 = "nrta-2024-smart-network-services"
 
 
 def _selection(archive, *, year, campaign, category, text=ORIGINAL, name=ORIGINAL_NAME, unit=UNIT):
-    result = archive.import_rows([{"year": str(year), "campaign": campaign, "category": category, "case_name": name,
-                                   "unit": unit, "province": "浙江", "text": text}], default_source="测试")
+    result = archive.import_rows(
+        [
+            {
+                "year": str(year),
+                "campaign": campaign,
+                "category": category,
+                "case_name": name,
+                "unit": unit,
+                "province": "浙江",
+                "text": text,
+            }
+        ],
+        default_source="测试",
+    )
     assert result.imported == 1
 
 
 def test_2024_selection_resubmitted_in_same_category_is_an_error(archive, make_ctx):
     _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务")
-    ctx = make_ctx(lightly_edited(ORIGINAL), campaign_id=MEDIA_2025, category="综合信息服务",
-                   name="青溪通客户端建设实践", unit=UNIT)
+    ctx = make_ctx(
+        lightly_edited(ORIGINAL),
+        campaign_id=MEDIA_2025,
+        category="综合信息服务",
+        name="青溪通客户端建设实践",
+        unit=UNIT,
+    )
     result = run(ctx)
     [match] = result.measurement["matches"]
     assert match["kind"] == "verbatim"
@@ -60,16 +77,22 @@ def test_same_product_as_earlier_network_services_selection_is_an_error(archive,
 
 def test_renamed_resubmission_of_a_name_only_selection(archive, make_ctx):
     _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务", text="")
-    ctx = make_ctx(ORIGINAL, campaign_id=MEDIA_2025, category="综合信息服务",
-                   name="“青溪通”县域媒体政务服务平台建设与运营", unit=UNIT)
+    ctx = make_ctx(
+        ORIGINAL,
+        campaign_id=MEDIA_2025,
+        category="综合信息服务",
+        name="“青溪通”县域媒体政务服务平台建设与运营",
+        unit=UNIT,
+    )
     [match] = run(ctx).measurement["matches"]
     assert match["kind"] == "renamed" and match["rule"]["kind"] == "no_resubmit_same_category"
 
 
 def test_other_case_of_the_same_unit_is_not_matched(archive, make_ctx):
     _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务")
-    ctx = make_ctx(SAME_UNIT_OTHER_CASE, campaign_id=MEDIA_2025, category="综合信息服务",
-                   name=SAME_UNIT_OTHER_NAME, unit=UNIT)
+    ctx = make_ctx(
+        SAME_UNIT_OTHER_CASE, campaign_id=MEDIA_2025, category="综合信息服务", name=SAME_UNIT_OTHER_NAME, unit=UNIT
+    )
     result = run(ctx)
     assert result.measurement["matches"] == [] and result.findings == []
 
@@ -78,9 +101,16 @@ def test_index_picks_up_stored_submissions_without_rebuild(archive, make_ctx):
     index = DuplicateIndex.from_archive(archive)
     ctx = make_ctx(ORIGINAL, campaign_id=NETWORK_2024, category="政务商务新服务", unit=UNIT, duplicate_index=index)
     assert run(ctx).measurement["matches"] == []
-    stored = archive.store_submission(campaign_id=NETWORK_2024, campaign_name="2024年度全国智慧广电网络新服务征集推选",
-                                      year=2024, case_name=ORIGINAL_NAME, unit=UNIT, category="智慧家庭新场景",
-                                      text=ORIGINAL, batch_id="b1")
+    stored = archive.store_submission(
+        campaign_id=NETWORK_2024,
+        campaign_name="2024年度全国智慧广电网络新服务征集推选",
+        year=2024,
+        case_name=ORIGINAL_NAME,
+        unit=UNIT,
+        category="智慧家庭新场景",
+        text=ORIGINAL,
+        batch_id="b1",
+    )
     [match] = run(ctx).measurement["matches"]
     assert match["record"]["id"] == stored.id
     assert match["code"] == "duplicates.one_category_per_case" and match["severity"] == "error"
@@ -96,9 +126,11 @@ def test_index_reloads_stored_fingerprints(archive, make_ctx):
 
 
 def test_cross_batch_flags_one_case_under_two_categories():
-    items = [BatchItem("a.docx", ORIGINAL, ORIGINAL_NAME, UNIT, "智慧家庭新场景"),
-             BatchItem("b.docx", lightly_edited(ORIGINAL), "青溪通平台", UNIT, "政务商务新服务"),
-             BatchItem("c.docx", SAME_UNIT_OTHER_CASE, SAME_UNIT_OTHER_NAME, UNIT, "数字文化新应用")]
+    items = [
+        BatchItem("a.docx", ORIGINAL, ORIGINAL_NAME, UNIT, "智慧家庭新场景"),
+        BatchItem("b.docx", lightly_edited(ORIGINAL), "青溪通平台", UNIT, "政务商务新服务"),
+        BatchItem("c.docx", SAME_UNIT_OTHER_CASE, SAME_UNIT_OTHER_NAME, UNIT, "数字文化新应用"),
+    ]
     [match] = cross_batch(items, campaign=get_campaign(NETWORK_2024))
     assert (match["a"], match["b"]) == ("a.docx", "b.docx")
     assert match["severity"] == "error" and match["rule"]["kind"] == "one_category_per_case"
@@ -124,11 +156,15 @@ def test_report_is_degraded_only_when_the_policy_chose_a_model_for_duplicates(ar
 
 # --- boilerplate shared by a batch ----------------------------------------------------------------------------
 
-FORM_HEAD = ("案例申报表\n案例名称：\n申报单位（盖章）：\n联系人：部门及职务：联系方式：\n"
-             "填写说明：请围绕案例背景、主要做法、创新亮点、实际成效、推广价值、存在问题及解决措施等方面进行介绍，"
-             "正文不超过五千字，可附相关图片和证明材料。所填数据应注明统计口径和截止时间。\n")
-FORM_TAIL = ("\n本单位承诺所报送的案例材料真实、准确、完整，不存在弄虚作假、侵犯他人知识产权等情形，所涉数据均有据可查。"
-             "如有不实，本单位愿意承担相应责任。\n申报单位负责人（签字）：年月日\n")
+FORM_HEAD = (
+    "案例申报表\n案例名称：\n申报单位（盖章）：\n联系人：部门及职务：联系方式：\n"
+    "填写说明：请围绕案例背景、主要做法、创新亮点、实际成效、推广价值、存在问题及解决措施等方面进行介绍，"
+    "正文不超过五千字，可附相关图片和证明材料。所填数据应注明统计口径和截止时间。\n"
+)
+FORM_TAIL = (
+    "\n本单位承诺所报送的案例材料真实、准确、完整，不存在弄虚作假、侵犯他人知识产权等情形，所涉数据均有据可查。"
+    "如有不实，本单位愿意承担相应责任。\n申报单位负责人（签字）：年月日\n"
+)
 
 
 def _distinct_texts(n: int, *, chars: int = 240) -> list[str]:
@@ -139,7 +175,7 @@ def _distinct_texts(n: int, *, chars: int = 240) -> list[str]:
     for seed in range(n):
         rng = random.Random(seed)
         body = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars))
-        texts.append("。".join(body[i:i + 30] for i in range(0, chars, 30)) + "。")
+        texts.append("。".join(body[i : i + 30] for i in range(0, chars, 30)) + "。")
     return texts
 
 
@@ -169,23 +205,42 @@ def test_boilerplate_is_blanked_in_place_so_offsets_still_hold():
     assert without_boilerplate(texts[:3]) == texts[:3]  # too few materials to tell form from a re-submitted case
 
 
-def test_stored_submissions_in_one_form_are_not_duplicates_of_a_new_one_but_a_copy_is(archive, make_ctx,
-                                                                                      monkeypatch):
+def test_stored_submissions_in_one_form_are_not_duplicates_of_a_new_one_but_a_copy_is(archive, make_ctx, monkeypatch):
     from screening.duplicates import check
+
     bodies = _distinct_texts(7)
     for i, body in enumerate(bodies[:6]):
-        archive.store_submission(campaign_id=NETWORK_2024, campaign_name="2024年度全国智慧广电网络新服务征集推选",
-                                 year=2024, case_name=f"案例{i}", unit=f"单位{i}", category="智慧家庭新场景",
-                                 text=FORM_HEAD + body + FORM_TAIL, batch_id="b1")
+        archive.store_submission(
+            campaign_id=NETWORK_2024,
+            campaign_name="2024年度全国智慧广电网络新服务征集推选",
+            year=2024,
+            case_name=f"案例{i}",
+            unit=f"单位{i}",
+            category="智慧家庭新场景",
+            text=FORM_HEAD + body + FORM_TAIL,
+            batch_id="b1",
+        )
     index = DuplicateIndex.from_archive(archive)
-    new = make_ctx(FORM_HEAD + bodies[6] + FORM_TAIL, campaign_id=NETWORK_2024, category="智慧家庭新场景",
-                   name="新案例", unit="新单位", duplicate_index=index)
+    new = make_ctx(
+        FORM_HEAD + bodies[6] + FORM_TAIL,
+        campaign_id=NETWORK_2024,
+        category="智慧家庭新场景",
+        name="新案例",
+        unit="新单位",
+        duplicate_index=index,
+    )
     assert run(new).measurement["matches"] == []
     with monkeypatch.context() as without_filter:
         without_filter.setattr(check, "BOILERPLATE_MIN", 10**9)
         assert len(run(new).measurement["matches"]) == 6  # the form alone: every stored submission looks reused
-    copy = make_ctx(FORM_HEAD + bodies[2].replace("。", "，", 2) + FORM_TAIL, campaign_id=NETWORK_2024,
-                    category="智慧家庭新场景", name="新案例", unit="新单位", duplicate_index=index)
+    copy = make_ctx(
+        FORM_HEAD + bodies[2].replace("。", "，", 2) + FORM_TAIL,
+        campaign_id=NETWORK_2024,
+        category="智慧家庭新场景",
+        name="新案例",
+        unit="新单位",
+        duplicate_index=index,
+    )
     [match] = run(copy).measurement["matches"]
     assert match["kind"] == "verbatim" and match["record"]["case_name"] == "案例2"
 
@@ -201,7 +256,7 @@ from screening import db
 from screening.archive import Archive
 from screening.duplicates.compare import Sample
 from screening.duplicates.index import get_index
-archive = Archive(db.get_engine("sqlite:///{tmp_path / 'names.db'}"), seed=False)
+archive = Archive(db.get_engine("sqlite:///{tmp_path / "names.db"}"), seed=False)
 archive.add([{{"kind": "selection", "year": 2024, "campaign": "活动", "case_name": "{ORIGINAL_NAME}", "unit": "{UNIT}"}}])
 index = get_index(archive)
 found = index.candidates(Sample.of({ORIGINAL!r}, name="{ORIGINAL_NAME}", unit="{UNIT}"))

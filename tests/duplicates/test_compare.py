@@ -25,8 +25,8 @@ def test_lightly_edited_copy_is_verbatim_with_passages_side_by_side():
     assert result.kind == "verbatim"
     assert result.passages
     for pair in result.passages:
-        assert edited[pair.ours.start:pair.ours.end] == pair.ours.text
-        assert ORIGINAL[pair.theirs.start:pair.theirs.end] == pair.theirs.text
+        assert edited[pair.ours.start : pair.ours.end] == pair.ours.text
+        assert ORIGINAL[pair.theirs.start : pair.theirs.end] == pair.theirs.text
 
 
 def test_reordered_copy_is_verbatim():
@@ -77,10 +77,13 @@ def test_semantic_score_is_reported_but_does_not_decide():
 def test_passages_are_whole_sentences_within_the_budget_with_offsets_into_the_text():
     from screening.duplicates.compare import PASSAGE_CHARS, cut_passages
 
-    text = "   \n短句一。" + "长" * (PASSAGE_CHARS * 2 + 10) + "。\n" + "；".join(["第二段的分句"] * 40) + "。" + " " * 30
+    text = (
+        "   \n短句一。" + "长" * (PASSAGE_CHARS * 2 + 10) + "。\n" + "；".join(["第二段的分句"] * 40) + "。" + " " * 30
+    )
     passages = cut_passages(text)
-    assert all(text[p.start:p.end] == p.text and p.text.strip() == p.text and len(p.text) <= PASSAGE_CHARS
-               for p in passages)
+    assert all(
+        text[p.start : p.end] == p.text and p.text.strip() == p.text and len(p.text) <= PASSAGE_CHARS for p in passages
+    )
     assert passages[0].text == "短句一。"  # the long sentence after it starts a passage of its own
     assert [len(p.text) for p in passages[1:4]] == [PASSAGE_CHARS, PASSAGE_CHARS, 11]  # cut by characters
     assert all(p.text.endswith(("；", "。")) for p in passages[4:])  # packed whole clauses

@@ -10,16 +10,18 @@ from .texts import ORIGINAL, ORIGINAL_NAME, OTHER_UNIT_SIMILAR_TOPIC, SAME_UNIT_
 
 # The 青溪通 case of texts.ORIGINAL told again a year later for another category: a new opening and headings, the
 # order changed, the flood-season part dropped, every sentence rewritten; the facts (names, figures) stay.
-REFRAMED = "\n".join([
-    "一、创新机制",
-    "为推动县级融媒体改革走深走实，我们把“青溪通”当作体制机制创新的突破口，重新划分采编、技术、经营三条线的职责。",
-    "云上部署由12人的运维团队负责，一稿多发成为日常流程，绩效按传播效果和服务量两项指标考核，智能客服今年也已接入。",
-    "二、成效",
-    "掌上可办的高频事项有87项，社保、不动产登记预约、医保缴费等都在其中；到2025年，“青溪通”下载量31万次，日活2.6万人，"
-    "办件45万件。",
-    "三、推广",
-    "我们正联合邻近三个县共建区域服务平台，把“新闻+政务+服务”的青溪做法带出县域，同时编写操作手册供兄弟单位参考。",
-])
+REFRAMED = "\n".join(
+    [
+        "一、创新机制",
+        "为推动县级融媒体改革走深走实，我们把“青溪通”当作体制机制创新的突破口，重新划分采编、技术、经营三条线的职责。",
+        "云上部署由12人的运维团队负责，一稿多发成为日常流程，绩效按传播效果和服务量两项指标考核，智能客服今年也已接入。",
+        "二、成效",
+        "掌上可办的高频事项有87项，社保、不动产登记预约、医保缴费等都在其中；到2025年，“青溪通”下载量31万次，日活2.6万人，"
+        "办件45万件。",
+        "三、推广",
+        "我们正联合邻近三个县共建区域服务平台，把“新闻+政务+服务”的青溪做法带出县域，同时编写操作手册供兄弟单位参考。",
+    ]
+)
 
 
 def test_common_field_words_weigh_less_than_a_project_name():
@@ -55,8 +57,19 @@ def test_keywords_are_the_heaviest_words_and_stable():
 
 
 def test_keyword_index_finds_the_original_and_stores_its_keywords(archive):
-    (record,) = archive.add([dict(kind="selection", year=2024, campaign="2024年全国广播电视媒体融合典型案例",
-                                  category="综合信息服务", case_name=ORIGINAL_NAME, unit=UNIT, text=ORIGINAL)])
+    (record,) = archive.add(
+        [
+            dict(
+                kind="selection",
+                year=2024,
+                campaign="2024年全国广播电视媒体融合典型案例",
+                category="综合信息服务",
+                case_name=ORIGINAL_NAME,
+                unit=UNIT,
+                text=ORIGINAL,
+            )
+        ]
+    )
     index = DuplicateIndex.from_archive(archive)
     ours = Sample.of(REFRAMED)
     assert record.id in index._sharing_keywords(rarewords.keywords(ours.rare))
@@ -72,8 +85,19 @@ def test_keyword_index_finds_the_original_and_stores_its_keywords(archive):
 
 
 def test_records_indexed_before_keywords_existed_get_them_on_the_next_build(archive):
-    (record,) = archive.add([dict(kind="selection", year=2024, campaign="2024年全国广播电视媒体融合典型案例",
-                                  category="综合信息服务", case_name=ORIGINAL_NAME, unit=UNIT, text=ORIGINAL)])
+    (record,) = archive.add(
+        [
+            dict(
+                kind="selection",
+                year=2024,
+                campaign="2024年全国广播电视媒体融合典型案例",
+                category="综合信息服务",
+                case_name=ORIGINAL_NAME,
+                unit=UNIT,
+                text=ORIGINAL,
+            )
+        ]
+    )
     DuplicateIndex.from_archive(archive)
     from sqlalchemy import delete
 
@@ -88,9 +112,26 @@ def test_records_indexed_before_keywords_existed_get_them_on_the_next_build(arch
 def test_the_check_reports_a_reframed_resubmission(archive, make_ctx):
     from screening.duplicates import run
 
-    archive.add([dict(kind="selection", year=2024, campaign="2024年全国广播电视媒体融合典型案例", category="综合信息服务",
-                      case_name=ORIGINAL_NAME, unit=UNIT, text=ORIGINAL)])
-    ctx = make_ctx(REFRAMED, campaign_id="nrta-2025-media-convergence", category="创新发展机制",
-                   name="青溪县融媒体改革机制创新", unit=UNIT, duplicate_index=DuplicateIndex.from_archive(archive))
+    archive.add(
+        [
+            dict(
+                kind="selection",
+                year=2024,
+                campaign="2024年全国广播电视媒体融合典型案例",
+                category="综合信息服务",
+                case_name=ORIGINAL_NAME,
+                unit=UNIT,
+                text=ORIGINAL,
+            )
+        ]
+    )
+    ctx = make_ctx(
+        REFRAMED,
+        campaign_id="nrta-2025-media-convergence",
+        category="创新发展机制",
+        name="青溪县融媒体改革机制创新",
+        unit=UNIT,
+        duplicate_index=DuplicateIndex.from_archive(archive),
+    )
     (match,) = run(ctx).measurement["matches"]
     assert match["kind"] == "reworded" and match["record"]["case_name"] == ORIGINAL_NAME

@@ -17,7 +17,6 @@ from tests.api.docs import form_docx, material_docx
 from tests.api.server import running
 from tests.e2e.conftest import NEEDS_CHROMIUM
 
-
 pytestmark = NEEDS_CHROMIUM
 VERDICT_LABELS = {"pass": "可推荐", "revise": "需修改", "reject": "不符合要求"}
 
@@ -32,8 +31,12 @@ def server(tmp_path_factory):
 def test_applicant_uploads_a_docx_and_reads_the_verdict(server, browser, tmp_path):
     path = tmp_path / "我的案例.docx"
     path.write_bytes(material_docx("浏览器测试案例"))
-    expected = httpx.post(f"{server}/api/screen", data={"campaign": CAMPAIGN, "category": "新媒体平台建设"},
-                          files={"file": (path.name, path.read_bytes())}, timeout=120).json()["verdict"]
+    expected = httpx.post(
+        f"{server}/api/screen",
+        data={"campaign": CAMPAIGN, "category": "新媒体平台建设"},
+        files={"file": (path.name, path.read_bytes())},
+        timeout=120,
+    ).json()["verdict"]
 
     page = browser.new_page()
     page.goto(server + "/")
@@ -64,7 +67,10 @@ def test_a_rejected_file_shows_its_message_on_the_form(server, browser, tmp_path
 
 def test_bureau_runs_a_batch_in_the_browser(server, browser, tmp_path):
     files = []
-    for name, case, unit in (("甲.docx", "智慧社区服务平台", "长春市融媒体中心"), ("乙.docx", "县级融媒体改革", "吉林市广播电视台")):
+    for name, case, unit in (
+        ("甲.docx", "智慧社区服务平台", "长春市融媒体中心"),
+        ("乙.docx", "县级融媒体改革", "吉林市广播电视台"),
+    ):
         files.append(tmp_path / name)
         files[-1].write_bytes(form_docx(case, unit))
     page = browser.new_page()

@@ -21,17 +21,22 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("e2e-review"),
-                             SCREENING_API_KEYS="jl-key=吉林省广播电视局,fj-key=福建省广播电视局",
-                             SCREENING_REVIEWER_KEYS=f"rev-key=王评审:{CAMPAIGN}")
+    settings = make_settings(
+        tmp_path_factory.mktemp("e2e-review"),
+        SCREENING_API_KEYS="jl-key=吉林省广播电视局,fj-key=福建省广播电视局",
+        SCREENING_REVIEWER_KEYS=f"rev-key=王评审:{CAMPAIGN}",
+    )
     with running(create_app(settings)) as base:
         yield base
 
 
 def finished_batch(base: str, key: str, files: dict[str, bytes]) -> str:
     with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=120) as api:
-        created = api.post("/api/batches", data={"campaign": CAMPAIGN},
-                           files=[("files", (name, data, DOCX)) for name, data in files.items()])
+        created = api.post(
+            "/api/batches",
+            data={"campaign": CAMPAIGN},
+            files=[("files", (name, data, DOCX)) for name, data in files.items()],
+        )
         assert created.status_code == 202, created.text
         batch_id = created.json()["id"]
         for _ in range(600):
@@ -47,10 +52,22 @@ def finished_batch(base: str, key: str, files: dict[str, bytes]) -> str:
 
 @pytest.fixture(scope="module")
 def batches(server):
-    jl = finished_batch(server, "jl-key", {"社区.docx": project_docx("智慧社区服务平台", "长春市融媒体中心", 11),
-                                           "乡村.docx": project_docx("乡村应急广播网", "吉林市广播电视台", 12)})
-    fj = finished_batch(server, "fj-key", {"社区.docx": project_docx("智慧社区便民服务平台", "福州市融媒体中心", 11),
-                                           "海洋.docx": project_docx("海洋频道融合传播", "厦门广电集团", 13)})
+    jl = finished_batch(
+        server,
+        "jl-key",
+        {
+            "社区.docx": project_docx("智慧社区服务平台", "长春市融媒体中心", 11),
+            "乡村.docx": project_docx("乡村应急广播网", "吉林市广播电视台", 12),
+        },
+    )
+    fj = finished_batch(
+        server,
+        "fj-key",
+        {
+            "社区.docx": project_docx("智慧社区便民服务平台", "福州市融媒体中心", 11),
+            "海洋.docx": project_docx("海洋频道融合传播", "厦门广电集团", 13),
+        },
+    )
     submitted = httpx.post(f"{server}/api/submissions", json={"batch_id": jl}, headers={"X-API-Key": "jl-key"})
     assert submitted.status_code == 201, submitted.text
     return {"jl": jl, "fj": fj}

@@ -4,12 +4,13 @@ import pytest
 
 from screening.embeddings import MODEL_NAME, chunk_text, get_embedder, model_path
 
+
 def test_chunks_respect_the_budget_and_cover_the_text():
     text = "".join(f"这是第{i}个句子，内容用于测试分块。" for i in range(200))
     chunks = chunk_text(text, budget=100)
     assert all(len(c.text) <= 100 for c in chunks)
     assert "".join(c.text for c in chunks) == text
-    assert all(text[c.start:c.end] == c.text for c in chunks)
+    assert all(text[c.start : c.end] == c.text for c in chunks)
 
 
 def test_overlong_sentence_is_cut_by_characters():
@@ -78,11 +79,15 @@ def test_one_pass_normaliser_gives_what_the_rules_in_sequence_give():
     from screening.embeddings import one_pass_normaliser
 
     tok = Tokenizer(models.Unigram([("<unk>", 0.0), ("a", -1.0)], unk_id=0, byte_fallback=False))
-    tok.normalizer = normalizers.Sequence([
-        normalizers.Replace("Ａ", "A"), normalizers.Replace("A", "a"),  # a chain: Ａ -> A -> a
-        normalizers.Replace("ｂ", "b\u3000 "), normalizers.Replace("\u3000", " "),  # one char to several
-        normalizers.Replace(Regex(" {2,}"), " "),
-    ])
+    tok.normalizer = normalizers.Sequence(
+        [
+            normalizers.Replace("Ａ", "A"),
+            normalizers.Replace("A", "a"),  # a chain: Ａ -> A -> a
+            normalizers.Replace("ｂ", "b\u3000 "),
+            normalizers.Replace("\u3000", " "),  # one char to several
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ]
+    )
     texts = ["ＡAａｂｂ  x\u3000y", "没有规则的字", "ｂ ｂＡ"]
     expected = [tok.normalizer.normalize_str(t) for t in texts]
     table = one_pass_normaliser(tok)

@@ -70,7 +70,9 @@ def test_unwritable_cache_still_gives_the_dictionary(tmp_path, monkeypatch, capl
 
 
 def test_pipeline_imports_spacy_without_torch_and_torch_still_imports_later():
-    code = ("import sys; from screening import nlp; s = nlp.sentences('第一句。第二句！'); t = 'torch' in sys.modules;"
-            "import torch; print(len(s), t, torch.tensor([1, 2]).sum().item())")
+    code = (
+        "import sys; from screening import nlp; s = nlp.sentences('第一句。第二句！'); t = 'torch' in sys.modules;"
+        "import torch; print(len(s), t, torch.tensor([1, 2]).sum().item())"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["2", "False", "3"]

@@ -17,8 +17,17 @@ from screening import embeddings, nlp
 from screening.embeddings import STATIC_NAME, get_embedder, load_embedder, model_path
 from screening.embeddings.numpy_static import StaticEmbedder, read_safetensor, static_module_dir
 
-TEXTS = ["本项目拟制作一档电视纪录片", "我们计划拍摄一部电视纪录片。", "客户端接入政务服务事项",
-         "ＡＢＣ全角字母和数字１２３", "", "   ", "融媒体中心" * 200, "дом电视纪录片", "政务😀服务"]
+TEXTS = [
+    "本项目拟制作一档电视纪录片",
+    "我们计划拍摄一部电视纪录片。",
+    "客户端接入政务服务事项",
+    "ＡＢＣ全角字母和数字１２３",
+    "",
+    "   ",
+    "融媒体中心" * 200,
+    "дом电视纪录片",
+    "政务😀服务",
+]
 OUT_OF_SCOPE = [7, 8]  # Cyrillic (a piece of the vocabulary) and an emoji (no piece: unknown)
 
 
@@ -27,15 +36,24 @@ def _tiny_static_folder(folder):
     from sentence_transformers.sentence_transformer.modules import Normalize, StaticEmbedding
     from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers
 
-    pieces = ["<unk>", "<s>", "</s>", "\u2581"] + list("本项目拟制作一档电视纪录片我们计划拍摄部客户端接入政务服务事项融媒体中心")
+    pieces = ["<unk>", "<s>", "</s>", "\u2581"] + list(
+        "本项目拟制作一档电视纪录片我们计划拍摄部客户端接入政务服务事项融媒体中心"
+    )
     pieces += ["电视", "纪录片", "政务服务", "融媒体", "ABC", "123", "\u2581我们", "дом", "д", "о", "м", "视纪"]
     vocab = [(p, -float(i % 7) - 1.0) for i, p in enumerate(pieces)]
     vocab[pieces.index("дом")] = ("дом", -30.0)  # the lowest score, out of scope: it sets the unknown's score
     tok = Tokenizer(models.Unigram(vocab, unk_id=0, byte_fallback=False))
-    tok.normalizer = normalizers.Sequence([normalizers.Replace("Ａ", "A"), normalizers.Replace("Ｂ", "B"),
-                                           normalizers.Replace("Ｃ", "C"), normalizers.Replace("１", "1"),
-                                           normalizers.Replace("２", "2"), normalizers.Replace("３", "3"),
-                                           normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.normalizer = normalizers.Sequence(
+        [
+            normalizers.Replace("Ａ", "A"),
+            normalizers.Replace("Ｂ", "B"),
+            normalizers.Replace("Ｃ", "C"),
+            normalizers.Replace("１", "1"),
+            normalizers.Replace("２", "2"),
+            normalizers.Replace("３", "3"),
+            normalizers.Replace(Regex(" {2,}"), " "),
+        ]
+    )
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always")
     weights = np.random.default_rng(0).normal(size=(len(pieces), 16)).astype(np.float32)
     model = SentenceTransformer(modules=[StaticEmbedding(tok, embedding_weights=weights), Normalize()], device="cpu")
@@ -92,7 +110,8 @@ def test_weights_are_memory_mapped_not_copied(tiny_folder):
 def test_e5_style_folder_is_not_taken_for_static(tmp_path):
     (tmp_path / "modules.json").write_text(
         '[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},'
-        ' {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]')
+        ' {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]'
+    )
     assert static_module_dir(tmp_path) is None
 
 
@@ -108,9 +127,11 @@ def test_broken_static_folder_is_loud_and_degrades(tiny_folder, tmp_path, caplog
 
 
 def test_loading_the_static_embedding_imports_no_torch(tiny_folder):
-    code = ("import sys; from pathlib import Path; from screening.embeddings import get_embedder, STATIC_NAME;"
-            f"e = get_embedder(Path({str(tiny_folder.parent)!r}), name=STATIC_NAME); v = e.encode(['电视纪录片']);"
-            "print(type(e).__name__, v.shape, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    code = (
+        "import sys; from pathlib import Path; from screening.embeddings import get_embedder, STATIC_NAME;"
+        f"e = get_embedder(Path({str(tiny_folder.parent)!r}), name=STATIC_NAME); v = e.encode(['电视纪录片']);"
+        "print(type(e).__name__, v.shape, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["StaticEmbedder", "(1,", "16)", "False", "False"]
 
@@ -121,7 +142,10 @@ def test_built_static_model_gives_the_sentence_transformers_vectors():
     fast = get_embedder(name=STATIC_NAME)
     reference = _sentence_transformers_embedder(model_path(name=STATIC_NAME))
     assert isinstance(fast, StaticEmbedder) and fast.dim == reference.dim
-    texts = TEXTS + ["县级融媒体中心建设“中央厨房”，日均生产稿件120条，同比增长35%。", "Ｗｅｂ端、ＡＰＰ端①②③ — 《新闻联播》·α"]
+    texts = TEXTS + [
+        "县级融媒体中心建设“中央厨房”，日均生产稿件120条，同比增长35%。",
+        "Ｗｅｂ端、ＡＰＰ端①②③ — 《新闻联播》·α",
+    ]
     np.testing.assert_allclose(fast.encode(texts), reference.encode(texts), atol=1e-5)
     long = "".join(f"融媒体中心第{i}项工作取得了明显成效。" for i in range(300))
     np.testing.assert_allclose(fast.encode_long(long), reference.encode_long(long), atol=1e-5)

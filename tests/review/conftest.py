@@ -37,8 +37,9 @@ def upload(name: str, data: bytes):
 
 def run_batch(client, key_name: str, files: list, *, unit_kind: str = "province", include_all: bool = True) -> str:
     """A finished batch of ``files``; with ``include_all`` the bureau recommends every material (its order)."""
-    response = client.post("/api/batches", data={"campaign": CAMPAIGN, "unit_kind": unit_kind}, files=files,
-                           headers=key(key_name))
+    response = client.post(
+        "/api/batches", data={"campaign": CAMPAIGN, "unit_kind": unit_kind}, files=files, headers=key(key_name)
+    )
     assert response.status_code == 202, response.text
     batch_id = response.json()["id"]
     assert wait_for_batch(client, batch_id, headers=key(key_name))["status"] == "done"
@@ -54,8 +55,16 @@ def selection_csv() -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["年份", "征集活动", "类别", "案例名称", "申报单位", "正文"])
-    writer.writerow([2024, "2024年全国广播电视媒体融合典型案例", "新媒体平台建设", "融媒云端服务平台", "长春市融媒体中心",
-                     project_text(BANNED).replace("\n", " ")])
+    writer.writerow(
+        [
+            2024,
+            "2024年全国广播电视媒体融合典型案例",
+            "新媒体平台建设",
+            "融媒云端服务平台",
+            "长春市融媒体中心",
+            project_text(BANNED).replace("\n", " "),
+        ]
+    )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -71,22 +80,36 @@ def client(tmp_path_factory):
 def call(client):
     """Jilin (province) and Fujian (province) submit batches sharing one project; Jilin's also repeats a 2024
     selection in the same category; the central unit submits two in one category (its quota is one)."""
-    imported = client.post("/api/archive/import", files={"file": ("入选.csv", selection_csv(), "text/csv")},
-                           headers=key("jl-key"))
+    imported = client.post(
+        "/api/archive/import", files={"file": ("入选.csv", selection_csv(), "text/csv")}, headers=key("jl-key")
+    )
     assert imported.status_code == 200, imported.text
-    jl = run_batch(client, "jl-key", [
-        upload("智慧社区.docx", project_docx("智慧社区服务平台", "长春市融媒体中心", SHARED)),
-        upload("融媒云端.docx", project_docx("融媒云端服务平台", "长春市融媒体中心", BANNED)),
-        upload("乡村广播.docx", project_docx("乡村应急广播网", "吉林市广播电视台", 303)),
-    ])
-    fj = run_batch(client, "fj-key", [
-        upload("社区服务.docx", project_docx("智慧社区便民服务平台", "福州市融媒体中心", SHARED)),
-        upload("海洋频道.docx", project_docx("海洋频道融合传播", "厦门广电集团", 404)),
-    ])
-    zy = run_batch(client, "zy-key", [
-        upload("云听.docx", project_docx("全国音频云平台", "中央广播电视总台", 505)),
-        upload("央视频.docx", project_docx("移动视频客户端", "中央广播电视总台", 606)),
-    ], unit_kind="central")
+    jl = run_batch(
+        client,
+        "jl-key",
+        [
+            upload("智慧社区.docx", project_docx("智慧社区服务平台", "长春市融媒体中心", SHARED)),
+            upload("融媒云端.docx", project_docx("融媒云端服务平台", "长春市融媒体中心", BANNED)),
+            upload("乡村广播.docx", project_docx("乡村应急广播网", "吉林市广播电视台", 303)),
+        ],
+    )
+    fj = run_batch(
+        client,
+        "fj-key",
+        [
+            upload("社区服务.docx", project_docx("智慧社区便民服务平台", "福州市融媒体中心", SHARED)),
+            upload("海洋频道.docx", project_docx("海洋频道融合传播", "厦门广电集团", 404)),
+        ],
+    )
+    zy = run_batch(
+        client,
+        "zy-key",
+        [
+            upload("云听.docx", project_docx("全国音频云平台", "中央广播电视总台", 505)),
+            upload("央视频.docx", project_docx("移动视频客户端", "中央广播电视总台", 606)),
+        ],
+        unit_kind="central",
+    )
     submissions = {}
     for name, batch_id in (("jl-key", jl), ("fj-key", fj), ("zy-key", zy)):
         response = client.post("/api/submissions", json={"batch_id": batch_id}, headers=key(name))

@@ -13,8 +13,14 @@ import zipfile
 
 from tests.factories import make_form_docx
 
-HEADINGS = ["一、总体情况", "二、主要创新做法与实践", "三、成效成果与社会反响", "四、可借鉴性与发展潜力",
-            "五、问题困难及破解办法", "六、经验启示与下一步优化方向"]
+HEADINGS = [
+    "一、总体情况",
+    "二、主要创新做法与实践",
+    "三、成效成果与社会反响",
+    "四、可借鉴性与发展潜力",
+    "五、问题困难及破解办法",
+    "六、经验启示与下一步优化方向",
+]
 DATA = "平台用户规模达到{n}万人，同比增长{p}%，年营业收入{r}万元，用户满意度{s}%。"
 
 
@@ -40,16 +46,26 @@ def project_text(seed: int, *, words_per_paragraph: int = 40) -> str:
     for heading in HEADINGS:
         lines.append(heading)
         picked = [rng.choice(words) for _ in range(words_per_paragraph)]
-        lines.append("".join("".join(picked[i:i + 8]) + "。" for i in range(0, len(picked), 8)))
-    lines.insert(6, DATA.format(n=rng.randint(10, 99), p=rng.randint(5, 60), r=rng.randint(100, 9000),
-                                s=rng.randint(80, 99)))
+        lines.append("".join("".join(picked[i : i + 8]) + "。" for i in range(0, len(picked), 8)))
+    lines.insert(
+        6, DATA.format(n=rng.randint(10, 99), p=rng.randint(5, 60), r=rng.randint(100, 9000), s=rng.randint(80, 99))
+    )
     return "\n".join(lines)
 
 
 def project_docx(name: str, unit: str, seed: int, category: str = "新媒体平台建设") -> bytes:
-    return make_form_docx({"案例名称": name, "征集类别": category, "申报单位": unit, "联系人": "李四", "职务": "副主任",
-                           "联系电话": "0591-7654321", "案例简介": f"{name}的简介。" * 10,
-                           "申报材料": project_text(seed)})
+    return make_form_docx(
+        {
+            "案例名称": name,
+            "征集类别": category,
+            "申报单位": unit,
+            "联系人": "李四",
+            "职务": "副主任",
+            "联系电话": "0591-7654321",
+            "案例简介": f"{name}的简介。" * 10,
+            "申报材料": project_text(seed),
+        }
+    )
 
 
 def zip_of(files: dict[str, bytes]) -> bytes:

@@ -51,7 +51,9 @@ def test_the_central_units_second_case_in_one_category_breaks_its_quota(client, 
     flag = next(f for f in detail["flag_details"] if f["kind"] == "quota")
     assert "中央单位" in flag["message"] and "不超过 1 个" in flag["message"]
     # provinces with three and two cases in one category are within their 4-per-category quota
-    assert all("quota" not in [f["kind"] for f in i["flags"]] for i in items.values() if i["bureau"] != "中央广播电视总台")
+    assert all(
+        "quota" not in [f["kind"] for f in i["flags"]] for i in items.values() if i["bureau"] != "中央广播电视总台"
+    )
 
 
 def test_submissions_after_the_deadline_are_flagged_late(client, call):
@@ -70,7 +72,10 @@ def test_the_queue_is_sorted_by_risk_and_filters(client, call):
     assert data["bureaus"] == sorted(["吉林省广播电视局", "福建省广播电视局", "中央广播电视总台"])
     fujian = queue(client, bureau="福建省广播电视局")["items"]
     assert {i["bureau"] for i in fujian} == {"福建省广播电视局"} and len(fujian) == 2
-    assert {i["case_name"] for i in queue(client, flag="duplicate")["items"]} == {"智慧社区服务平台", "智慧社区便民服务平台"}
+    assert {i["case_name"] for i in queue(client, flag="duplicate")["items"]} == {
+        "智慧社区服务平台",
+        "智慧社区便民服务平台",
+    }
     assert queue(client, category="不存在的类别")["items"] == []
     bad = client.get(f"/api/review/calls/{CAMPAIGN}/queue", params={"flag": "nonsense"}, headers=key("rev-key"))
     assert bad.status_code == 422 and bad.json()["code"] == "usage"
@@ -135,18 +140,26 @@ def test_the_review_table_exports_decisions_in_queue_order(client, call):
     assert [r[1] for r in rows[1:]] == [i["case_name"] for i in items]
     decided = next(r for r in rows[1:] if r[1] == "乡村应急广播网")
     assert decided[4:7] == ["退回补正", "补充数据来源", "王评审"] and decided[7]
-    book = load_workbook(io.BytesIO(client.get(f"/api/review/calls/{CAMPAIGN}/export.xlsx",
-                                               headers=key("rev-key")).content))
+    book = load_workbook(
+        io.BytesIO(client.get(f"/api/review/calls/{CAMPAIGN}/export.xlsx", headers=key("rev-key")).content)
+    )
     sheet = book.active
     assert [c.value for c in sheet[2]][:2] == ["机构", "案例名称"] and sheet.max_row == len(items) + 2
 
 
 def test_a_mailed_zip_is_imported_for_a_named_bureau(client, call):
-    data = zip_of({"甲.docx": project_docx("邮寄来的案例", "某市融媒体中心", 707),
-                   "乙.docx": project_docx("=HYPERLINK(\"x\")", "某县融媒体中心", 808)})
-    response = client.post("/api/review/imports", data={"campaign": CAMPAIGN, "bureau": "福建省广播电视局",
-                                                        "received_on": "2025-04-10"},
-                           files={"file": ("福建.zip", data, "application/zip")}, headers=key("rev-key"))
+    data = zip_of(
+        {
+            "甲.docx": project_docx("邮寄来的案例", "某市融媒体中心", 707),
+            "乙.docx": project_docx('=HYPERLINK("x")', "某县融媒体中心", 808),
+        }
+    )
+    response = client.post(
+        "/api/review/imports",
+        data={"campaign": CAMPAIGN, "bureau": "福建省广播电视局", "received_on": "2025-04-10"},
+        files={"file": ("福建.zip", data, "application/zip")},
+        headers=key("rev-key"),
+    )
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["origin"] == "import" and created["submitted_by"] == "王评审" and created["item_count"] == 2
@@ -154,20 +167,35 @@ def test_a_mailed_zip_is_imported_for_a_named_bureau(client, call):
     imported = items["邮寄来的案例"]
     assert imported["bureau"] == "福建省广播电视局" and imported["included"]
     assert "late" not in [f["kind"] for f in imported["flags"]]  # received before the deadline
-    rows = list(csv.reader(io.StringIO(client.get(f"/api/review/calls/{CAMPAIGN}/export.csv",
-                                                  headers=key("rev-key")).content.decode("utf-8-sig"))))
-    assert "'=HYPERLINK(\"x\")" in [r[1] for r in rows]  # user text never becomes a formula
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/api/review/calls/{CAMPAIGN}/export.csv", headers=key("rev-key")).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert '\'=HYPERLINK("x")' in [r[1] for r in rows]  # user text never becomes a formula
 
 
 def test_a_zip_for_an_unknown_bureau_is_refused_and_imports_nothing(client, call):
     count = len(client.get("/api/submissions", headers=key("rev-key")).json())
     data = zip_of({"甲.docx": project_docx("不该导入的案例", "某市融媒体中心", 909)})
-    response = client.post("/api/review/imports", data={"campaign": CAMPAIGN, "bureau": "火星省广播电视局"},
-                           files={"file": ("火星.zip", data, "application/zip")}, headers=key("rev-key"))
+    response = client.post(
+        "/api/review/imports",
+        data={"campaign": CAMPAIGN, "bureau": "火星省广播电视局"},
+        files={"file": ("火星.zip", data, "application/zip")},
+        headers=key("rev-key"),
+    )
     assert response.status_code == 422 and response.json()["code"] == "unknown_bureau"
     assert "火星省广播电视局" in response.json()["message"] and "吉林省广播电视局" in response.json()["message"]
-    broken = client.post("/api/review/imports", data={"campaign": CAMPAIGN, "bureau": "吉林省广播电视局"},
-                         files={"file": ("坏.zip", b"PK\x03\x04 not a zip", "application/zip")}, headers=key("rev-key"))
+    broken = client.post(
+        "/api/review/imports",
+        data={"campaign": CAMPAIGN, "bureau": "吉林省广播电视局"},
+        files={"file": ("坏.zip", b"PK\x03\x04 not a zip", "application/zip")},
+        headers=key("rev-key"),
+    )
     assert 400 <= broken.status_code < 500 and broken.json()["message"]
     assert len(client.get("/api/submissions", headers=key("rev-key")).json()) == count
     assert "不该导入的案例" not in by_name(queue(client))

@@ -24,9 +24,12 @@ def reviewer(client):
 
 
 def import_form(client, bureau: str, data: bytes, received_on: str = ""):
-    return client.post("/review/imports", data={"campaign": CAMPAIGN, "bureau": bureau, "unit_kind": "province",
-                                                "received_on": received_on},
-                       files={"file": ("材料.zip", data, "application/zip")}, follow_redirects=False)
+    return client.post(
+        "/review/imports",
+        data={"campaign": CAMPAIGN, "bureau": bureau, "unit_kind": "province", "received_on": received_on},
+        files={"file": ("材料.zip", data, "application/zip")},
+        follow_redirects=False,
+    )
 
 
 def test_the_home_page_lists_the_assigned_calls_and_known_bureaus(reviewer):
@@ -56,8 +59,9 @@ def test_an_import_then_the_queue_the_item_a_decision_and_the_export(reviewer):
     assert item.status_code == 200 and "吉林省广播电视局" in item.text and 'id="decision-form"' in item.text
     refused = reviewer.post(f"/review/items/{item_id}/decisions", data={"decision": "随便", "note": ""})
     assert refused.status_code == 422 and "形式审查通过" in refused.text
-    saved = reviewer.post(f"/review/items/{item_id}/decisions", data={"decision": "doubt", "note": "请补充"},
-                          follow_redirects=True)
+    saved = reviewer.post(
+        f"/review/items/{item_id}/decisions", data={"decision": "doubt", "note": "请补充"}, follow_redirects=True
+    )
     assert saved.status_code == 200 and "审查结论已记录" in saved.text and "请补充" in saved.text
     export = reviewer.get(f"/review/calls/{CAMPAIGN}/export.csv")
     assert export.status_code == 200 and "存疑" in export.content.decode("utf-8-sig")

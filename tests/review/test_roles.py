@@ -32,8 +32,13 @@ def test_a_bureau_cannot_open_another_bureaus_material_or_report(client, call):
 
 def test_a_bureau_key_cannot_reach_the_review_desk(client, call):
     item = queue(client)["items"][0]
-    for path in (f"/api/review/calls/{CAMPAIGN}/queue", f"/api/review/calls/{CAMPAIGN}/export.csv",
-                 f"/api/review/items/{item['id']}", f"/api/review/items/{item['id']}/file", "/api/review/calls"):
+    for path in (
+        f"/api/review/calls/{CAMPAIGN}/queue",
+        f"/api/review/calls/{CAMPAIGN}/export.csv",
+        f"/api/review/items/{item['id']}",
+        f"/api/review/items/{item['id']}/file",
+        "/api/review/calls",
+    ):
         response = client.get(path, headers=key("jl-key"))
         assert response.status_code == 403 and response.json()["code"] == "reviewer_only", path
     decided = client.post(f"/api/review/items/{item['id']}/decisions", json={"decision": "pass"}, headers=key("jl-key"))
@@ -43,21 +48,27 @@ def test_a_bureau_key_cannot_reach_the_review_desk(client, call):
 
 def test_a_reviewer_key_is_not_a_bureau_key(client, call):
     assert client.get("/api/batches", headers=key("rev-key")).status_code == 401
-    assert client.post("/api/submissions", json={"batch_id": call["batches"]["jl-key"]},
-                       headers=key("rev-key")).status_code == 401
+    assert (
+        client.post(
+            "/api/submissions", json={"batch_id": call["batches"]["jl-key"]}, headers=key("rev-key")
+        ).status_code
+        == 401
+    )
 
 
 def test_a_reviewer_sees_only_the_calls_assigned(client, call):
     assert {s["campaign_id"] for s in client.get("/api/submissions", headers=key("rev-key")).json()} == {CAMPAIGN}
     assert client.get("/api/submissions", headers=key("jl-rev-key")).json() == []
     assert [c["id"] for c in client.get("/api/review/calls", headers=key("jl-rev-key")).json()] == [
-        "jilin-2024-media-convergence"]
+        "jilin-2024-media-convergence"
+    ]
     other = client.get(f"/api/review/calls/{CAMPAIGN}/queue", headers=key("jl-rev-key"))
     assert other.status_code == 404 and other.json()["code"] == "call_not_assigned"
     item = queue(client)["items"][0]
     assert client.get(f"/api/review/items/{item['id']}", headers=key("jl-rev-key")).status_code == 404
-    refused = client.post(f"/api/review/items/{item['id']}/decisions", json={"decision": "pass"},
-                          headers=key("jl-rev-key"))
+    refused = client.post(
+        f"/api/review/items/{item['id']}/decisions", json={"decision": "pass"}, headers=key("jl-rev-key")
+    )
     assert refused.status_code == 404
     jilin = call["submissions"]["jl-key"]["id"]
     assert client.get(f"/api/submissions/{jilin}", headers=key("jl-rev-key")).status_code == 404
@@ -70,12 +81,16 @@ def test_every_material_opened_is_in_the_access_log(client, call):
     data = client.get(f"/api/review/items/{item['id']}/file", headers=key("rev-key"))
     assert data.status_code == 200 and data.content[:2] == b"PK"
     assert data.headers["content-type"] == "application/octet-stream"
-    assert client.get(f"/api/submissions/{submission}/items/{item['id']}/report",
-                      headers=key("fj-key")).status_code == 200
+    assert (
+        client.get(f"/api/submissions/{submission}/items/{item['id']}/report", headers=key("fj-key")).status_code == 200
+    )
     log = client.get("/api/review/access-log", params={"item_id": item["id"]}, headers=key("rev-key")).json()
     seen = {(e["actor"], e["role"], e["action"]) for e in log}
-    assert {("王评审", "reviewer", "report"), ("王评审", "reviewer", "file"),
-            ("福建省广播电视局", "bureau", "report")} <= seen
+    assert {
+        ("王评审", "reviewer", "report"),
+        ("王评审", "reviewer", "file"),
+        ("福建省广播电视局", "bureau", "report"),
+    } <= seen
     assert all(e["client"] and e["at"] for e in log)
     # a refused access is not a material opened
     before = len(log)

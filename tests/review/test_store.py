@@ -23,11 +23,24 @@ def frozen(names: list[str], category: str = "新媒体平台建设") -> Frozen:
     rows, items, files = [], {}, {}
     for rank, name in enumerate(names, start=1):
         row_id = f"row{rank}-{name}"
-        rows.append(BatchRow(id=row_id, index=rank, rank=rank, suggested_rank=rank, filename=f"{name}.docx",
-                             case_name=name, category=category, unit="某单位", verdict="revise", score=1.0,
-                             note=f"备注{rank}"))
-        items[row_id] = Screened(row_id, rank, f"{name}.docx", Report(document=DocumentInfo(filename=f"{name}.docx")),
-                                 None, f"{name}的正文")
+        rows.append(
+            BatchRow(
+                id=row_id,
+                index=rank,
+                rank=rank,
+                suggested_rank=rank,
+                filename=f"{name}.docx",
+                case_name=name,
+                category=category,
+                unit="某单位",
+                verdict="revise",
+                score=1.0,
+                note=f"备注{rank}",
+            )
+        )
+        items[row_id] = Screened(
+            row_id, rank, f"{name}.docx", Report(document=DocumentInfo(filename=f"{name}.docx")), None, f"{name}的正文"
+        )
         files[row_id] = f"bytes of {name}".encode()
     return Frozen(rows=rows, items=items, files=files)
 
@@ -37,17 +50,35 @@ def store(db_url) -> ReviewStore:
     return ReviewStore(get_engine(db_url))
 
 
-def submit(store: ReviewStore, bureau: str, names: list[str], *, unit_kind: str = "province",
-           batch_id: str | None = None, at: dt.datetime | None = None):
-    return store.add_submission(bureau=bureau, campaign_id=CAMPAIGN, unit_kind=unit_kind, title="", origin="batch",
-                                submitted_by=bureau, frozen=frozen(names), batch_id=batch_id, submitted_at=at)
+def submit(
+    store: ReviewStore,
+    bureau: str,
+    names: list[str],
+    *,
+    unit_kind: str = "province",
+    batch_id: str | None = None,
+    at: dt.datetime | None = None,
+):
+    return store.add_submission(
+        bureau=bureau,
+        campaign_id=CAMPAIGN,
+        unit_kind=unit_kind,
+        title="",
+        origin="batch",
+        submitted_by=bureau,
+        frozen=frozen(names),
+        batch_id=batch_id,
+        submitted_at=at,
+    )
 
 
 def test_a_submission_keeps_rows_texts_notes_and_files(store):
     made = submit(store, "吉林省广播电视局", ["甲", "乙"], batch_id="b" * 32)
     items = store.items(submission_id=made.id)
-    assert [(i.rank, i.case_name, i.row.note, i.text) for i in items] == [(1, "甲", "备注1", "甲的正文"),
-                                                                           (2, "乙", "备注2", "乙的正文")]
+    assert [(i.rank, i.case_name, i.row.note, i.text) for i in items] == [
+        (1, "甲", "备注1", "甲的正文"),
+        (2, "乙", "备注2", "乙的正文"),
+    ]
     assert store.file(items[0].id) == "bytes of 甲".encode()
     assert store.submissions(bureau="福建省广播电视局") == [] and len(store.submissions(calls=[CAMPAIGN])) == 1
     assert store.submissions(calls=["jilin-2024-media-convergence"]) == []
@@ -69,7 +100,10 @@ def test_decisions_are_appended_in_order_and_bad_ones_write_nothing(store):
     with pytest.raises(ReviewItemNotFound):
         store.add_decision("missing", decision="pass", note="", reviewer="王评审")
     history = store.decisions(item.id)
-    assert [(d.decision, d.reviewer, d.note) for d in history] == [("pass", "王评审", ""), ("doubt", "李评审", "再看看")]
+    assert [(d.decision, d.reviewer, d.note) for d in history] == [
+        ("pass", "王评审", ""),
+        ("doubt", "李评审", "再看看"),
+    ]
     assert store.latest_decisions([item.id])[item.id].decision == "doubt"
 
 
@@ -77,7 +111,8 @@ def test_the_access_log_records_who_opened_what(store):
     item = store.items(submission_id=submit(store, "吉林省广播电视局", ["甲"]).id)[0]
     store.log_access(actor="王评审", role="reviewer", action="file", item=item, client="10.0.0.9")
     assert [(e["actor"], e["action"], e["client"]) for e in store.access_log(item_id=item.id)] == [
-        ("王评审", "file", "10.0.0.9")]
+        ("王评审", "file", "10.0.0.9")
+    ]
 
 
 def test_quota_counts_each_bureau_by_its_kind_of_unit_and_lateness_uses_the_deadline(store):

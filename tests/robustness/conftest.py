@@ -18,16 +18,23 @@ PARSE_SECONDS = 1.5
 def live_server(tmp_path_factory):
     """``uvicorn api.app:app`` in its own session: temporary SQLite file, no embedding model (degraded, fast)."""
     folder = tmp_path_factory.mktemp("live-server")
-    server = LiveServer(env={
-        "SCREENING_DATABASE_URL": f"sqlite:///{folder / 'screening.db'}",
-        "SCREENING_MODEL_DIR": str(folder / "no-models"),
-        "SCREENING_PARSE_SECONDS": str(PARSE_SECONDS),
-        "SCREENING_API_KEYS": f"{API_KEY}={BUREAU}",
-    }, log_path=folder / "server.log")
+    server = LiveServer(
+        env={
+            "SCREENING_DATABASE_URL": f"sqlite:///{folder / 'screening.db'}",
+            "SCREENING_MODEL_DIR": str(folder / "no-models"),
+            "SCREENING_PARSE_SECONDS": str(PARSE_SECONDS),
+            "SCREENING_API_KEYS": f"{API_KEY}={BUREAU}",
+        },
+        log_path=folder / "server.log",
+    )
     server.start()
     # The first screen loads the NLP models (~10 s); do it once here so no test pays it inside its own timeout.
-    warm = httpx.post(server.url + "/api/screen", data={"campaign": CAMPAIGN},
-                      files={"file": ("valid.docx", hostile.valid_docx())}, timeout=180)
+    warm = httpx.post(
+        server.url + "/api/screen",
+        data={"campaign": CAMPAIGN},
+        files={"file": ("valid.docx", hostile.valid_docx())},
+        timeout=180,
+    )
     assert warm.status_code == 200, warm.text
     yield server
     server.stop()

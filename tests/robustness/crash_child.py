@@ -22,7 +22,6 @@ from sqlalchemy import event  # noqa: E402
 
 from screening import db  # noqa: E402
 
-
 LEASE_SECONDS = 1.0  # a killed child's lease on its item runs out quickly, so the test's recovery can take it
 
 
@@ -43,8 +42,15 @@ def store(url: str, n: int, tag: str) -> None:
 
     archive = Archive(db.get_engine(url), seed=False)
     for i in range(n):
-        archive.store_submission(campaign_id="c", campaign_name="并发测试", year=2025, case_name=f"{tag}-{i}",
-                                 unit=f"单位{tag}", text="正文" * 20, batch_id=tag)
+        archive.store_submission(
+            campaign_id="c",
+            campaign_name="并发测试",
+            year=2025,
+            case_name=f"{tag}-{i}",
+            unit=f"单位{tag}",
+            text="正文" * 20,
+            batch_id=tag,
+        )
 
 
 def crash_in_batch(url: str, batch_id: str, kill_at: int) -> None:
@@ -69,8 +75,11 @@ def crash_in_batch(url: str, batch_id: str, kill_at: int) -> None:
 
 def settings_env(url: str) -> dict[str, str]:
     """The database under test, and no embedding model: loading one takes 40 s and is not what is tested here."""
-    return {"SCREENING_DATABASE_URL": url, "SCREENING_MODEL_DIR": str(ROOT / "var" / "robustness-no-model"),
-            "SCREENING_LEASE_SECONDS": str(LEASE_SECONDS)}
+    return {
+        "SCREENING_DATABASE_URL": url,
+        "SCREENING_MODEL_DIR": str(ROOT / "var" / "robustness-no-model"),
+        "SCREENING_LEASE_SECONDS": str(LEASE_SECONDS),
+    }
 
 
 def fake_screen(services, source, campaign, **options):

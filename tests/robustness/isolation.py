@@ -79,7 +79,11 @@ class Probe:
     def _start(self) -> None:
         self.process = subprocess.Popen(
             [PYTHON, str(ROOT / "tests/robustness/probe.py"), str(self.headroom_mb)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
             start_new_session=True,
         )
         ready = read_line(self.process.stdout, self.START_SECONDS)
@@ -107,8 +111,14 @@ class LiveServer:
     caps the server process (``RLIMIT_AS``; the PDF worker it starts inherits it and adds its own cap per parse).
     """
 
-    def __init__(self, *, env: dict[str, str], address_space_mb: int | None = None, log_path: Path | None = None,
-                 url: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        env: dict[str, str],
+        address_space_mb: int | None = None,
+        log_path: Path | None = None,
+        url: str | None = None,
+    ) -> None:
         self.env, self.address_space_mb, self.log_path = env, address_space_mb, log_path
         self.port = free_port()
         self.url = url or f"http://127.0.0.1:{self.port}"
@@ -118,10 +128,25 @@ class LiveServer:
         cap = self.address_space_mb * 1024 * 1024 if self.address_space_mb else None
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 - closed by the child's exit
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, **self.env}, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            start_new_session=True, preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap))) if cap else None,
+            [
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "api.app:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+            preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap))) if cap else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

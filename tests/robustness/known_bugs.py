@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-KNOWN_BUGS: dict[str, str] = {
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def marked(cases) -> list:
     """Hostile cases as pytest params named after the case, the known bugs marked strict xfail."""
-    return [pytest.param(case, id=case.name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[case.name])]
-                         if case.name in KNOWN_BUGS else []) for case in cases]
+    return [
+        pytest.param(
+            case,
+            id=case.name,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[case.name])] if case.name in KNOWN_BUGS else [],
+        )
+        for case in cases
+    ]

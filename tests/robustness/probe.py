@@ -4,7 +4,8 @@ Run by ``tests/robustness/test_hostile_intake.py`` (never imported by the tests 
 
     python tests/robustness/probe.py HEADROOM_MB
 
-Once warm, it caps its own address space (``RLIMIT_AS``) at what it uses plus ``HEADROOM_MB``, so a parser that tries to allocate without bound dies here instead of
+Once warm, it caps its own address space (``RLIMIT_AS``) at what it uses plus ``HEADROOM_MB``, so a parser
+that tries to allocate without bound dies here instead of
 in pytest. Each hostile case runs *in this process*, as it would in the service (DOCX and text are parsed in the
 service process; PDFs in the intake's own worker), and is followed by a valid document parsed the same way: the
 answer therefore says both how the hostile file ended and whether the process is still serving afterwards.
@@ -65,8 +66,14 @@ def run(name: str) -> dict:
     outcome, message = outcome_of(data, case.filename, Limits.from_settings(**case.limits))
     seconds = time.monotonic() - started
     del data
-    return {"case": name, "outcome": outcome, "message": message, "seconds": round(seconds, 3),
-            "peak_rss_mb": round(peak_rss_mb(), 1), "serving": still_serving()}
+    return {
+        "case": name,
+        "outcome": outcome,
+        "message": message,
+        "seconds": round(seconds, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "serving": still_serving(),
+    }
 
 
 def main() -> None:

@@ -39,10 +39,28 @@ SEED = 14
 
 def schemathesis_run(url: str, report_dir: Path) -> list[str]:
     """The command line: all checks, 30 examples per operation, the bureau key, an NDJSON event log to read."""
-    return [str(SCHEMATHESIS), "--config-file", str(CONFIG), "--no-color", "run", url + "/openapi.json",
-            "--checks", "all", "--max-examples", str(EXAMPLES_PER_OPERATION), "--seed", str(SEED),
-            "--header", f"X-API-Key: {API_KEY}", "--request-timeout", "60",
-            "--report", "ndjson", "--report-dir", str(report_dir)]
+    return [
+        str(SCHEMATHESIS),
+        "--config-file",
+        str(CONFIG),
+        "--no-color",
+        "run",
+        url + "/openapi.json",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(EXAMPLES_PER_OPERATION),
+        "--seed",
+        str(SEED),
+        "--header",
+        f"X-API-Key: {API_KEY}",
+        "--request-timeout",
+        "60",
+        "--report",
+        "ndjson",
+        "--report-dir",
+        str(report_dir),
+    ]
 
 
 def answered_statuses(report_dir: Path) -> dict[str, set[int]]:
@@ -60,8 +78,9 @@ def answered_statuses(report_dir: Path) -> dict[str, set[int]]:
 @pytest.fixture(scope="module")
 def contract_run(live_server, tmp_path_factory):
     report_dir = tmp_path_factory.mktemp("schemathesis")
-    done = subprocess.run(schemathesis_run(live_server.url, report_dir), capture_output=True, text=True,
-                          timeout=900, cwd=report_dir)
+    done = subprocess.run(
+        schemathesis_run(live_server.url, report_dir), capture_output=True, text=True, timeout=900, cwd=report_dir
+    )
     return done, answered_statuses(report_dir)
 
 
@@ -101,10 +120,12 @@ def api_schema(live_server):
     return schemathesis.openapi.from_url(live_server.url + "/openapi.json")
 
 
-@settings(max_examples=100, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
-@given(text=st.text(min_size=1, max_size=3000), category=st.none() | st.text(max_size=20),
-       material=st.none() | st.sampled_from(["detailed", "summary", "综合材料", ""]))
+@settings(max_examples=100, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(
+    text=st.text(min_size=1, max_size=3000),
+    category=st.none() | st.text(max_size=20),
+    material=st.none() | st.sampled_from(["detailed", "summary", "综合材料", ""]),
+)
 def test_pasted_text_of_any_kind_reaches_the_pipeline_and_conforms(api_schema, text, category, material):
     operation = api_schema.find_operation_by_label("POST /api/screen")
     body = {"campaign": CAMPAIGN, "text": text}

@@ -46,8 +46,15 @@ def archive(url):
 
 
 def _row(i: int, tag: str) -> dict[str, str]:
-    return {"year": "2024", "campaign": "全国智慧广电网络新服务", "category": "新媒体平台", "case_name": f"{tag}案例{i}",
-            "unit": f"{tag}单位{i}", "province": "吉林", "text": "正文" * 30}
+    return {
+        "year": "2024",
+        "campaign": "全国智慧广电网络新服务",
+        "category": "新媒体平台",
+        "case_name": f"{tag}案例{i}",
+        "unit": f"{tag}单位{i}",
+        "province": "吉林",
+        "text": "正文" * 30,
+    }
 
 
 def _csv(path: Path, rows: list[dict[str, str]]) -> Path:
@@ -61,8 +68,13 @@ def _csv(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def _run_child(*args: str, timeout: float = 120) -> int:
-    return subprocess.run([sys.executable, str(CHILD), *args], cwd=ROOT, timeout=timeout,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    return subprocess.run(
+        [sys.executable, str(CHILD), *args],
+        cwd=ROOT,
+        timeout=timeout,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ).returncode
 
 
 def _integrity(url: str) -> str:
@@ -116,8 +128,15 @@ def test_concurrent_threads_lose_no_rows(archive):
     def write(tag: str) -> None:
         try:
             for i in range(25):
-                archive.store_submission(campaign_id="c", campaign_name="并发测试", year=2025, case_name=f"{tag}-{i}",
-                                         unit=tag, text="正文" * 20, batch_id=tag)
+                archive.store_submission(
+                    campaign_id="c",
+                    campaign_name="并发测试",
+                    year=2025,
+                    case_name=f"{tag}-{i}",
+                    unit=tag,
+                    text="正文" * 20,
+                    batch_id=tag,
+                )
         except BaseException as error:  # noqa: BLE001 - collected and reported below
             failures.append(error)
 
@@ -135,8 +154,15 @@ def test_concurrent_threads_lose_no_rows(archive):
 @pytest.mark.slow
 def test_concurrent_processes_lose_no_rows(archive, url):
     before = archive.count()
-    children = [subprocess.Popen([sys.executable, str(CHILD), "store", url, "30", f"p{n}"], cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for n in range(4)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, str(CHILD), "store", url, "30", f"p{n}"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(4)
+    ]
     errors = [child.communicate(timeout=120)[1].decode(errors="replace")[-500:] for child in children]
     assert [child.returncode for child in children] == [0] * 4, errors
     assert archive.count() == before + 120
@@ -150,9 +176,15 @@ SOURCES = [Source(f"材料{i}.txt", f"第{i}份材料正文。".encode()) for i 
 
 def _items(url: str, batch_id: str) -> list[tuple]:
     with db.get_engine(url).connect() as connection:
-        return list(connection.execute(text(
-            "SELECT position, status, report IS NOT NULL, (SELECT length(data) FROM batch_files f "
-            "WHERE f.item_id = i.id) FROM batch_items i WHERE batch_id = :b ORDER BY position"), {"b": batch_id}))
+        return list(
+            connection.execute(
+                text(
+                    "SELECT position, status, report IS NOT NULL, (SELECT length(data) FROM batch_files f "
+                    "WHERE f.item_id = i.id) FROM batch_items i WHERE batch_id = :b ORDER BY position"
+                ),
+                {"b": batch_id},
+            )
+        )
 
 
 @pytest.mark.parametrize("kill_at", [1, 4])

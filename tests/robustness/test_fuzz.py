@@ -32,9 +32,22 @@ def test_fuzz_harness_finds_nothing(target, tmp_path):
     log = tmp_path / "fuzz.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*FRESH_RSS, sys.executable, str(ROOT / "fuzz" / f"fuzz_{target}.py"), f"-max_total_time={SECONDS}", "-timeout=30",
-             "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", "-print_final_stats=1"],
-            cwd=ROOT, env={**os.environ, "SCREENING_FUZZ_LIGHT": "1"}, stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True,
+            [
+                *FRESH_RSS,
+                sys.executable,
+                str(ROOT / "fuzz" / f"fuzz_{target}.py"),
+                f"-max_total_time={SECONDS}",
+                "-timeout=30",
+                "-rss_limit_mb=2048",
+                f"-artifact_prefix={tmp_path}/",
+                "-print_final_stats=1",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "SCREENING_FUZZ_LIGHT": "1"},
+            stdout=out,
+            stderr=out,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             code = process.wait(timeout=SECONDS + 90)

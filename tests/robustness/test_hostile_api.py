@@ -53,23 +53,35 @@ def baseline_rss(live_server):
 
 # The probe (test_hostile_intake) runs the whole catalogue; over HTTP we skip the truncations and the slowest PDFs,
 # which exercise no other server code than their siblings do, and the in-process variants (the server isolates).
-API_CASES = [case for case in hostile.intake_cases()
-             if "-cut" not in case.name and case.limits.get("isolate_pdf", True)
-             and case.name not in ("pdf-huge-page", "pdf-5000-pages")]
+API_CASES = [
+    case
+    for case in hostile.intake_cases()
+    if "-cut" not in case.name
+    and case.limits.get("isolate_pdf", True)
+    and case.name not in ("pdf-huge-page", "pdf-5000-pages")
+]
 
 
 @pytest.mark.parametrize("case", marked(API_CASES))
 def test_hostile_upload_is_refused_cleanly(live_server, baseline_rss, case):
-    response = httpx.post(live_server.url + "/api/screen", data={"campaign": CAMPAIGN},
-                          files={"file": (case.filename, case.make())}, timeout=TIMEOUT)
+    response = httpx.post(
+        live_server.url + "/api/screen",
+        data={"campaign": CAMPAIGN},
+        files={"file": (case.filename, case.make())},
+        timeout=TIMEOUT,
+    )
     _check_refusal(response, case)
 
 
 @pytest.mark.parametrize("case", marked(hostile.batch_zip_cases()))
 def test_hostile_batch_zip_is_refused_as_a_whole(live_server, baseline_rss, case):
-    response = httpx.post(live_server.url + "/api/batches", data={"campaign": CAMPAIGN},
-                          files={"files": (case.filename, case.make())}, headers={"X-API-Key": API_KEY},
-                          timeout=TIMEOUT)
+    response = httpx.post(
+        live_server.url + "/api/batches",
+        data={"campaign": CAMPAIGN},
+        files={"files": (case.filename, case.make())},
+        headers={"X-API-Key": API_KEY},
+        timeout=TIMEOUT,
+    )
     _check_refusal(response, case)
 
 
@@ -77,10 +89,14 @@ def test_server_still_serves_after_the_hostile_uploads(live_server, baseline_rss
     """Runs after the two tests above (file order): alive, healthy, screening, memory bounded."""
     assert live_server.alive
     assert live_server.healthy()
-    for name, data in [("valid.docx", hostile.valid_docx()), ("valid.pdf", hostile.valid_pdf()),
-                       ("valid.txt", hostile.valid_text("gb18030"))]:
-        response = httpx.post(live_server.url + "/api/screen", data={"campaign": CAMPAIGN},
-                              files={"file": (name, data)}, timeout=TIMEOUT)
+    for name, data in [
+        ("valid.docx", hostile.valid_docx()),
+        ("valid.pdf", hostile.valid_pdf()),
+        ("valid.txt", hostile.valid_text("gb18030")),
+    ]:
+        response = httpx.post(
+            live_server.url + "/api/screen", data={"campaign": CAMPAIGN}, files={"file": (name, data)}, timeout=TIMEOUT
+        )
         assert response.status_code == 200, response.text
         assert response.json()["document"]["filename"] == name
     growth = psutil.Process(live_server.process.pid).memory_info().rss - baseline_rss
@@ -90,18 +106,26 @@ def test_server_still_serves_after_the_hostile_uploads(live_server, baseline_rss
 def test_oversized_upload_is_refused_while_streaming(live_server):
     """A body past the per-route limit is cut off at the limit (413), with or without a truthful Content-Length."""
     too_big = b"x" * (21 * 1024 * 1024)
-    response = httpx.post(live_server.url + "/api/screen", data={"campaign": CAMPAIGN},
-                          files={"file": ("big.txt", too_big)}, timeout=TIMEOUT)
+    response = httpx.post(
+        live_server.url + "/api/screen",
+        data={"campaign": CAMPAIGN},
+        files={"file": ("big.txt", too_big)},
+        timeout=TIMEOUT,
+    )
     assert response.status_code == 413
     assert CHINESE.search(response.json()["message"])
 
     def chunks():  # no Content-Length at all: chunked transfer encoding
-        yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n\r\n"
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n\r\n'
         for _ in range(25):
             yield b"x" * (1024 * 1024)
         yield b"\r\n--b--\r\n"
 
-    response = httpx.post(live_server.url + "/api/screen", content=chunks(), timeout=TIMEOUT,
-                          headers={"Content-Type": "multipart/form-data; boundary=b"})
+    response = httpx.post(
+        live_server.url + "/api/screen",
+        content=chunks(),
+        timeout=TIMEOUT,
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+    )
     assert response.status_code == 413
     assert live_server.healthy()

@@ -26,10 +26,57 @@ from screening.wordcount import count
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-NUMERIC = list("0123456789０１２３４５６７８９.．,，%％") + list("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
-CONTEXT = ["元", "万元", "亿元", "户", "人次", "个", "年", "月", "日", "第", "前", "近", "超", "余", "多", "约", "左右",
-           "同比增长", "百分之", "点", "倍", "-", "至", "~", "（", "）", "、", "。", "；", "：", "\n", " ", "\u3000",
-           "5G", "4K", "H5", "COVID-19", "十四五", "二十大", "用户", "投资", "覆盖", "一、", "（一）", "1.", "第一，"]
+NUMERIC = list("0123456789０１２３４５６７８９.．,，%％") + list(
+    "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+)
+CONTEXT = [
+    "元",
+    "万元",
+    "亿元",
+    "户",
+    "人次",
+    "个",
+    "年",
+    "月",
+    "日",
+    "第",
+    "前",
+    "近",
+    "超",
+    "余",
+    "多",
+    "约",
+    "左右",
+    "同比增长",
+    "百分之",
+    "点",
+    "倍",
+    "-",
+    "至",
+    "~",
+    "（",
+    "）",
+    "、",
+    "。",
+    "；",
+    "：",
+    "\n",
+    " ",
+    "\u3000",
+    "5G",
+    "4K",
+    "H5",
+    "COVID-19",
+    "十四五",
+    "二十大",
+    "用户",
+    "投资",
+    "覆盖",
+    "一、",
+    "（一）",
+    "1.",
+    "第一，",
+]
 HAN = list("智慧广电网络服务平台建设项目累计用户覆盖全市县级融媒体中心")
 
 pieces = st.one_of(st.sampled_from(NUMERIC), st.sampled_from(CONTEXT), st.sampled_from(HAN), st.characters())
@@ -84,8 +131,10 @@ def test_quantities_never_crash_and_offsets_point_at_the_span(text):
 
 
 @SETTINGS
-@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False),
-       st.sampled_from([("万", 10**4), ("亿", 10**8), ("", 1)]))
+@given(
+    st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from([("万", 10**4), ("亿", 10**8), ("", 1)]),
+)
 def test_arabic_figures_with_multipliers_are_exact(number, multiplier):
     word, factor = multiplier
     written = f"{number:f}"
@@ -155,14 +204,34 @@ def _group(group: int, digits: str, *, leading: bool) -> str:
 
 def test_the_numeral_writer_itself():
     assert [chinese_numeral(n) for n in (12, 10010, 100000, 300050000, 20002, 1001)] == [
-        "十二", "一万零一十", "十万", "三亿零五万", "二万零二", "一千零一"]
+        "十二",
+        "一万零一十",
+        "十万",
+        "三亿零五万",
+        "二万零二",
+        "一千零一",
+    ]
 
 
 # ---- structure ------------------------------------------------------------------------------------------------------
 
 LINES = st.one_of(
-    st.sampled_from(["一、总体情况", "（一）建设背景", "1. 主要做法", "（1）平台", "第一章 概述", "① 要点", "# 标题",
-                     "## 小节", "| 指标 | 数值 |", "|---|---|", "| 用户 | 120万 |", ""]),
+    st.sampled_from(
+        [
+            "一、总体情况",
+            "（一）建设背景",
+            "1. 主要做法",
+            "（1）平台",
+            "第一章 概述",
+            "① 要点",
+            "# 标题",
+            "## 小节",
+            "| 指标 | 数值 |",
+            "|---|---|",
+            "| 用户 | 120万 |",
+            "",
+        ]
+    ),
     st.lists(pieces, max_size=30).map("".join),
 )
 documents = st.lists(LINES, max_size=25).map("\n".join)

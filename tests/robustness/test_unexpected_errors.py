@@ -67,8 +67,11 @@ def test_the_api_answers_a_bug_as_an_internal_error_in_chinese(bug_in_the_docx_p
 
     app = create_app(make_settings(tmp_path))
     with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level(logging.ERROR, logger="api.errors"):
-        answer = client.post("/api/screen", data={"campaign": "nrta-2025-media-convergence"},
-                             files={"file": ("材料.docx", hostile.valid_docx())})
+        answer = client.post(
+            "/api/screen",
+            data={"campaign": "nrta-2025-media-convergence"},
+            files={"file": ("材料.docx", hostile.valid_docx())},
+        )
     assert answer.status_code == 500
     assert answer.json() == {"code": "internal", "message": InternalError.default_message}
     assert CORRUPT not in answer.text

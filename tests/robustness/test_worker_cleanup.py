@@ -31,8 +31,13 @@ print(pdf_worker._server[0].pid, flush=True)
 def test_the_pdf_worker_exits_with_its_parent(tmp_path):
     out = tmp_path / "pid.txt"
     with out.open("w") as handle:
-        parent = subprocess.Popen([sys.executable, "-c", PARSE_ONE_PDF.format(root=str(ROOT))], cwd=ROOT,
-                                  stdout=handle, stderr=subprocess.DEVNULL, start_new_session=True)
+        parent = subprocess.Popen(
+            [sys.executable, "-c", PARSE_ONE_PDF.format(root=str(ROOT))],
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             assert parent.wait(timeout=120) == 0
             worker = int(out.read_text().split()[0])

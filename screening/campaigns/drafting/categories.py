@@ -32,13 +32,18 @@ def read_categories(notice: Notice, known: Known, notes: Notes, *, family: str) 
     listed = _listed_names(notice, section)
     if not items and listed:
         notes.unsure("categories", "类别只在列举句中出现，没有逐项定义；描述和提示词需人工填写。")
-        categories = [_from_name(name, notice, section, known, notes.at("categories", k), family=family)
-                      for k, name in enumerate(listed)]
+        categories = [
+            _from_name(name, notice, section, known, notes.at("categories", k), family=family)
+            for k, name in enumerate(listed)
+        ]
         make_unique(categories, "id", notes.at("categories"), what="类别")
         return categories
     if not items:
-        notes.unsure("categories", "“征集类别”一节中未找到逐项列出的类别，请手工填写。",
-                     notice.evidence(section.start, section.heading.end))
+        notes.unsure(
+            "categories",
+            "“征集类别”一节中未找到逐项列出的类别，请手工填写。",
+            notice.evidence(section.start, section.heading.end),
+        )
         return [_placeholder()]
     if listed and [_bare(n) for n in listed] != [_bare(i.title) for i in items]:
         notes.unsure("categories", f"列举句中的类别（{'、'.join(listed)}）与逐项标题不一致，请核对。")
@@ -52,8 +57,17 @@ def read_categories(notice: Notice, known: Known, notes: Notes, *, family: str) 
     return categories
 
 
-def _category(item: Heading, definitions: list[str], k: int, notice: Notice, section: Section, known: Known,
-              notes: Notes, *, family: str) -> dict:
+def _category(
+    item: Heading,
+    definitions: list[str],
+    k: int,
+    notice: Notice,
+    section: Section,
+    known: Known,
+    notes: Notes,
+    *,
+    family: str,
+) -> dict:
     name = item.title
     definition = definitions[k]
     cues = cue_words(definition, definitions[:k] + definitions[k + 1 :])
@@ -64,8 +78,17 @@ def _category(item: Heading, definitions: list[str], k: int, notice: Notice, sec
     return cat
 
 
-def _from_name(name: str, notice: Notice, section: Section, known: Known, notes: Notes, *, family: str,
-               cues: list[str] | None = None, definition: str = "") -> dict:
+def _from_name(
+    name: str,
+    notice: Notice,
+    section: Section,
+    known: Known,
+    notes: Notes,
+    *,
+    family: str,
+    cues: list[str] | None = None,
+    definition: str = "",
+) -> dict:
     cues = list(cues or [])
     aliases = [_bare(name)] if name.endswith("类") else []
     earlier = known.category(name)
@@ -78,11 +101,16 @@ def _from_name(name: str, notice: Notice, section: Section, known: Known, notes:
     elif similar is not None:
         cat_id = similar[0].id
         aliases.append(similar[0].name)
-        notes.unsure("id", f"名称在已有规则中没有出现，但定义与已有类别“{similar[0].name}”（{similar[0].id}）相近"
-                           f"（提示词重合 {similar[1]:.0%}），已沿用其 id 并把旧名列入 aliases；如不是同一类别请改 id。")
+        notes.unsure(
+            "id",
+            f"名称在已有规则中没有出现，但定义与已有类别“{similar[0].name}”（{similar[0].id}）相近"
+            f"（提示词重合 {similar[1]:.0%}），已沿用其 id 并把旧名列入 aliases；如不是同一类别请改 id。",
+        )
     else:
         cat_id = _fresh_id(name)
-        notes.unsure("id", f"新类别“{name}”在已有规则中没有对应，id 为临时值；请改为英文短名，并在 aliases 中写明往年的别名。")
+        notes.unsure(
+            "id", f"新类别“{name}”在已有规则中没有对应，id 为临时值；请改为英文短名，并在 aliases 中写明往年的别名。"
+        )
     if not cues:
         cues = [_bare(name)]
         notes.unsure("cues", "定义过短，未能提取提示词，请补充。")

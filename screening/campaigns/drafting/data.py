@@ -16,7 +16,12 @@ from .notes import Notes
 from .reading import Notice
 
 # Notice words → dimension id, beyond each dimension's own name in the lexicon.
-_EXTRA_WORDS = {"用户规模": "scale", "经济效益": "finance", "社会效益": "social_benefit", "市场竞争力": "competitiveness"}
+_EXTRA_WORDS = {
+    "用户规模": "scale",
+    "经济效益": "finance",
+    "社会效益": "social_benefit",
+    "市场竞争力": "competitiveness",
+}
 _DATA_SENTENCE = re.compile(r"[^。\n]{0,300}数据[^。\n]{0,300}(?:。|$)")
 _INCLUDING = re.compile(r"包括但不限于([^。;等]{0,120})")
 _REFLECTING = re.compile(r"反映([^。;]{0,120}?)等方面的数据")

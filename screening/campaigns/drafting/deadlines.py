@@ -28,14 +28,20 @@ from .reading import Notice
 _DAY = r"(?:(\d{4})\s*年)?(\d{1,2})月(\d{1,2})日"
 _ISO_DAY = r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?"
 # What may stand between a day and 前: a weekday, a time of day (17:00, 下午5点, 24时, 下班).
-_TIME = (r"(?:\((?:星期|周)[一二三四五六日天]\))?(?:上午|中午|下午|晚上)?"
-         r"(?:\d{1,2}(?::\d{2}|[时点](?:\d{1,2}分|半|整)?))?(?:下班)?")
+_TIME = (
+    r"(?:\((?:星期|周)[一二三四五六日天]\))?(?:上午|中午|下午|晚上)?"
+    r"(?:\d{1,2}(?::\d{2}|[时点](?:\d{1,2}分|半|整)?))?(?:下班)?"
+)
 _EXPLICIT = re.compile(rf"截止(?:时间|日期)?(?:为|是|:|到|至)?\s*{_ISO_DAY}|{_DAY}{_TIME}(?:为)?截止")
 _BEFORE = re.compile(rf"(?:截至|截止到|(?:于|在)\s*){_DAY}{_TIME}(?:(?:之|以)?前)?|{_DAY}{_TIME}(?:之|以)?前")
-_RANGE = re.compile(rf"(?:征集|申报|报送|推荐|上传|提交)(?:时间|日期|期限)(?:为|是|:)?\s*{_DAY}(?:起)?(?:至|到|-|~|—)\s*{_DAY}")
+_RANGE = re.compile(
+    rf"(?:征集|申报|报送|推荐|上传|提交)(?:时间|日期|期限)(?:为|是|:)?\s*{_DAY}(?:起)?(?:至|到|-|~|—)\s*{_DAY}"
+)
 _SUBMIT = re.compile(r"报送|报至|报来|报省|寄送|寄至|寄达|送至|送达|上传|提交|申报|发送|发至|交至|报名|推荐|汇总|报给")
 # A case's state, which makes a date an eligibility cut-off; "已盖章的材料" is not one.
-_CASE_STATE = re.compile(r"已(?:经)?(?:上线|建成|投入|投用|运营|运行|开通|实施|完成|落地)|建成|上线|投入使用|投入运营|投用")
+_CASE_STATE = re.compile(
+    r"已(?:经)?(?:上线|建成|投入|投用|运营|运行|开通|实施|完成|落地)|建成|上线|投入使用|投入运营|投用"
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,9 @@ class Deadline:
     year_given: bool  # False: the notice wrote only month and day; the year was supplied
 
 
-def find_deadline(notice: Notice, start: int = 0, end: int | None = None, *, year: int | None = None) -> Deadline | None:
+def find_deadline(
+    notice: Notice, start: int = 0, end: int | None = None, *, year: int | None = None
+) -> Deadline | None:
     """The deadline written in ``[start, end)`` of the notice, or None. ``year`` completes a day written without one."""
     for reader in (_explicit, _before, _range):
         found = reader(notice, start, end, year)

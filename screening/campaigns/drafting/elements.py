@@ -59,8 +59,11 @@ def _read(notice: Notice, categories: list[dict], known: Known, notes: Notes) ->
                 continue
             items = _numbered_items(notice, *span)
             if not items:
-                notes.unsure(("categories", k, "elements"), f"“{cat['name']}”的要素列表没有读出编号条目，请补充。",
-                             notice.evidence(*span) if span[0] < span[1] else None)
+                notes.unsure(
+                    ("categories", k, "elements"),
+                    f"“{cat['name']}”的要素列表没有读出编号条目，请补充。",
+                    notice.evidence(*span) if span[0] < span[1] else None,
+                )
                 cat["elements"] = [_placeholder()]
                 continue
             cat["elements"] = _elements(notice, items, known, cat_notes)
@@ -71,12 +74,18 @@ def _read(notice: Notice, categories: list[dict], known: Known, notes: Notes) ->
             # Doubts about a shared list are raised once, on the first category; the copies keep their sources.
             cat_notes = notes.at("categories", k, "elements")
             cat["elements"] = _elements(notice, single, known, cat_notes if k == 0 else cat_notes.sources_only())
-        notes.unsure("elements_specified", "通知给出的是适用于所有类别的一份要素列表，已复制到每个类别；"
-                     "对要素的疑问只在第一个类别下列出，改动时请同步修改各类别。",
-                     notice.evidence(single[0][1], single[-1][2]))
+        notes.unsure(
+            "elements_specified",
+            "通知给出的是适用于所有类别的一份要素列表，已复制到每个类别；"
+            "对要素的疑问只在第一个类别下列出，改动时请同步修改各类别。",
+            notice.evidence(single[0][1], single[-1][2]),
+        )
         return True, "", material
-    notes.unsure("elements_specified", "“材料编写体例”一节中未找到编号或逗号分隔的要素列表；按“未规定必备要素”起草，请核对。",
-                 notice.evidence(section.start, section.heading.end))
+    notes.unsure(
+        "elements_specified",
+        "“材料编写体例”一节中未找到编号或逗号分隔的要素列表；按“未规定必备要素”起草，请核对。",
+        notice.evidence(section.start, section.heading.end),
+    )
     return False, "通知未规定申报材料的必备要素。", None
 
 

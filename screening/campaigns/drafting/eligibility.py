@@ -12,13 +12,21 @@ from .notes import Notes
 from .reading import Notice
 
 _PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("one_category_per_case", re.compile(r"同一(?:案例|项目|作品)只能(?:选择|申报)一个类别|每个(?:案例|项目)只能(?:选择|申报)一个类别")),
-    ("no_resubmit_same_category", re.compile(
-        r"((?:\d{4}年)?(?:已)?(?:获选|入选)[^。;]{0,20}?)不(?:可|得|能)再以相同[^。;]{0,8}?类别"
-        r"[^。;()]{0,12}(?:\(不包括([^)]+)\))?"
-    )),
-    ("no_resubmit_same_product",
-     re.compile(r"(?:往届|以往|历届|此前)[^。;]{0,40}?相同(?:的)?(?:产品|服务|应用)[^。;]{0,20}?不得(?:重复)?申报")),
+    (
+        "one_category_per_case",
+        re.compile(r"同一(?:案例|项目|作品)只能(?:选择|申报)一个类别|每个(?:案例|项目)只能(?:选择|申报)一个类别"),
+    ),
+    (
+        "no_resubmit_same_category",
+        re.compile(
+            r"((?:\d{4}年)?(?:已)?(?:获选|入选)[^。;]{0,20}?)不(?:可|得|能)再以相同[^。;]{0,8}?类别"
+            r"[^。;()]{0,12}(?:\(不包括([^)]+)\))?"
+        ),
+    ),
+    (
+        "no_resubmit_same_product",
+        re.compile(r"(?:往届|以往|历届|此前)[^。;]{0,40}?相同(?:的)?(?:产品|服务|应用)[^。;]{0,20}?不得(?:重复)?申报"),
+    ),
     ("completed_only", re.compile(r"须已(?:实际)?完成|必须已经完成|未完成[^。;]{0,20}?不得申报")),
     ("no_process_documents", re.compile(r"避免(?:直接)?提交[^。;]{0,40}?(?:项目方案|技术方案|工作总结)")),
 ]
@@ -46,7 +54,8 @@ def read_eligibility(notice: Notice, notes: Notes) -> list[dict]:
             rule["years"] = years
             rule["excludes"] = excludes
             rule["summary"] = rule["summary"].format(
-                years=f"{'、'.join(map(str, years))}年" if years else "往届", excludes=f"（{excludes}除外）" if excludes else ""
+                years=f"{'、'.join(map(str, years))}年" if years else "往届",
+                excludes=f"（{excludes}除外）" if excludes else "",
             )
         notes.source((len(rules),), notice.match_evidence(m))
         rules.append(rule)

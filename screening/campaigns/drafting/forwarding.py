@@ -26,9 +26,7 @@ from .notes import Evidence
 from .reading import Notice
 
 _FORWARD_TITLE = re.compile(rf"(?m)^(?:标题:)?(?:({ORG})(?:关于)?|关于)?转发([^\n]{{4,200}}的通知)$")
-_REFERENCE = re.compile(
-    r"现将[^\n《]{0,20}《([^》\n]{4,160})》\s*(?:\(\s*(" + NOTICE_NUMBER.pattern + r")\s*\))?"
-)
+_REFERENCE = re.compile(r"现将[^\n《]{0,20}《([^》\n]{4,160})》\s*(?:\(\s*(" + NOTICE_NUMBER.pattern + r")\s*\))?")
 _ORIGIN_TITLE = re.compile(r"([^\n《“]{0,40}?)关于([^\n]{4,120}?)的通知")
 _LETTERHEAD = re.compile(rf"(?m)^({ORG})文件$")
 _SIGNATURE = re.compile(rf"(?m)^({ORG})\n(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日$")
@@ -119,8 +117,9 @@ def _origin_issuer(notice: Notice, title: re.Match | None, reference: re.Match |
     return None
 
 
-def _origin_title(notice: Notice, title: re.Match | None, reference: re.Match | None,
-                  inner_start: int | None) -> re.Match | None:
+def _origin_title(
+    notice: Notice, title: re.Match | None, reference: re.Match | None, inner_start: int | None
+) -> re.Match | None:
     """The forwarded call's title: the attached notice's own title line, else the one named in the letter."""
     if inner_start is not None:
         return notice.search(_ORIGIN_TITLE, inner_start)
@@ -134,5 +133,4 @@ def _origin_title(notice: Notice, title: re.Match | None, reference: re.Match | 
 
 def _sentence_after(text: str, pos: int) -> str:
     ends = [x for x in (text.find(c, pos) for c in "。;\n") if x != -1]
-    return text[pos: min(ends, default=len(text))]
-
+    return text[pos : min(ends, default=len(text))]

@@ -71,10 +71,12 @@ def _forwarded_header(notice: Notice, notes: Notes, fwd: Forwarding, *, local: b
         origin_number = _notice_number(notice, start, notes, key="origin_notice" if local else "notice_number")
         origin_issuer = _issuer(notice, fwd.origin_title, start, notes, key="origin_issuer" if local else "issuer")
     else:
-        origin_number = _found_or_flag(fwd.origin_number, "origin_notice" if local else "notice_number",
-                                       "未读出被转发通知的文号，请填写。", notes)
-        origin_issuer = _found_or_flag(fwd.origin_issuer, "origin_issuer" if local else "issuer",
-                                       "未读出被转发通知的发文机关，请填写。", notes)
+        origin_number = _found_or_flag(
+            fwd.origin_number, "origin_notice" if local else "notice_number", "未读出被转发通知的文号，请填写。", notes
+        )
+        origin_issuer = _found_or_flag(
+            fwd.origin_issuer, "origin_issuer" if local else "issuer", "未读出被转发通知的发文机关，请填写。", notes
+        )
     if local:
         return _local_call(notice, notes, fwd, name, origin_issuer, origin_number)
     year = _year_or_flag(name, origin_number, notes)
@@ -84,27 +86,57 @@ def _forwarded_header(notice: Notice, notes: Notes, fwd: Forwarding, *, local: b
         notes.source("forwarding_notice", fwd.number.evidence)
     dates = _call_dates(notice, notes.at("dates"), issuer=origin_issuer, year=year, start=start)
     _provincial_deadline(notice, fwd, year, dates, notes.at("dates"))
-    return Header(origin_issuer, origin_number, name, year, _level(origin_issuer, notes),
-                  None if forwarder == PLACEHOLDER else forwarder, number, dates)
+    return Header(
+        origin_issuer,
+        origin_number,
+        name,
+        year,
+        _level(origin_issuer, notes),
+        None if forwarder == PLACEHOLDER else forwarder,
+        number,
+        dates,
+    )
 
 
-def _local_call(notice: Notice, notes: Notes, fwd: Forwarding, name: str, origin_issuer: str,
-                origin_number: str) -> Header:
+def _local_call(
+    notice: Notice, notes: Notes, fwd: Forwarding, name: str, origin_issuer: str, origin_number: str
+) -> Header:
     """The bureau's own call: its issuer, number and date; the forwarded call's deadline kept as origin_deadline."""
-    issuer = _found_or_flag(fwd.forwarder, "issuer", "这是一份转发通知，但未读出转发单位（本通知的发文机关），请填写。", notes)
+    issuer = _found_or_flag(
+        fwd.forwarder, "issuer", "这是一份转发通知，但未读出转发单位（本通知的发文机关），请填写。", notes
+    )
     number = _found_or_flag(fwd.number, "notice_number", "未找到转发通知自己的发文字号，请填写。", notes)
     year = _year_or_flag(name, number, notes)
-    dates = _call_dates(notice, notes.at("dates"), issuer=issuer, year=year, end=fwd.letter_end,
-                        signature_year=fwd.signature and int(fwd.signature.group(2)))
+    dates = _call_dates(
+        notice,
+        notes.at("dates"),
+        issuer=issuer,
+        year=year,
+        end=fwd.letter_end,
+        signature_year=fwd.signature and int(fwd.signature.group(2)),
+    )
     if fwd.attached:
         origin = find_deadline(notice, fwd.letter_end, year=year)
         if origin:
             dates["origin_deadline"] = origin.date
             notes.source(("dates", "origin_deadline"), notice.match_evidence(origin.match))
-    notes.unsure("issuer", "转发单位另定了本地名额，已按本单位的征集起草：发文机关、文号、截止时间和名额取自转发通知，"
-                 "被转发的通知记为 origin_issuer / origin_notice，请核对。")
-    return Header(issuer, number, name, year, _level(issuer, notes), None, None, dates,
-                  origin_issuer=origin_issuer, origin_notice=origin_number)
+    notes.unsure(
+        "issuer",
+        "转发单位另定了本地名额，已按本单位的征集起草：发文机关、文号、截止时间和名额取自转发通知，"
+        "被转发的通知记为 origin_issuer / origin_notice，请核对。",
+    )
+    return Header(
+        issuer,
+        number,
+        name,
+        year,
+        _level(issuer, notes),
+        None,
+        None,
+        dates,
+        origin_issuer=origin_issuer,
+        origin_notice=origin_number,
+    )
 
 
 def _found_or_flag(found: Found | None, key: str, message: str, notes: Notes) -> str:
@@ -195,8 +227,16 @@ def _signatures(notice: Notice, start: int = 0, end: int | None = None) -> list[
     return list(notice.finditer(_SIGNATURE, start, end))
 
 
-def _call_dates(notice: Notice, notes: Notes, *, issuer: str, year: int | None, start: int = 0,
-                end: int | None = None, signature_year: int | None = None) -> dict:
+def _call_dates(
+    notice: Notice,
+    notes: Notes,
+    *,
+    issuer: str,
+    year: int | None,
+    start: int = 0,
+    end: int | None = None,
+    signature_year: int | None = None,
+) -> dict:
     """成文日期, 发布日期 and the deadline written in ``[start, end)``; what is missing is said, not guessed."""
     dates: dict = {}
     issued = notice.search(rf"成文日期:\n?{_DATE}", start, end)
@@ -243,4 +283,6 @@ def _provincial_deadline(notice: Notice, fwd: Forwarding, year: int | None, date
     evidence = notice.match_evidence(found.match)
     notes.source("provincial_deadline", evidence)
     if not found.year_given:
-        notes.unsure("provincial_deadline", f"转发单位的报送日期未写年份，按 {found.date.year} 年补全，请核对。", evidence)
+        notes.unsure(
+            "provincial_deadline", f"转发单位的报送日期未写年份，按 {found.date.year} 年补全，请核对。", evidence
+        )

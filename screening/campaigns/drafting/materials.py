@@ -23,12 +23,20 @@ _LIMIT = re.compile(
 _IN_FORM = re.compile(rf"([\u4e00-\u9fff]{{2,8}})\s*\({_NUMBER}\s*字(?:以内|之内)")
 _NAME_CUT = re.compile(r".{0,12}(?:表中|中的|中|的|,|:|。|;)")
 # Our own ids for the materials the calls so far have used; earlier rulebooks take precedence (known.py).
-_USUAL_IDS = {"综合材料": "summary", "简介": "summary", "案例简介": "summary", "摘要": "summary",
-              "详细材料": "detailed", "申报材料": "detailed", "申报表": "application"}
+_USUAL_IDS = {
+    "综合材料": "summary",
+    "简介": "summary",
+    "案例简介": "summary",
+    "摘要": "summary",
+    "详细材料": "detailed",
+    "申报材料": "detailed",
+    "申报表": "application",
+}
 
 
-def read_materials(notice: Notice, known: Known, notes: Notes, *, elements_for: str | None,
-                   elements_specified: bool) -> list[dict]:
+def read_materials(
+    notice: Notice, known: Known, notes: Notes, *, elements_for: str | None, elements_specified: bool
+) -> list[dict]:
     start, _ = notice.body()
     materials: list[dict] = []
     for m in notice.finditer(_LIMIT, start):
@@ -38,16 +46,18 @@ def read_materials(notice: Notice, known: Known, notes: Notes, *, elements_for: 
             continue
         k = len(materials)
         evidence = notice.match_evidence(m)
-        materials.append({
-            "id": _material_id(name, known, notes.at(k)),
-            "name": name,
-            "limit": limit,
-            "count": "word",
-            "count_note": f"通知只写“{evidence.text}”，未说明计数口径；按 Word“字数”统计口径检查，同时报告汉字数与字符数。",
-            "elements_required": False,
-            "form_field": None,
-            "clause": evidence.clause,
-        })
+        materials.append(
+            {
+                "id": _material_id(name, known, notes.at(k)),
+                "name": name,
+                "limit": limit,
+                "count": "word",
+                "count_note": f"通知只写“{evidence.text}”，未说明计数口径；按 Word“字数”统计口径检查，同时报告汉字数与字符数。",
+                "elements_required": False,
+                "form_field": None,
+                "clause": evidence.clause,
+            }
+        )
         notes.at(k).source("limit", evidence)
     _link_form_fields(notice, start, materials, notes)
     if not materials:
@@ -70,8 +80,11 @@ def _link_form_fields(notice: Notice, start: int, materials: list[dict], notes: 
         field, limit = m.group(1), int(m.group(2).replace(",", ""))
         same = [x for x in materials if x["limit"] == limit]
         if len(same) != 1:
-            notes.unsure("materials", f"申报表字段“{field}”（{limit}字以内）无法唯一对应到通知正文中的材料，请核对。",
-                         notice.match_evidence(m))
+            notes.unsure(
+                "materials",
+                f"申报表字段“{field}”（{limit}字以内）无法唯一对应到通知正文中的材料，请核对。",
+                notice.match_evidence(m),
+            )
             continue
         k = materials.index(same[0])
         same[0]["form_field"] = field
@@ -103,11 +116,13 @@ def _mark_elements(materials: list[dict], elements_for: str | None, specified: b
     """Which materials are checked for the elements: the one the notice names, plus the detailed material."""
     if not specified:
         return
-    for k, m in enumerate(materials):
+    for _k, m in enumerate(materials):
         if m["name"] == elements_for or m["id"] == "detailed":
             m["elements_required"] = True
     if not any(m["elements_required"] for m in materials):
         largest = max(materials, key=lambda m: m["limit"] or 0)
         largest["elements_required"] = True
-        notes.unsure(("materials", materials.index(largest), "elements_required"),
-                     "通知未说明哪份材料须包含要素，已假定为字数上限最大的材料，请核对。")
+        notes.unsure(
+            ("materials", materials.index(largest), "elements_required"),
+            "通知未说明哪份材料须包含要素，已假定为字数上限最大的材料，请核对。",
+        )

@@ -81,7 +81,9 @@ def _keep(rule: dict, evidence, rules: list[dict], notes: Notes) -> bool:
     if rule.pop("_guessed_total", False):
         notes.unsure(("rules", len(rules)), "名额句未写明是每类还是总数，已按总数起草，请核对。", evidence)
     if rule["unit_kind"] == "other" and not re.search(r"其他|其余|有关单位", rule["unit_label"]):
-        notes.unsure(("rules", len(rules)), f"无法判断“{rule['unit_label']}”属于哪类推荐单位，已记为 other，请核对。", evidence)
+        notes.unsure(
+            ("rules", len(rules)), f"无法判断“{rule['unit_label']}”属于哪类推荐单位，已记为 other，请核对。", evidence
+        )
     return True
 
 
@@ -137,12 +139,14 @@ def _rule(clause: str) -> dict | None:
         rule["_guessed_total"] = True
     condition = _CONDITION.search(clause)
     subject = clause.split(",")[0] if condition else _subject(clause)
-    rule.update({
-        "unit_kind": _unit_kind(subject, condition),
-        "unit_label": subject.strip() or PLACEHOLDER,
-        "per_category": _number(per.group(1)) if per else None,
-        "total": _number(total.group(1)) if total else None,
-    })
+    rule.update(
+        {
+            "unit_kind": _unit_kind(subject, condition),
+            "unit_label": subject.strip() or PLACEHOLDER,
+            "per_category": _number(per.group(1)) if per else None,
+            "total": _number(total.group(1)) if total else None,
+        }
+    )
     if condition:
         rule["condition"] = condition.group(1)
     return rule
