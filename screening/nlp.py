@@ -3,7 +3,8 @@
 The pipeline is spaCy's blank Chinese language with the jieba segmenter and a sentencizer; no trained model is needed
 (none exists on PyPI, see ../shared/research/deps.md §3). It is built once per process: jieba's prefix dictionary
 comes from our cache (``_stock_prefix_dictionary``, ~0.3 s against jieba's own ~0.75 s), and spaCy is imported
-without letting thinc import torch (``import_spacy``); the first call pays that and every later call is warm.
+without letting thinc import torch and without ``spacy.cli`` (``import_spacy``); the first call pays that and every
+later call is warm.
 Before the first parse, jieba's dictionary is extended with our domain words (``corpora/lexicons/domain_words.txt``),
 the phrases of the other lexicons and the cue words of every rulebook, so that 融媒体 or 广受好评 stay one token and
 phrase matching works on whole words.

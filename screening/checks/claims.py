@@ -27,7 +27,9 @@ def run(ctx: CheckContext) -> CheckResult:
     sentences = nlp.sentences(text)
     starts = [s.start for s in sentences]
     figures = _data_offsets(ctx)
-    claims = [_claim(hit, sentences, starts, figures) for hit in nlp.find_phrases(text, nlp.read_words("subjective.txt"))]
+    claims = [
+        _claim(hit, sentences, starts, figures) for hit in nlp.find_phrases(text, nlp.read_words("subjective.txt"))
+    ]
     plans = _plan_sentences(ctx, sentences)
     unsupported = [c for c in claims if not c["supported"]]
     measurement = {
@@ -56,8 +58,13 @@ def _claim(hit: nlp.PhraseHit, sentences: list[nlp.Sentence], starts: list[int],
     sentence = sentences[index] if sentences else nlp.Sentence(hit.start, hit.end, hit.phrase)
     window_end = sentences[index + 1].end if index + 1 < len(sentences) else sentence.end
     supported = any(sentence.start <= f < window_end for f in figures)
-    return {"phrase": hit.phrase, "start": hit.start, "end": hit.end, "supported": supported,
-            "sentence": {"start": sentence.start, "end": sentence.end, "text": sentence.text}}  # fmt: skip
+    return {
+        "phrase": hit.phrase,
+        "start": hit.start,
+        "end": hit.end,
+        "supported": supported,
+        "sentence": {"start": sentence.start, "end": sentence.end, "text": sentence.text},
+    }
 
 
 def _claim_findings(ctx: CheckContext, unsupported: list[dict[str, Any]]) -> list[Finding]:
@@ -66,14 +73,25 @@ def _claim_findings(ctx: CheckContext, unsupported: list[dict[str, Any]]) -> lis
     data = ctx.campaign.data
     severity = "warning" if data is not None and data.avoid_subjective else "info"
     phrases = "、".join(dict.fromkeys(f"“{c['phrase']}”" for c in unsupported))
-    return [Finding(
-        check="claims", code="claims.unsupported", severity=severity,
-        rule=ctx.cite(data.clause) if data is not None else None,
-        message=f"有 {len(unsupported)} 处主观评价没有数据支撑：{phrases}。",
-        evidence=[Span(start=c["sentence"]["start"], end=c["sentence"]["end"], text=c["sentence"]["text"],
-                       label=c["phrase"]) for c in unsupported],  # fmt: skip
-        suggestion="请在同一句或下一句给出支撑这一评价的数据（如播放量、用户数、满意度调查结果），或删去评价性词语。",
-    )]  # fmt: skip
+    return [
+        Finding(
+            check="claims",
+            code="claims.unsupported",
+            severity=severity,
+            rule=ctx.cite(data.clause) if data is not None else None,
+            message=f"有 {len(unsupported)} 处主观评价没有数据支撑：{phrases}。",
+            evidence=[
+                Span(
+                    start=c["sentence"]["start"],
+                    end=c["sentence"]["end"],
+                    text=c["sentence"]["text"],
+                    label=c["phrase"],
+                )
+                for c in unsupported
+            ],
+            suggestion="请在同一句或下一句给出支撑这一评价的数据（如播放量、用户数、满意度调查结果），或删去评价性词语。",
+        )
+    ]
 
 
 # --- plans told as results --------------------------------------------------------------------------------------
@@ -84,10 +102,13 @@ def _plan_sentences(ctx: CheckContext, sentences: list[nlp.Sentence]) -> list[di
     text = ctx.document.text
     hits = nlp.find_phrases(text, lexicon["words"])
     follows = lexicon["future_jiang"]
-    hits += nlp.find_token_patterns(text, [
-        [{"TEXT": "将"}, {"TEXT": {"IN": follows}}],
-        [{"TEXT": {"IN": ["将" + word for word in follows]}}],  # jieba may keep 将进一步 as one token
-    ])  # fmt: skip
+    hits += nlp.find_token_patterns(
+        text,
+        [
+            [{"TEXT": "将"}, {"TEXT": {"IN": follows}}],
+            [{"TEXT": {"IN": ["将" + word for word in follows]}}],  # jieba may keep 将进一步 as one token
+        ],
+    )
     future_ranges = _element_ranges(ctx, ctx.campaign.element_ids_with_role("future"))
     results_ranges = _element_ranges(ctx, ctx.campaign.element_ids_with_role("results"))
     starts = [s.start for s in sentences]
@@ -99,8 +120,13 @@ def _plan_sentences(ctx: CheckContext, sentences: list[nlp.Sentence]) -> list[di
         sentence = sentences[index]
         if any(word in sentence.text for word in lexicon["future_context"]) or _inside(hit.start, future_ranges):
             continue
-        found[index] = {"word": hit.phrase, "start": sentence.start, "end": sentence.end, "text": sentence.text,
-                        "in_results": _inside(hit.start, results_ranges)}  # fmt: skip
+        found[index] = {
+            "word": hit.phrase,
+            "start": sentence.start,
+            "end": sentence.end,
+            "text": sentence.text,
+            "in_results": _inside(hit.start, results_ranges),
+        }
     return list(found.values())
 
 
@@ -124,11 +150,15 @@ def _plan_findings(ctx: CheckContext, plans: list[dict[str, Any]]) -> list[Findi
     flagged = plans if completed_only else [p for p in plans if p["in_results"]]
     if not flagged:
         return []
-    return [Finding(
-        check="claims", code="claims.plan_like", severity="warning" if completed_only else "info",
-        rule=ctx.cite(completed_only.clause) if completed_only else None,
-        message=f"有 {len(flagged)} 处用计划或将来时描述成果（如“{flagged[0]['word']}”）"
-        + ("，而本次征集只接受已取得成效的案例。" if completed_only else "，出现在成效部分。"),
-        evidence=[Span(start=p["start"], end=p["end"], text=p["text"], label=p["word"]) for p in flagged],
-        suggestion="成效部分请写已经实现的结果和数据；尚在计划中的内容请移到“下一步计划”部分。",
-    )]  # fmt: skip
+    return [
+        Finding(
+            check="claims",
+            code="claims.plan_like",
+            severity="warning" if completed_only else "info",
+            rule=ctx.cite(completed_only.clause) if completed_only else None,
+            message=f"有 {len(flagged)} 处用计划或将来时描述成果（如“{flagged[0]['word']}”）"
+            + ("，而本次征集只接受已取得成效的案例。" if completed_only else "，出现在成效部分。"),
+            evidence=[Span(start=p["start"], end=p["end"], text=p["text"], label=p["word"]) for p in flagged],
+            suggestion="成效部分请写已经实现的结果和数据；尚在计划中的内容请移到“下一步计划”部分。",
+        )
+    ]

@@ -22,34 +22,62 @@ def run(ctx: CheckContext) -> CheckResult:
     basis = material.count
     total = counts[basis]
     label = count_basis_label(basis)
-    measurement = {"material_name": material.name, "basis": basis, "basis_label": label, "count": total, "counts": counts,
-                   "limit": material.limit, "over_by": 0, "crossing": None, "count_note": material.count_note}  # fmt: skip
+    measurement = {
+        "material_name": material.name,
+        "basis": basis,
+        "basis_label": label,
+        "count": total,
+        "counts": counts,
+        "limit": material.limit,
+        "over_by": 0,
+        "crossing": None,
+        "count_note": material.count_note,
+    }
     result = CheckResult("length", measurement=measurement)
     rule = ctx.cite(material.clause)
     if material.limit is None:
-        result.findings.append(Finding(
-            check="length", code="length.no_limit", severity="info", rule=rule,
-            message=f"通知未规定{material.name}的字数上限；本材料{label}为 {total}。",
-        ))  # fmt: skip
+        result.findings.append(
+            Finding(
+                check="length",
+                code="length.no_limit",
+                severity="info",
+                rule=rule,
+                message=f"通知未规定{material.name}的字数上限；本材料{label}为 {total}。",
+            )
+        )
         return result
     limit = material.limit
     if total > limit:
         crossing = crossing_offset(text, limit, basis)
         sentence = _sentence_at(text, crossing)
-        measurement.update(over_by=total - limit, crossing={"offset": crossing, "start": sentence.start, "end": sentence.end})
-        result.findings.append(Finding(
-            check="length", code="length.over_limit", severity="error", rule=rule,
-            message=f"{material.name}{label}为 {total}，超过通知规定的 {limit} 字上限 {total - limit} 字。",
-            evidence=[Span(start=sentence.start, end=sentence.end, text=sentence.text, label="从这一句起超出字数上限")],
-            suggestion=f"请删减至少 {total - limit} 字。第 {limit} 字落在所标出的句子中，其后的内容已超出上限；"
-            "可优先压缩背景介绍、政策表述和重复的做法描述，保留数据和成效。",
-        ))  # fmt: skip
+        measurement.update(
+            over_by=total - limit, crossing={"offset": crossing, "start": sentence.start, "end": sentence.end}
+        )
+        result.findings.append(
+            Finding(
+                check="length",
+                code="length.over_limit",
+                severity="error",
+                rule=rule,
+                message=f"{material.name}{label}为 {total}，超过通知规定的 {limit} 字上限 {total - limit} 字。",
+                evidence=[
+                    Span(start=sentence.start, end=sentence.end, text=sentence.text, label="从这一句起超出字数上限")
+                ],
+                suggestion=f"请删减至少 {total - limit} 字。第 {limit} 字落在所标出的句子中，其后的内容已超出上限；"
+                "可优先压缩背景介绍、政策表述和重复的做法描述，保留数据和成效。",
+            )
+        )
     elif total < limit * SHORT_FRACTION:
-        result.findings.append(Finding(
-            check="length", code="length.too_short", severity="warning", rule=rule,
-            message=f"{material.name}{label}仅 {total}，不到 {limit} 字上限的 {SHORT_FRACTION:.0%}，内容可能过于简略。",
-            suggestion="请补充具体做法、取得的成效和数据，使评审能据此判断案例的创新性和实效性。",
-        ))  # fmt: skip
+        result.findings.append(
+            Finding(
+                check="length",
+                code="length.too_short",
+                severity="warning",
+                rule=rule,
+                message=f"{material.name}{label}仅 {total}，不到 {limit} 字上限的 {SHORT_FRACTION:.0%}，内容可能过于简略。",
+                suggestion="请补充具体做法、取得的成效和数据，使评审能据此判断案例的创新性和实效性。",
+            )
+        )
     return result
 
 

@@ -47,8 +47,14 @@ def section_outline(doc: Document) -> list[Part]:
 
 def implicit_outline(doc: Document) -> list[Part]:
     blocks = [b for b in doc.blocks if b.text.strip()]
-    heads = [i for i, b in enumerate(blocks[:-1]) if b.kind == "paragraph" and _reads_as_heading(b.text)
-             and not (doc.title and b.text.strip() == doc.title) and not _reads_as_heading(blocks[i + 1].text)]  # fmt: skip
+    heads = [
+        i
+        for i, b in enumerate(blocks[:-1])
+        if b.kind == "paragraph"
+        and _reads_as_heading(b.text)
+        and not (doc.title and b.text.strip() == doc.title)
+        and not _reads_as_heading(blocks[i + 1].text)
+    ]
     parts = []
     for n, i in enumerate(heads):
         end = blocks[heads[n + 1]].start - 1 if n + 1 < len(heads) else len(doc.text)
@@ -59,8 +65,12 @@ def implicit_outline(doc: Document) -> list[Part]:
 def _reads_as_heading(text: str) -> bool:
     """Short, no sentence punctuation, and words rather than a fragment of a wrapped line ("and", "2021")."""
     stripped = text.strip()
-    return (2 <= len(stripped) <= IMPLICIT_HEADING_CHARS and not _SENTENCE_PUNCT.search(stripped)
-            and _TWO_HAN.search(stripped) is not None and stripped[-1] not in "、（(《“")  # fmt: skip
+    return (
+        2 <= len(stripped) <= IMPLICIT_HEADING_CHARS
+        and not _SENTENCE_PUNCT.search(stripped)
+        and _TWO_HAN.search(stripped) is not None
+        and stripped[-1] not in "、（(《“"
+    )
 
 
 def is_title(doc: Document, index: int) -> bool:

@@ -44,10 +44,14 @@ def run(ctx: CheckContext) -> CheckResult:
     expectations = ctx.campaign.data
     if expectations is None:
         measurement["dimensions"] = []
-        result.findings.append(Finding(
-            check="quantities", code="quantities.no_expectations", severity="info",
-            message=f"通知未对数据提出具体要求；材料中有 {len(data)} 个数据。",
-        ))  # fmt: skip
+        result.findings.append(
+            Finding(
+                check="quantities",
+                code="quantities.no_expectations",
+                severity="info",
+                message=f"通知未对数据提出具体要求；材料中有 {len(data)} 个数据。",
+            )
+        )
         return result
     measurement["dimensions"] = _dimensions(doc.text, data, expectations)
     result.findings += _findings(ctx, measurement, data)
@@ -86,11 +90,19 @@ def _per_element(ctx: CheckContext, data: list[Quantity]) -> list[dict[str, Any]
     text = ctx.document.text
     out = []
     for report in elements.measurement["elements"]:
-        ranges = [(s["start"], s["end"]) for s in report["sections"]] or [(p["start"], p["end"]) for p in report["paragraphs"]]
+        ranges = [(s["start"], s["end"]) for s in report["sections"]] or [
+            (p["start"], p["end"]) for p in report["paragraphs"]
+        ]
         words = sum(word_count(text[a:b]) for a, b in ranges)
         figures = sum(1 for q in data if any(a <= q.start < b for a, b in ranges))
-        out.append({"id": report["id"], "name": report["name"], "figures": figures,
-                    "per_1000": round(figures * 1000 / words, 2) if words else None})  # fmt: skip
+        out.append(
+            {
+                "id": report["id"],
+                "name": report["name"],
+                "figures": figures,
+                "per_1000": round(figures * 1000 / words, 2) if words else None,
+            }
+        )
     return out
 
 
@@ -122,32 +134,52 @@ def _findings(ctx: CheckContext, m: dict[str, Any], data: list[Quantity]) -> lis
     rule = ctx.cite(expectations.clause)
     findings = []
     if not data:
-        findings.append(Finding(
-            check="quantities", code="quantities.none", severity="warning", rule=rule,
-            message="材料中没有任何数据（用户规模、收支、反馈等数字），无法量化说明案例成效。",
-            suggestion=f"请用真实、具体的数据说明成效。通知的要求：{expectations.summary}",
-        ))  # fmt: skip
+        findings.append(
+            Finding(
+                check="quantities",
+                code="quantities.none",
+                severity="warning",
+                rule=rule,
+                message="材料中没有任何数据（用户规模、收支、反馈等数字），无法量化说明案例成效。",
+                suggestion=f"请用真实、具体的数据说明成效。通知的要求：{expectations.summary}",
+            )
+        )
         return findings
     if m["per_1000"] < SPARSE_PER_1000:
-        findings.append(Finding(
-            check="quantities", code="quantities.sparse", severity="warning", rule=rule,
-            message=f"数据偏少：每千字约 {m['per_1000']} 个数据（共 {len(data)} 个）。",
-            suggestion="请在成效部分补充可核实的数据，如用户规模、播放量、营收、满意度，并注明统计时间。",
-        ))  # fmt: skip
+        findings.append(
+            Finding(
+                check="quantities",
+                code="quantities.sparse",
+                severity="warning",
+                rule=rule,
+                message=f"数据偏少：每千字约 {m['per_1000']} 个数据（共 {len(data)} 个）。",
+                suggestion="请在成效部分补充可核实的数据，如用户规模、播放量、营收、满意度，并注明统计时间。",
+            )
+        )
     absent = [d for d in m["dimensions"] if not d["present"]]
     if absent:
         names = "、".join(d["name"] for d in absent)
-        findings.append(Finding(
-            check="quantities", code="quantities.dimensions_missing", severity="info", rule=rule,
-            message=f"通知列出的数据维度中，未见：{names}。",
-            suggestion=f"如案例涉及，请补充{names}方面的数据或说明。",
-        ))  # fmt: skip
+        findings.append(
+            Finding(
+                check="quantities",
+                code="quantities.dimensions_missing",
+                severity="info",
+                rule=rule,
+                message=f"通知列出的数据维度中，未见：{names}。",
+                suggestion=f"如案例涉及，请补充{names}方面的数据或说明。",
+            )
+        )
     if expectations.comparisons_encouraged and not m["comparisons"]:
-        findings.append(Finding(
-            check="quantities", code="quantities.no_comparison", severity="info", rule=rule,
-            message="材料中没有对比数据（同比、环比、较上年、增长倍数等）。",
-            suggestion="通知鼓励加入对比数据，可补充与上年或实施前的对比。",
-        ))  # fmt: skip
+        findings.append(
+            Finding(
+                check="quantities",
+                code="quantities.no_comparison",
+                severity="info",
+                rule=rule,
+                message="材料中没有对比数据（同比、环比、较上年、增长倍数等）。",
+                suggestion="通知鼓励加入对比数据，可补充与上年或实施前的对比。",
+            )
+        )
     findings += _age_findings(ctx, m["newest_year"], m["mentions"])
     return findings
 
@@ -155,17 +187,30 @@ def _findings(ctx: CheckContext, m: dict[str, Any], data: list[Quantity]) -> lis
 def _age_findings(ctx: CheckContext, newest: int | None, mentions: list[dict[str, Any]]) -> list[Finding]:
     rule = ctx.cite(ctx.campaign.data.clause)
     if newest is None:
-        return [Finding(
-            check="quantities", code="quantities.undated", severity="info", rule=rule,
-            message="数据均未注明年份或统计时间。",
-            suggestion="请注明关键数据的统计截止时间（如“截至2024年底”）。",
-        )]  # fmt: skip
+        return [
+            Finding(
+                check="quantities",
+                code="quantities.undated",
+                severity="info",
+                rule=rule,
+                message="数据均未注明年份或统计时间。",
+                suggestion="请注明关键数据的统计截止时间（如“截至2024年底”）。",
+            )
+        ]
     if ctx.campaign.year - newest >= STALE_YEARS:
-        return [Finding(
-            check="quantities", code="quantities.stale", severity="warning", rule=rule,
-            message=f"材料中最新的数据年份是 {newest} 年，距本次征集（{ctx.campaign.year} 年）已有 {ctx.campaign.year - newest} 年。",
-            evidence=[Span(start=q["start"], end=q["end"], text=q["span"], label="最新的数据年份")
-                      for q in mentions if q["kind"] == "date" and str(newest) in (q["value"], q["upper"])][:1],
-            suggestion="请更新为最近一年的数据。",
-        )]  # fmt: skip
+        return [
+            Finding(
+                check="quantities",
+                code="quantities.stale",
+                severity="warning",
+                rule=rule,
+                message=f"材料中最新的数据年份是 {newest} 年，距本次征集（{ctx.campaign.year} 年）已有 {ctx.campaign.year - newest} 年。",
+                evidence=[
+                    Span(start=q["start"], end=q["end"], text=q["span"], label="最新的数据年份")
+                    for q in mentions
+                    if q["kind"] == "date" and str(newest) in (q["value"], q["upper"])
+                ][:1],
+                suggestion="请更新为最近一年的数据。",
+            )
+        ]
     return []

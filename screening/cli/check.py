@@ -3,7 +3,8 @@
 
 Without ``--campaign`` only the document part is printed (what was read: format, pages, title, counts, sections).
 Exit codes: 0 screened (whatever the verdict), 2 usage error, 3 a file could not be read, 1 an internal error (a
-bug: logged with its traceback, ``_common.user_errors``); messages on stderr in Chinese. Several files are screened one after the other; one unreadable file does not stop the others, but the
+bug: logged with its traceback, ``_common.user_errors``); messages on stderr in Chinese. Several files are
+screened one after the other; one unreadable file does not stop the others, but the
 exit code is then 3. With several files, ``--out`` names a directory that receives one report per file.
 
 Two versions of one material (the Word file and its stamped scan): files with the same stem (``材料.docx`` and
@@ -42,7 +43,9 @@ def check(
     out: Path | None = typer.Option(None, "--out", help="输出到文件（多个文件时为目录）。"),
     submitted_on: str | None = typer.Option(None, "--submitted-on", help="提交日期 YYYY-MM-DD，用于检查是否逾期。"),
     no_model: bool = typer.Option(False, "--no-model", help="不加载语义模型：更快，要素只按关键词判断。"),
-    pair: bool = typer.Option(False, "--pair", help="两个文件是同一材料的两个版本（Word 版和盖章扫描 PDF 版），一起预审并比对。"),
+    pair: bool = typer.Option(
+        False, "--pair", help="两个文件是同一材料的两个版本（Word 版和盖章扫描 PDF 版），一起预审并比对。"
+    ),
 ) -> None:
     """预审申报材料：字数、必备要素、数据、主观表述和申报类别。"""
     with user_errors():
@@ -88,8 +91,17 @@ def _word_first(first: Path, second: Path) -> tuple[Path, Path]:
     return (second, first) if first.suffix.lower() == ".pdf" and second.suffix.lower() != ".pdf" else (first, second)
 
 
-def _one(services: Services, path: Path, campaign: str | None, category, material, fmt: str, inputs: ScreenInputs,
-         *, other: Path | None = None) -> str:
+def _one(
+    services: Services,
+    path: Path,
+    campaign: str | None,
+    category,
+    material,
+    fmt: str,
+    inputs: ScreenInputs,
+    *,
+    other: Path | None = None,
+) -> str:
     for given in (path, other):
         if given is not None and not given.is_file():
             raise InputError(f"找不到文件 {given}。")
@@ -98,8 +110,16 @@ def _one(services: Services, path: Path, campaign: str | None, category, materia
         if fmt == "json":
             return json.dumps({"document": info.model_dump()}, ensure_ascii=False, indent=2, default=str)
         return _document_text(info)
-    done = screen_source(services, path, filename=path.name, campaign_id=campaign, category=category,
-                         material=material, inputs=inputs, companion=(other.name, other) if other else None)
+    done = screen_source(
+        services,
+        path,
+        filename=path.name,
+        campaign_id=campaign,
+        category=category,
+        material=material,
+        inputs=inputs,
+        companion=(other.name, other) if other else None,
+    )
     if fmt == "json":
         return render_json(done.report)
     report = speak(done.report, cli_wording.HOW_TO)  # the CLI's own how-to (its flags), e.g. for an undeclared category
@@ -132,6 +152,7 @@ def _write(outputs: list[tuple[Path, str]], fmt: str, out: Path | None) -> None:
 
 # Mount either way: ``main.add_typer(check.app, name="check")`` or ``main.command("check")(check.check)``. As a group
 # callback, options may follow the file names only with interspersed arguments allowed.
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
-                  context_settings={"allow_interspersed_args": True})  # fmt: skip
+app = typer.Typer(
+    add_completion=False, pretty_exceptions_enable=False, context_settings={"allow_interspersed_args": True}
+)
 app.callback(invoke_without_command=True)(check)

@@ -61,7 +61,9 @@ _BINARY_MAGIC = [  # kinds a text file must not be
     (b"7z\xbc\xaf", "7z"),
     (b"\x1f\x8b", "gzip"),
 ]
-_XML_DANGER = [marker.encode(enc) for marker in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be")]
+_XML_DANGER = [
+    marker.encode(enc) for marker in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be")
+]
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,11 @@ class Limits:
         if settings is None:  # the documented defaults, never the environment (the service passes its settings)
             from ..config import DEFAULTS as settings
         values = dict(
-            max_bytes=settings.max_file_bytes, max_pages=settings.max_pages, parse_seconds=settings.parse_seconds,
-            ocr_seconds=settings.ocr_seconds, max_ocr_pages=settings.max_ocr_pages,
+            max_bytes=settings.max_file_bytes,
+            max_pages=settings.max_pages,
+            parse_seconds=settings.parse_seconds,
+            ocr_seconds=settings.ocr_seconds,
+            max_ocr_pages=settings.max_ocr_pages,
         )
         values.update(overrides)
         return cls(**values)
@@ -156,7 +161,9 @@ def file_kind(data: bytes, filename: str) -> str:
 
 
 def _mismatch(kind: str | None, expected: str) -> ExtensionMismatch:
-    found = {None: "无法识别的内容", "exe": "可执行程序", "elf": "可执行程序", "zip": "压缩包或 Office 文件"}.get(kind, kind)
+    found = {None: "无法识别的内容", "exe": "可执行程序", "elf": "可执行程序", "zip": "压缩包或 Office 文件"}.get(
+        kind, kind
+    )
     return ExtensionMismatch(
         f"文件扩展名是 {expected}，但内容是{found}。请提交真实的 .docx、.pdf 或文本文件，不要直接修改扩展名。",
         detail={"detected": kind or "unknown"},
@@ -167,7 +174,9 @@ def _ole_under_docx(data: bytes) -> Exception:
     """An OLE container named .docx is either a password-protected Office file or an old .doc renamed."""
     if "EncryptionInfo".encode("utf-16-le") in data:  # the stream Office writes into password-protected files
         return EncryptedDocument()
-    return LegacyWordFormat("这是旧版 Word（.doc）文件被改成了 .docx 扩展名，请在 Word 中另存为 .docx 或导出为 PDF 后再提交。")
+    return LegacyWordFormat(
+        "这是旧版 Word（.doc）文件被改成了 .docx 扩展名，请在 Word 中另存为 .docx 或导出为 PDF 后再提交。"
+    )
 
 
 def check_docx(data: bytes, limits: Limits) -> None:
@@ -198,7 +207,9 @@ def check_docx(data: bytes, limits: Limits) -> None:
 
 def _check_ratio(size: int, compressed: int, limits: Limits, *, name: str) -> None:
     if size > limits.ratio_floor_bytes and size > limits.max_zip_ratio * max(compressed, 1):
-        raise ArchiveBomb(detail={"entry": name, "ratio": round(size / max(compressed, 1)), "limit": limits.max_zip_ratio})
+        raise ArchiveBomb(
+            detail={"entry": name, "ratio": round(size / max(compressed, 1)), "limit": limits.max_zip_ratio}
+        )
 
 
 def _check_xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
@@ -223,8 +234,9 @@ def _check_xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
 # often, built-in ones from deep inside their code (pdfminer: KeyError, TypeError, IndexError on broken objects;
 # python-docx: KeyError for a missing part). Both are the file's fault: a refusal ("文件已损坏"). The same built-in
 # types raised by *our* code are bugs, and a refusal would hide them behind the user's file.
-PARSER_PACKAGES = frozenset({"docx", "lxml", "pdfminer", "pdfplumber", "pypdfium2", "zipfile", "zlib", "xml",
-                             "charset_normalizer", "PIL"})
+PARSER_PACKAGES = frozenset(
+    {"docx", "lxml", "pdfminer", "pdfplumber", "pypdfium2", "zipfile", "zlib", "xml", "charset_normalizer", "PIL"}
+)
 
 
 def is_parser_failure(error: BaseException) -> bool:

@@ -35,8 +35,10 @@ CONVERT_SECONDS = 30.0
 # "converts" a damaged .doc into pages of gibberish. WPS Writer saves .wps in the Word 97 binary format too.
 IMPORT_FILTER = "MS Word 97"
 CONVERT_MAX_AS_BYTES = 4 * 1024**3
-_UNCONVERTIBLE = ("旧版 Word/WPS 文件无法转换：文件可能已损坏，或设置了打开密码。"
-                  "请在 Word 或 WPS 中打开（如有密码请先取消），另存为 .docx 后再提交。")
+_UNCONVERTIBLE = (
+    "旧版 Word/WPS 文件无法转换：文件可能已损坏，或设置了打开密码。"
+    "请在 Word 或 WPS 中打开（如有密码请先取消），另存为 .docx 后再提交。"
+)
 
 
 def soffice_path() -> str | None:
@@ -47,15 +49,25 @@ def convert_to_docx(data: bytes, *, kind: str, timeout: float = CONVERT_SECONDS)
     """The bytes of a .docx converted from a .doc/.wps file, within ``timeout`` seconds and the memory cap."""
     soffice = soffice_path()
     if soffice is None:
-        log.warning("legacy .%s refused: LibreOffice (soffice) is not installed (Debian: libreoffice-writer-nogui)", kind)
+        log.warning(
+            "legacy .%s refused: LibreOffice (soffice) is not installed (Debian: libreoffice-writer-nogui)", kind
+        )
         raise LegacyWordFormat(detail={"extension": kind, "converter": None})
     with tempfile.TemporaryDirectory(prefix="screening-legacy-") as tmp:
         folder = Path(tmp)
         source = folder / f"input.{kind}"
         source.write_bytes(data)
         command = [
-            soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--norestore",
-            f"--infilter={IMPORT_FILTER}", "--convert-to", "docx", "--outdir", str(folder / "out"), str(source),
+            soffice,
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--headless",
+            "--norestore",
+            f"--infilter={IMPORT_FILTER}",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(folder / "out"),
+            str(source),
         ]
         _run_bounded(command, timeout=timeout, home=folder)
         result = folder / "out" / "input.docx"
@@ -67,8 +79,13 @@ def convert_to_docx(data: bytes, *, kind: str, timeout: float = CONVERT_SECONDS)
 def _run_bounded(command: list[str], *, timeout: float, home: Path) -> None:
     """Run the converter in its own process group with a memory cap; kill the whole group at the deadline."""
     process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, preexec_fn=_cap_memory, env={**os.environ, "HOME": str(home)},
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_cap_memory,
+        env={**os.environ, "HOME": str(home)},
     )
     try:
         process.wait(timeout=timeout)
@@ -96,4 +113,5 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 def conversion_note(kind: str) -> str:
-    return f"原文件为旧版 {'WPS' if kind == 'wps' else 'Word'}（.{kind}）格式，已用 LibreOffice 转换为 .docx 后读取，版式和字数可能与原文件略有差异。"
+    name = "WPS" if kind == "wps" else "Word"
+    return f"原文件为旧版 {name}（.{kind}）格式，已用 LibreOffice 转换为 .docx 后读取，版式和字数可能与原文件略有差异。"

@@ -78,7 +78,9 @@ class Document:
     pages: int | None = None
     title: str | None = None
     form: dict[str, FormField] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # Chinese notes on what normalisation did (e.g. removed page footers)
+    notes: list[str] = field(
+        default_factory=list
+    )  # Chinese notes on what normalisation did (e.g. removed page footers)
     encoding: str | None = None  # detected encoding for text files
     scan: ScanInfo | None = None  # PDFs only: which pages were OCR'd, seals found (``pdf_scan``)
 

@@ -107,7 +107,10 @@ def recognise(image, *, dpi: int = OCR_DPI, timeout: float = 30.0) -> OcrResult:
     without_red(image).save(buffer, format="PNG")
     tsv = subprocess.run(
         ["tesseract", "-", "stdout", "-l", LANGUAGE, "--psm", "6", "tsv"],
-        input=buffer.getvalue(), capture_output=True, timeout=timeout, check=False,
+        input=buffer.getvalue(),
+        capture_output=True,
+        timeout=timeout,
+        check=False,
         env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # one thread: measured no faster with two on a shared 2-core box
     ).stdout.decode("utf-8", errors="replace")
     return parse_tsv(tsv, scale=72 / dpi)
@@ -124,15 +127,25 @@ def parse_tsv(tsv: str, *, scale: float) -> OcrResult:
         if not text or confidence < MIN_WORD_CONFIDENCE:
             continue
         left, top, width, height = (_float(v) * scale for v in cells[6:10])
-        lines.setdefault((cells[2], cells[3], cells[4]), []).append((text, left, left + width, top, top + height, confidence))
+        lines.setdefault((cells[2], cells[3], cells[4]), []).append(
+            (text, left, left + width, top, top + height, confidence)
+        )
     result, weighted, chars = [], 0.0, 0
     for words in lines.values():
         words.sort(key=lambda w: w[1])
         text = tidy_punctuation(" ".join(w[0] for w in words))
         n = sum(len(w[0]) for w in words)
         line_conf = sum(len(w[0]) * w[5] for w in words) / n
-        result.append(OcrLine(text, min(w[1] for w in words), max(w[2] for w in words), min(w[3] for w in words),
-                              max(w[4] for w in words), line_conf))
+        result.append(
+            OcrLine(
+                text,
+                min(w[1] for w in words),
+                max(w[2] for w in words),
+                min(w[3] for w in words),
+                max(w[4] for w in words),
+                line_conf,
+            )
+        )
         weighted += line_conf * n
         chars += n
     result.sort(key=lambda line: (line.top, line.x0))

@@ -25,9 +25,8 @@ import re
 from collections import Counter
 
 from ..errors import CorruptDocument, EncryptedDocument
-from . import pdf_worker
+from . import ocr, pdf_worker
 from .guard import Limits
-from . import ocr
 from .model import Block, ScanInfo
 from .normalize import join_lines, join_pdf_spaces, normalize_text
 from .pdf_extract import PdfExtract, PdfLine, PdfPage, PdfTable, extract
@@ -37,7 +36,9 @@ MARGIN_FRACTION = 0.08
 UNMAPPED_LIMIT = 0.05  # share of the text that may be unmappable glyphs before the text layer counts as unusable
 LARGE_FONT_RATIO = 1.15
 _UNMAPPED = re.compile(r"\(cid:\d+\)")
-_PAGE_NUMBER = re.compile(r"^[-—–·\s]*(?:第\s*)?#\s*(?:页)?\s*(?:(?:[/／]|共)\s*#\s*页?)?[-—–·\s]*$|^(?:page)?#(?:of#)?$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^[-—–·\s]*(?:第\s*)?#\s*(?:页)?\s*(?:(?:[/／]|共)\s*#\s*页?)?[-—–·\s]*$|^(?:page)?#(?:of#)?$", re.I
+)
 
 
 def pdf_blocks(data: bytes, limits: Limits) -> tuple[list[Block], int, list[str], ScanInfo | None]:
@@ -66,10 +67,15 @@ def _scan_info(pages: list[PdfPage]) -> ScanInfo | None:
     checked = [p for p in pages if p.seal_checked]
     if not checked:
         return None
-    ocr_pages = [{"page": p.number, "confidence": p.ocr_confidence, "chars": p.chars}
-                 for p in pages if p.ocr_confidence is not None]
+    ocr_pages = [
+        {"page": p.number, "confidence": p.ocr_confidence, "chars": p.chars}
+        for p in pages
+        if p.ocr_confidence is not None
+    ]
     return ScanInfo(
-        ocr_pages=ocr_pages, ocr_engine=ocr.engine() if ocr_pages else None, seal_pages=[p.number for p in checked],
+        ocr_pages=ocr_pages,
+        ocr_engine=ocr.engine() if ocr_pages else None,
+        seal_pages=[p.number for p in checked],
         seals=[{"page": p.number, **mark} for p in checked for mark in p.seals],
     )
 
@@ -84,7 +90,9 @@ def _drop_unmapped_glyphs(pages: list[PdfPage], *, encrypted: bool) -> list[str]
     if unmapped / total > UNMAPPED_LIMIT:
         if encrypted:
             raise EncryptedDocument("文件设有权限保护，文字无法正确提取，请取消保护（或另存为不加密的 PDF）后再提交。")
-        raise CorruptDocument("PDF 的字体缺少文字编码信息，无法正确提取文字。请提交 .docx 原文件，或用 Word 重新导出 PDF。")
+        raise CorruptDocument(
+            "PDF 的字体缺少文字编码信息，无法正确提取文字。请提交 .docx 原文件，或用 Word 重新导出 PDF。"
+        )
     for page in pages:
         for line in page.lines:
             line.text = _UNMAPPED.sub("", line.text)

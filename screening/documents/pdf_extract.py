@@ -267,7 +267,9 @@ def extract_text(data: bytes, limits: Limits) -> PdfExtract:
     except ScreeningError:
         raise
     except PdfminerException as error:
-        raise translate_error(error.args[0] if error.args and isinstance(error.args[0], BaseException) else error) from error
+        raise translate_error(
+            error.args[0] if error.args and isinstance(error.args[0], BaseException) else error
+        ) from error
     except Exception as error:  # MemoryError, RecursionError, and pdfminer's own bugs on malformed input
         raise translate_error(error) from error
     finally:
@@ -285,7 +287,9 @@ def translate_error(error: BaseException) -> ScreeningError:
     if isinstance(error, PDFEncryptionError) or (isinstance(error, PDFNotImplementedError) and "Crypt" in str(error)):
         return EncryptedDocument(detail={"reason": type(error).__name__})
     if isinstance(error, MemoryError):
-        return ArchiveBomb("文件解析所需内存超出限制（疑似压缩炸弹或结构异常），已拒绝处理。请用 Word 重新导出 PDF 后再提交。")
+        return ArchiveBomb(
+            "文件解析所需内存超出限制（疑似压缩炸弹或结构异常），已拒绝处理。请用 Word 重新导出 PDF 后再提交。"
+        )
     if not is_parser_failure(error):
         log.error("PDF 解析中的程序错误（不是文件的问题）", exc_info=error)
         return InternalError()
@@ -358,8 +362,17 @@ def _walk(layout, page) -> tuple[list[_Char], int, int]:
         item = stack.pop()
         if isinstance(item, LTChar):
             text = item.get_text()
-            chars.append(_Char(text, item.x0 + mb_x0, item.x1 + mb_x0, page.height - item.y1 + mb_top,
-                               page.height - item.y0 + mb_top, float(item.size), "bold" in item.fontname.lower()))
+            chars.append(
+                _Char(
+                    text,
+                    item.x0 + mb_x0,
+                    item.x1 + mb_x0,
+                    page.height - item.y1 + mb_top,
+                    page.height - item.y0 + mb_top,
+                    float(item.size),
+                    "bold" in item.fontname.lower(),
+                )
+            )
         elif isinstance(item, (LTRect, LTLine, LTCurve)):
             rules += 1
         elif isinstance(item, LTImage):
@@ -391,8 +404,15 @@ def _lines(chars: list[_Char]) -> list[PdfLine]:
             continue
         bold = sum(c.bold for c in visible) * 2 > len(visible)
         result.append(
-            PdfLine(text.strip(), min(c.x0 for c in visible), max(c.x1 for c in visible), min(c.top for c in visible),
-                    max(c.bottom for c in visible), median(c.size for c in visible), bold)
+            PdfLine(
+                text.strip(),
+                min(c.x0 for c in visible),
+                max(c.x1 for c in visible),
+                min(c.top for c in visible),
+                max(c.bottom for c in visible),
+                median(c.size for c in visible),
+                bold,
+            )
         )
     return result
 

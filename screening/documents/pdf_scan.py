@@ -14,7 +14,8 @@ every scan or let a hostile text PDF run for minutes. Bounds, all in ``Limits``:
   PDF with images never gets the long OCR budget.
 
 Pages with a text layer *and* images (a Word export with a pasted seal image) are rendered at 100 dpi for the seal
-search only, the first two and last three of them (``_seal_candidates``). Pages without images are not rendered: a vector-drawn electronic seal is not looked for (trade-off: the
+search only, the first two and last three of them (``_seal_candidates``). Pages without images are not rendered: a
+vector-drawn electronic seal is not looked for (trade-off: the
 calls ask for a stamped *scan*; rendering every text page would double the parse time of long PDFs).
 """
 
@@ -33,8 +34,9 @@ SEAL_ONLY_SECONDS = 10.0  # budget of the phase when no page needs OCR (at most 
 SEAL_HEAD_PAGES, SEAL_TAIL_PAGES = 2, 3  # text pages with images searched for a seal: the first and the last ones
 
 
-def scan_pages(data: bytes, pages: list, limits: Limits, *,
-               on_start: Callable[[int, float], None] | None = None) -> list[str]:
+def scan_pages(
+    data: bytes, pages: list, limits: Limits, *, on_start: Callable[[int, float], None] | None = None
+) -> list[str]:
     """OCR image-only pages and look for seals on pages with images, in place; returns Chinese notes."""
     scanned = [p for p in pages if not p.chars and p.images]
     with_images = _seal_candidates([p for p in pages if p.chars and p.images])
@@ -139,7 +141,9 @@ def _as_pdf_lines(lines: list) -> list:
         height = line.bottom - line.top
         size = body if 0.75 * body <= height <= 1.3 * body else height
         shift = slope * (line.top - top0)
-        result.append(PdfLine(line.text, line.x0 - shift, line.x1 - shift, line.top, line.bottom, round(size, 1), False))
+        result.append(
+            PdfLine(line.text, line.x0 - shift, line.x1 - shift, line.top, line.bottom, round(size, 1), False)
+        )
     return result
 
 

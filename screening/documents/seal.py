@@ -37,8 +37,10 @@ class SealMark:
     rim_coverage: float  # 0–1
 
     def as_dict(self) -> dict:
-        return {"bbox": [round(v, 1) for v in (self.x0, self.top, self.x1, self.bottom)],
-                "rim_coverage": round(self.rim_coverage, 2)}
+        return {
+            "bbox": [round(v, 1) for v in (self.x0, self.top, self.x1, self.bottom)],
+            "rim_coverage": round(self.rim_coverage, 2),
+        }
 
 
 def red_mask(image):
@@ -72,8 +74,9 @@ def find_seals(image, *, dpi: float) -> list[SealMark]:
         coverage = _ring_coverage(mask[box] & (labels[box] == index))
         if coverage is not None:
             to_pt = 72 / dpi
-            seals.append(SealMark(box[1].start * to_pt, box[0].start * to_pt, box[1].stop * to_pt, box[0].stop * to_pt,
-                                  coverage))
+            seals.append(
+                SealMark(box[1].start * to_pt, box[0].start * to_pt, box[1].stop * to_pt, box[0].stop * to_pt, coverage)
+            )
     return seals
 
 

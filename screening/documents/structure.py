@@ -132,7 +132,13 @@ def assemble(
     """
     blocks = [b for b in drafts if b.text.strip()]
     title = meta.pop("title", None)
-    if detect_title and title is None and len(blocks) > 1 and blocks[0].kind != "heading" and looks_like_title(blocks[0]):
+    if (
+        detect_title
+        and title is None
+        and len(blocks) > 1
+        and blocks[0].kind != "heading"
+        and looks_like_title(blocks[0])
+    ):
         title = blocks[0].text.strip()
         blocks[0].style = blocks[0].style or "title"
         first_body = 1

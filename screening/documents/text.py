@@ -151,4 +151,3 @@ def table_block(rows: list[list[str]], *, page: int | None = None) -> Block:
     """A draft table block: cells joined by ``\\t`` within a row and ``\\n`` between rows (empty rows dropped)."""
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     return Block("table", "\n".join("\t".join(row) for row in rows), 0, 0, page=page, rows=rows)
-

