@@ -255,6 +255,9 @@ def require_bureau(request: Request, key: str | None = Depends(api_key_header)) 
         )
     refuse_if_blocked(request)
     bureau = bureau_for_key(key, settings.api_keys, settings.reviewer_keys)
+    if bureau is None and reviewer_for_key(key, settings.reviewer_keys, settings.api_keys) is not None:
+        # a real key of the other role is a wrong door, not a guess: no failed attempt (mirrors require_reviewer)
+        raise HTTPException(403, error_body("bureau_only", "评审密钥不能使用机构功能，请使用机构密钥。"))
     if bureau is None:
         if key:
             record_failure(request, key, role="机构")
@@ -307,9 +310,10 @@ def optional_bureau(
     """The bureau when a valid key is sent, else None (self-check endpoints accept both).
 
     A plain header parameter rather than the security scheme, so the OpenAPI schema does not mark these endpoints
-    as needing a key. A wrong key counts as a failed attempt (the self-check itself still answers)."""
+    as needing a key. A wrong key counts as a failed attempt (the self-check itself still answers); a valid reviewer
+    key does not."""
     settings = request.app.state.settings
     bureau = bureau_for_key(key, settings.api_keys, settings.reviewer_keys)
-    if key and bureau is None:
-        record_failure(request, key, role="机构")
+    if key and bureau is None and reviewer_for_key(key, settings.reviewer_keys, settings.api_keys) is None:
+        record_failure(request, key, role="机构")  # a reviewer's own key is no guess: self-check stays open to them
     return bureau

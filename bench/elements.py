@@ -553,7 +553,7 @@ def timing(embedder) -> list[str]:
         seconds.append(run_all(doc, campaign, category, options={"embedder": embedder})["elements"])
     cue_seconds = []
     model_loader = element_model.load
-    element_model.load = lambda: None  # the same check with the cue matcher deciding, under the same load
+    element_model.load = lambda *_: None  # the same check with the cue matcher deciding, under the same load
     try:
         for _ in range(20):
             nlp.parse.cache_clear()

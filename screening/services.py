@@ -82,7 +82,14 @@ class Services:
 
     @property
     def category_model_dir(self) -> Path:
+        """The category model's folder (``screening.category``) under ``settings.shipped_model_dir``."""
         return self.settings.shipped_model_dir / "category"
+
+    @property
+    def element_model_path(self) -> Path:
+        """The learned element matcher's file (``screening.checks.element_model``) under
+        ``settings.shipped_model_dir``; a service pointed at a folder without it runs elements on cue words."""
+        return self.settings.shipped_model_dir / "elements" / "model.json"
 
     def campaign(self, campaign_id: str) -> Campaign:
         """The rulebook ``campaign_id`` (``CampaignNotFound``, naming the known ones, when there is none)."""

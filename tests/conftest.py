@@ -12,8 +12,10 @@ How the suite is laid out (one way, for every directory):
 - Imports are absolute from the repository root (``from tests.factories import make_docx``, ``from screening ...``):
   pyproject.toml's ``pythonpath = ["."]`` puts the root on the path however pytest is started, so no conftest
   touches ``sys.path``.
-- Fixtures live in conftest.py files: this one for what every suite may use; ``tests/<suite>/conftest.py`` for one
-  suite's (the app client in api/, the live server in robustness/, the browser in e2e/, the check runner in checks/).
+- Fixtures live in conftest.py files, and only fixtures: this one for what every suite may use;
+  ``tests/<suite>/conftest.py`` for one suite's (the app client in api/, the live server in robustness/, the browser
+  in e2e/, the check runner in checks/). Constants and helpers a suite's tests share (keys, settings, polling) live in
+  its plain ``tests/<suite>/helpers.py`` and are imported from there, never from a conftest.
 - Inputs are generated in code by plain modules: ``tests/factories.py`` (DOCX, PDF, forms), ``tests/hostile.py``
   (malformed files), and each suite's own (``checks/materials.py``, ``duplicates/texts.py`` ...).
 - Markers (``--strict-markers``, declared in pyproject.toml): ``slow`` for tests that take more than ~5 s each

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from screening.batch import (
     ACCEPTED_LABEL,
@@ -34,9 +35,10 @@ from screening.batch.store import BatchInfo
 from screening.batch.worker import BatchRunner
 from screening.campaigns.model import UnitKind
 from screening.errors import ArchiveBomb, MaterialNotFound, UnsupportedFormat, UsageError
+from screening.report import Report
 
 from ..access import Bureau, require_bureau
-from ..errors import declare, error_body
+from ..errors import ErrorBody, declare, error_body
 from ..reports import render_batch_fragment, render_report_page
 from ..uploads import BATCH_MAX_FILES, read_upload, zip_limits
 from .screen import wants_html
@@ -47,6 +49,17 @@ router = APIRouter(
 NOT_FOUND = declare(s404="找不到该批次（批次编号有误，或不属于本机构）")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UnscreenedItem(BaseModel):
+    """A material of a batch that has no report: it could not be read, or its screening failed; ``error`` says why
+    (``ScreeningError.to_dict()``, as the worker stored it). The report-by-item routes answer this or a ``Report``."""
+
+    filename: str = Field(description="文件名")
+    error: ErrorBody = Field(description="未能预审的原因（错误代码与中文说明）")
+
+
+ITEM_RESPONSE = Report | UnscreenedItem  # response_model of the report-by-item routes (documents the JSON body)
 
 
 def runner(request: Request) -> BatchRunner:
@@ -172,8 +185,11 @@ def edit_batch(
 @router.get(
     "/{batch_id}/items/{item_id}",
     summary="一份材料的完整报告",
+    response_model=ITEM_RESPONSE,
+    description="预审报告 JSON；材料无法读取或预审失败时返回文件名和原因（filename、error）。"
+    "请求头 `Accept: text/html` 时返回报告网页。",
     responses={
-        200: {"content": {"application/json": {}, "text/html": {}}},
+        200: {"content": {"application/json": {}, "text/html": {}}, "description": "预审报告，或材料未能预审的原因"},
         **declare(s404="找不到该批次或该材料（或尚未预审完成）"),
     },
 )

@@ -19,8 +19,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from screening.campaigns import all_campaigns
-from screening.config import Settings
+from screening.services import Services
 
 router = APIRouter(tags=["状态"])
 
@@ -31,8 +30,8 @@ router = APIRouter(tags=["状态"])
     responses={503: {"description": "服务正在启动预热（status 为 warming），暂不接收请求"}},
 )
 def health(request: Request, response: Response) -> dict[str, Any]:
-    settings: Settings = request.app.state.settings
-    capabilities = {name: probe(settings) for name, probe in PROBES.items()}
+    services: Services = request.app.state.services
+    capabilities = {name: probe(services) for name, probe in PROBES.items()}
     degraded = [note for ok, note in capabilities.values() if not ok]
     warm_up = getattr(request.app.state, "warm_up", None)
     warming = warm_up is not None and warm_up.status == "warming"
@@ -44,16 +43,16 @@ def health(request: Request, response: Response) -> dict[str, Any]:
         "status": "warming" if warming else "degraded" if degraded else "ok",
         "capabilities": {name: ok for name, (ok, _) in capabilities.items()},
         "degraded": degraded,
-        "campaigns": len(_campaigns(settings)),
+        "campaigns": len(_campaigns(services)),
         "warm_up": _warm_up_state(warm_up),
-        "database": _database_state(settings, capabilities["database"][0]),
+        "database": _database_state(services, capabilities["database"][0]),
         "queue": _queue_state(request),
     }
 
 
-def _database_state(settings: Settings, reachable: bool) -> dict[str, Any]:
+def _database_state(services: Services, reachable: bool) -> dict[str, Any]:
     """Which database this worker uses (the kind only: health is public, so no host or user) and whether it answers."""
-    backend = "postgresql" if settings.database_url.startswith("postgresql") else "sqlite"
+    backend = "postgresql" if services.settings.database_url.startswith("postgresql") else "sqlite"
     return {"backend": backend, "reachable": reachable}
 
 
@@ -76,27 +75,27 @@ def _warm_up_state(warm_up) -> dict[str, Any] | None:
     return {"status": warm_up.status, "seconds": seconds, "screens": warm_up.screens}
 
 
-def _campaigns(settings: Settings) -> list:
+def _campaigns(services: Services) -> list:
     try:
-        return all_campaigns(settings.campaigns_dir)
+        return services.campaigns()
     except Exception:  # noqa: BLE001 - reported by the probe below
         return []
 
 
-def _probe_rulebooks(settings: Settings) -> tuple[bool, str]:
+def _probe_rulebooks(services: Services) -> tuple[bool, str]:
     try:
-        found = all_campaigns(settings.campaigns_dir)
+        found = services.campaigns()
     except Exception as exc:  # noqa: BLE001 - a broken rulebook is the operator's to fix; say which
         return False, f"征集规则文件有误：{getattr(exc, 'message', exc)}"
     return bool(found), "没有可用的征集规则文件（corpora/campaigns/*.toml）。"
 
 
-def _probe_pipeline(settings: Settings) -> tuple[bool, str]:
+def _probe_pipeline(services: Services) -> tuple[bool, str]:
     ok = _importable("screening.pipeline")
     return ok, "预审流程模块未安装，只能查看征集活动。"
 
 
-def _probe_embeddings(settings: Settings) -> tuple[bool, str]:
+def _probe_embeddings(services: Services) -> tuple[bool, str]:
     """Every model ``screening.embeddings.POLICY`` names must be present (built at setup by ``make
     embedding-model``); uses that run lexically by choice need none. The folder check is cheap: nothing is loaded."""
     try:
@@ -106,7 +105,7 @@ def _probe_embeddings(settings: Settings) -> tuple[bool, str]:
             {
                 name
                 for name in POLICY.values()
-                if name and not (model_path(settings.model_dir, name=name) / "modules.json").exists()
+                if name and not (model_path(services.settings.model_dir, name=name) / "modules.json").exists()
             }
         )
     except Exception:  # noqa: BLE001 - any failure here means "not available"
@@ -115,14 +114,14 @@ def _probe_embeddings(settings: Settings) -> tuple[bool, str]:
     return not missing, note
 
 
-def _probe_database(settings: Settings) -> tuple[bool, str]:
+def _probe_database(services: Services) -> tuple[bool, str]:
     note = "数据库不可用：案例库、已存材料和批量预审暂不可用。"
     try:
         from sqlalchemy import text
 
         from screening.db import get_engine
 
-        with get_engine(settings.database_url).connect() as conn:
+        with get_engine(services.settings.database_url).connect() as conn:
             conn.execute(text("select 1"))
         return True, note
     except Exception:  # noqa: BLE001
@@ -137,7 +136,7 @@ def _importable(name: str) -> bool:
         return False
 
 
-def _probe_ocr(settings: Settings) -> tuple[bool, str]:
+def _probe_ocr(services: Services) -> tuple[bool, str]:
     """Tesseract with Chinese data, for scanned PDFs (cached after the first call: two subprocess runs)."""
     try:
         from screening.documents.ocr import engine
@@ -148,19 +147,20 @@ def _probe_ocr(settings: Settings) -> tuple[bool, str]:
     return ok, "未安装文字识别组件（Debian tesseract-ocr、tesseract-ocr-chi-sim），扫描件 PDF 无法读取。"
 
 
-def _probe_legacy(settings: Settings) -> tuple[bool, str]:
+def _probe_legacy(services: Services) -> tuple[bool, str]:
     """LibreOffice for .doc/.wps; a PATH look-up, nothing is started."""
     from screening.documents.legacy import soffice_path
 
     return soffice_path() is not None, "未安装 LibreOffice（Debian libreoffice-writer-nogui），.doc/.wps 文件无法读取。"
 
 
-def _probe_element_model(settings: Settings) -> tuple[bool, str]:
-    """The learned element matcher's file (models/elements/model.json, read once); without it elements run on cue words."""
+def _probe_element_model(services: Services) -> tuple[bool, str]:
+    """The learned element matcher's file (``Services.element_model_path``, read once); without it elements run on cue
+    words."""
     try:
         from screening.checks import element_model
 
-        ok = element_model.load() is not None
+        ok = element_model.load(services.element_model_path) is not None
     except Exception:  # noqa: BLE001
         ok = False
     return ok, "未找到要素识别模型（models/elements/model.json），要素识别改用关键词规则。"

@@ -77,7 +77,7 @@ from ..errors import declare, error_body
 from ..paths import templates
 from ..reports import render_report_page
 from ..uploads import read_upload, zip_limits
-from .batches import XLSX_TYPE, runner
+from .batches import ITEM_RESPONSE, XLSX_TYPE, runner
 from .pages import cookie_bureau, page
 from .screen import wants_html
 
@@ -206,8 +206,10 @@ def show_submission(
     "/api/submissions/{submission_id}/items/{item_id}/report",
     tags=["报送"],
     summary="报送材料的预审报告（访问留痕）",
+    response_model=ITEM_RESPONSE,
+    description="预审报告 JSON；材料无法读取时返回文件名和原因（filename、error）。请求头 `Accept: text/html` 时返回报告网页。",
     responses={
-        200: {"content": {"application/json": {}, "text/html": {}}},
+        200: {"content": {"application/json": {}, "text/html": {}}, "description": "预审报告，或材料未能预审的原因"},
         **responses(s404="找不到该材料，或无权查看"),
     },
 )
@@ -471,7 +473,12 @@ def item_view(request: Request, reviewer: Reviewer, item_id: str) -> dict[str, A
 
 
 class DecisionRequest(BaseModel):
-    decision: str = Field(description="形式审查通过（pass）/ 退回补正（return）/ 存疑（doubt）；代码或中文均可")
+    # The schema lists the accepted values (codes and Chinese labels); the value stays a plain string so that any
+    # other answers ``invalid_decision`` in Chinese (``screening.review.parse_decision``), not a generic 422.
+    decision: str = Field(
+        description="形式审查通过（pass）/ 退回补正（return）/ 存疑（doubt）；代码或中文均可",
+        json_schema_extra={"enum": [*DECISIONS, *DECISIONS.values()]},
+    )
     note: str = Field("", description="审查意见", max_length=NOTE_MAX)
 
 

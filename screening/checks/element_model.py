@@ -63,12 +63,13 @@ import numpy as np
 
 from .. import nlp
 from ..campaigns.model import Element
-from ..config import PROJECT_DIR
+from ..config import SHIPPED_MODEL_DIR
 from ..documents.model import Document
 
 log = logging.getLogger(__name__)
 
-MODEL_PATH = PROJECT_DIR / "models" / "elements" / "model.json"
+# The shipped file, where ``bench/elements.py train`` writes; the service reads ``Services.element_model_path``.
+MODEL_PATH = SHIPPED_MODEL_DIR / "elements" / "model.json"
 TAIL_FRACTION = 1 / 3  # "the last third": where write-ups put outlook, problems and plans
 EVIDENCE_SENTENCES = 3
 
@@ -188,7 +189,8 @@ def aggregate(probabilities: np.ndarray | None, opening: int | None) -> np.ndarr
 
 
 def load(path: Path = MODEL_PATH) -> ElementModel | None:
-    """The fitted model, or None (logged) when the file is missing or unreadable."""
+    """The fitted model at ``path`` (the elements check passes ``ctx.services.element_model_path``), or None (logged)
+    when the file is missing or unreadable."""
     try:
         return _load(path)
     except (OSError, ValueError, KeyError) as exc:

@@ -113,7 +113,8 @@ def run(ctx: CheckContext) -> CheckResult:
     matched = match_elements(ctx.document, category.elements, embedder=embedder)
     matcher = "cues"
     if embedder is not None:
-        matcher, note = apply_model(ctx.document, category.elements, embedder, matched)
+        model = element_model.load(ctx.services.element_model_path)
+        matcher, note = apply_model(ctx.document, category.elements, embedder, matched, model)
         if note:
             result.degraded.append(note)
     result.measurement = {
@@ -129,8 +130,11 @@ def run(ctx: CheckContext) -> CheckResult:
     return result
 
 
-def apply_model(doc: Document, elements: list[Element], embedder, matched: dict[str, Any]) -> tuple[str, str | None]:
-    """Let the learned model (``element_model.py``) decide each element's status in ``matched``, in place.
+def apply_model(
+    doc: Document, elements: list[Element], embedder, matched: dict[str, Any], model: element_model.ElementModel | None
+) -> tuple[str, str | None]:
+    """Let the learned ``model`` (``element_model.py``, None when its file is missing) decide each element's status
+    in ``matched``, in place.
 
     One rule stays from the cue matcher, for materials that follow the notice: when every *other* element has its
     heading, and this one has no heading and no cue paragraph, an unsure model does not soften today's ``missing``
@@ -143,7 +147,6 @@ def apply_model(doc: Document, elements: list[Element], embedder, matched: dict[
     covered), ``decided_by`` (the sentences that weighed most) and ``structured`` (whether the thresholds for a
     notice-headed material were used).
     """
-    model = element_model.load()
     if model is None:
         return "cues", "未找到要素识别模型（models/elements/model.json），要素识别改用关键词规则。"
     if getattr(embedder, "name", None) != model.embedding or not model.covers(elements):

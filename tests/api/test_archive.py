@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import key
+from tests.api.helpers import key
 
 CSV = (
     "年份,征集活动,类别,案例名称,申报单位,省份\n"

@@ -13,8 +13,8 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from tests.api.conftest import CAMPAIGN, key, make_settings, wait_for_batch
 from tests.api.docs import form_docx, material_docx
+from tests.api.helpers import CAMPAIGN, key, make_settings, wait_for_batch
 from tests.pgcluster import BACKENDS, fresh_url
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from api.app import create_app
-from tests.api.conftest import CAMPAIGN, make_settings
+from tests.api.helpers import CAMPAIGN, make_settings
 from tests.api.server import running
 from tests.factories import chinese_text, make_docx
 

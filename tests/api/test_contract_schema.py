@@ -7,7 +7,7 @@ every method of the path.
 
 from __future__ import annotations
 
-from tests.api.conftest import key
+from tests.api.helpers import key
 
 ERROR_REF = "#/components/schemas/ErrorBody"
 

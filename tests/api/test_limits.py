@@ -9,8 +9,8 @@ from api.app import create_app
 from screening.batch import Source
 from screening.batch.store import BatchStore
 from screening.db import get_engine
-from tests.api.conftest import CAMPAIGN, key, make_settings, wait_for_batch
 from tests.api.docs import material_docx
+from tests.api.helpers import CAMPAIGN, key, make_settings, wait_for_batch
 
 
 @pytest.fixture()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.api.conftest import CAMPAIGN
 from tests.api.docs import form_docx, material_docx
+from tests.api.helpers import CAMPAIGN
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HTML = {"Accept": "text/html"}
@@ -76,7 +76,7 @@ def test_bureau_pages_need_the_key_and_keep_bureaus_apart(client):
     assert created.status_code == 303
     batch_url = created.headers["location"]
     batch_id = batch_url.rsplit("/", 1)[1]
-    from tests.api.conftest import key, wait_for_batch
+    from tests.api.helpers import key, wait_for_batch
 
     wait_for_batch(client, batch_id, headers=key())
     page = client.get(batch_url).text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screening.report import BLOCK_FIELDS, Report
 from screening.results import BLOCKS
-from tests.api.conftest import CAMPAIGN
+from tests.api.helpers import CAMPAIGN
 from tests.checks.materials import material_text
 from tests.test_results import undeclared
 

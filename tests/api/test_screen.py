@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import CAMPAIGN, key
 from tests.api.docs import material_docx
+from tests.api.helpers import CAMPAIGN, key
 from tests.factories import make_pdf
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -27,16 +27,18 @@ def test_health_embeddings_follow_the_policy(tmp_path):
     """The probe asks for exactly the models ``POLICY`` names: present folders make it healthy, nothing is loaded."""
     from api.routers.health import _probe_embeddings
     from screening.embeddings import POLICY
-    from tests.api.conftest import make_settings
+    from screening.services import Services
+    from tests.api.helpers import make_settings
 
     settings = make_settings(tmp_path)
-    ok, note = _probe_embeddings(settings)
+    services = Services(settings)
+    ok, note = _probe_embeddings(services)
     wanted = {name for name in POLICY.values() if name}
     assert not ok and all(name in note for name in wanted)
     for name in wanted:
         (settings.model_dir / name).mkdir(parents=True)
         (settings.model_dir / name / "modules.json").write_text("[]", encoding="utf-8")
-    assert _probe_embeddings(settings)[0] is True
+    assert _probe_embeddings(services)[0] is True
 
 
 def test_campaigns_list_and_detail(client):

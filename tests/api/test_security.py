@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.access import MAX_FAILURES, KeyGuard
 from api.security import CONTENT_SECURITY_POLICY
-from tests.api.conftest import make_settings
+from tests.api.helpers import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIRS = [ROOT / "api" / "templates", ROOT / "screening" / "render" / "templates"]

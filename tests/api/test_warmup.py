@@ -10,7 +10,7 @@ from api import warmup
 from api.app import create_app
 from screening.campaigns import all_campaigns
 from screening.services import Services
-from tests.api.conftest import make_settings
+from tests.api.helpers import make_settings
 
 
 def test_health_says_warming_until_the_warm_up_is_done(tmp_path, monkeypatch):
@@ -45,7 +45,15 @@ def test_warm_up_screens_every_call_and_category_through_the_docx_reader(tmp_pat
     state.run()
     assert state.status == "ready", state.error
     calls = all_campaigns(settings.campaigns_dir)
-    assert state.screens == sum(1 + len(c.categories) for c in calls)
+    assert state.screens == sum(1 + len(c.categories) for c in calls) + len(calls)  # + the domain material each
+
+
+def test_domain_material_is_a_usual_length_docx_of_the_training_passages():
+    from screening.documents import load_document
+
+    document = load_document(warmup.domain_docx(), filename="预热.docx")
+    assert len(document.text) >= warmup.WARM_UP_CHARS and "12万人" in document.text
+    assert len(document.text) > 2 * len(load_document(warmup.warm_up_docx(), filename="预热.docx").text)
 
 
 def test_warm_up_document_is_a_docx_the_reader_accepts():
@@ -53,3 +61,23 @@ def test_warm_up_document_is_a_docx_the_reader_accepts():
 
     document = load_document(warmup.warm_up_docx(), filename="预热.docx")
     assert document.title and "12万人" in document.text and len(document.text) > 100
+
+
+def test_warm_up_prepares_the_archive_s_form_blanked_candidates_and_screens_a_stored_text(tmp_path):
+    from screening.duplicates import get_index
+    from screening.duplicates.index import FORM_RECORDS
+    from tests.duplicates.texts import FORM_LINE, distinct_texts
+
+    services = Services.build(make_settings(tmp_path))
+    rows = [
+        {"kind": "selection", "year": 2024, "campaign": "往届征集", "case_name": f"案例{i}", "unit": f"单位{i}"}
+        | {"text": FORM_LINE + body}
+        for i, body in enumerate(distinct_texts(FORM_RECORDS))
+    ]
+    services.archive.add(rows)
+    state = warmup.WarmUp(services)
+    state.run()
+    assert state.status == "ready", state.error
+    assert state.prepared == FORM_RECORDS
+    assert state.screens == sum(2 + len(c.categories) for c in services.campaigns()) + 1  # + one stored text
+    assert len(get_index(services.archive)._blanked) == FORM_RECORDS

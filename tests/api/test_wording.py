@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from tests.api.conftest import CAMPAIGN
 from tests.api.docs import material_docx
+from tests.api.helpers import CAMPAIGN
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

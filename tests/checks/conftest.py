@@ -1,11 +1,12 @@
+"""The check suites' fixture: the checks run on a document (helpers: ``tests.checks.helpers``)."""
+
 import pytest
 
 from screening.campaigns import get_campaign
 from screening.checks import CHECKS
-from screening.checks.base import CheckContext, ScreenInputs
-from screening.embeddings import Embedders
-from screening.services import Services
+from screening.checks.base import CheckContext
 
+from .helpers import typed
 from .materials import CAMPAIGN, CATEGORY
 
 
@@ -33,15 +34,3 @@ def run_checks(campaign):
         return ctx
 
     return run
-
-
-def typed(options: dict) -> dict:
-    """The tests' shorthand (``embedder``: the elements check's embedder, ``submitted_on``, ``companion``) as the
-    context's typed fields."""
-    embedders = Embedders(elements=options.get("embedder"))
-    inputs = ScreenInputs(submitted_on=options.get("submitted_on"), companion=options.get("companion"))
-    return {"services": Services(embedders=embedders), "inputs": inputs}
-
-
-def codes(result, severity=None):
-    return [f.code for f in result.findings if severity is None or f.severity == severity]

@@ -1,7 +1,7 @@
 from screening.campaigns import get_campaign
 from screening.documents import from_text
 
-from .conftest import codes
+from .helpers import codes
 from .materials import material
 
 

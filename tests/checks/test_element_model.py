@@ -24,7 +24,7 @@ from screening.checks.element_model import (
 from screening.checks.elements import match_elements
 from screening.embeddings import STATIC_NAME, get_embedder, model_path
 
-from .conftest import codes
+from .helpers import codes
 from .materials import CATEGORY, material
 
 MARKERS = FEATURES.index("markers")
@@ -105,7 +105,7 @@ def test_unsure_probability_is_a_warning_not_an_error():
 
 
 def test_service_uses_the_model_and_reports_probability_and_sentences(run_checks, monkeypatch):
-    monkeypatch.setattr(element_model, "load", lambda: _marker_model())
+    monkeypatch.setattr(element_model, "load", lambda _path: _marker_model())
     ctx = run_checks(material(headings="none", drop="problems"), options={"embedder": _MarkerEmbedder()})
     result = ctx.results["elements"]
     assert result.measurement["matcher"] == "model" and result.degraded == []
@@ -118,7 +118,7 @@ def test_service_uses_the_model_and_reports_probability_and_sentences(run_checks
 
 def test_fully_notice_headed_material_keeps_the_missing_error(run_checks, monkeypatch):
     """Every other element under its notice heading, this one absent: an unsure model does not soften the error."""
-    monkeypatch.setattr(element_model, "load", lambda: _marker_model(t_error=0.0, t_covered=0.999))
+    monkeypatch.setattr(element_model, "load", lambda _path: _marker_model(t_error=0.0, t_covered=0.999))
     result = run_checks(material(headings="notice", drop="problems"), options={"embedder": _MarkerEmbedder()}).results[
         "elements"
     ]
@@ -130,7 +130,7 @@ def test_fully_notice_headed_material_keeps_the_missing_error(run_checks, monkey
 
 
 def test_notice_heading_still_decides_covered(run_checks, monkeypatch):
-    monkeypatch.setattr(element_model, "load", lambda: _marker_model(t_error=0.99, t_covered=0.999))
+    monkeypatch.setattr(element_model, "load", lambda _path: _marker_model(t_error=0.99, t_covered=0.999))
     result = run_checks(material(headings="notice"), options={"embedder": _MarkerEmbedder()}).results["elements"]
     assert {e["status"] for e in result.measurement["elements"]} == {"covered"}
     assert codes(result, "error") == []
@@ -138,7 +138,7 @@ def test_notice_heading_still_decides_covered(run_checks, monkeypatch):
 
 def test_without_the_model_file_the_cue_matcher_runs_and_says_so(run_checks, monkeypatch, tmp_path):
     assert element_model.load(tmp_path / "absent.json") is None
-    monkeypatch.setattr(element_model, "load", lambda: None)
+    monkeypatch.setattr(element_model, "load", lambda _path: None)
     result = run_checks(material(headings="notice", drop="problems"), options={"embedder": _MarkerEmbedder()}).results[
         "elements"
     ]
@@ -148,7 +148,7 @@ def test_without_the_model_file_the_cue_matcher_runs_and_says_so(run_checks, mon
 
 
 def test_model_for_another_embedding_is_not_used(run_checks, monkeypatch):
-    monkeypatch.setattr(element_model, "load", lambda: _marker_model())
+    monkeypatch.setattr(element_model, "load", lambda _path: _marker_model())
     other = _MarkerEmbedder()
     other.name = "some-other-model"
     result = run_checks(material(headings="none"), options={"embedder": other}).results["elements"]

@@ -11,7 +11,7 @@ from screening.campaigns.model import Campaign
 from screening.checks.elements import match_elements
 from screening.documents import from_text
 
-from .conftest import codes
+from .helpers import codes
 
 ELEMENTS = [
     {"id": "profile", "name": "基本概况", "summary": "案例的基本情况。", "cues": ["基本概况"], "role": "opening"},

@@ -5,7 +5,7 @@ from screening.campaigns import get_campaign
 from screening.checks.elements import heading_elements, match_elements
 from screening.documents import from_text
 
-from .conftest import codes
+from .helpers import codes
 from .materials import CATEGORY, material
 
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from .conftest import codes
+from .helpers import codes
 from .materials import material
 
 

@@ -2,7 +2,7 @@ from screening.campaigns import get_campaign
 from screening.documents import from_text
 from screening.wordcount import count_for
 
-from .conftest import codes
+from .helpers import codes
 from .materials import FILLER, material_text
 
 

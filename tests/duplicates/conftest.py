@@ -1,4 +1,5 @@
-import dataclasses
+"""The duplicates suites' fixtures: a test's own archive and a check context over it (helpers:
+``tests.duplicates.helpers``)."""
 
 import pytest
 
@@ -14,11 +15,6 @@ from screening.services import Services
 @pytest.fixture
 def archive(tmp_path):
     return Archive(db.get_engine(f"sqlite:///{tmp_path / 'archive.db'}"), seed=False)
-
-
-def services_over(archive: Archive) -> Services:
-    """A lexical service whose archive is this test's (not the settings' database, which would be seeded)."""
-    return Services.over(archive)
 
 
 @pytest.fixture
@@ -43,12 +39,8 @@ def make_ctx(archive):
             material=campaign.default_material,
             category=campaign.category(category) if category else None,
             declared_category=category,
-            services=services_over(archive),
+            services=Services.over(archive),  # this test's archive, not the seeded settings' one
             inputs=ScreenInputs(case_name=name, unit=unit, exclude_record_ids=frozenset(exclude_record_ids)),
         )
 
     return make
-
-
-def excluding(ctx: CheckContext, *record_ids: int) -> CheckContext:
-    return dataclasses.replace(ctx, inputs=dataclasses.replace(ctx.inputs, exclude_record_ids=frozenset(record_ids)))

@@ -3,8 +3,17 @@
 from screening.campaigns import get_campaign
 from screening.duplicates import BatchItem, DuplicateIndex, cross_batch, run
 
-from .conftest import excluding
-from .texts import ORIGINAL, ORIGINAL_NAME, REWORDED, SAME_UNIT_OTHER_CASE, SAME_UNIT_OTHER_NAME, UNIT, lightly_edited
+from .helpers import excluding
+from .texts import (
+    ORIGINAL,
+    ORIGINAL_NAME,
+    REWORDED,
+    SAME_UNIT_OTHER_CASE,
+    SAME_UNIT_OTHER_NAME,
+    UNIT,
+    distinct_texts,
+    lightly_edited,
+)
 
 MEDIA_2024 = "全国广播电视媒体融合典型案例"
 MEDIA_2025 = "nrta-2025-media-convergence"
@@ -167,27 +176,15 @@ FORM_TAIL = (
 )
 
 
-def _distinct_texts(n: int, *, chars: int = 240) -> list[str]:
-    """Texts that share nothing: random Han characters, one seed each, cut into sentences."""
-    import random
-
-    texts = []
-    for seed in range(n):
-        rng = random.Random(seed)
-        body = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars))
-        texts.append("。".join(body[i : i + 30] for i in range(0, chars, 30)) + "。")
-    return texts
-
-
 def test_a_shared_form_alone_is_reuse_without_the_filter():
     from screening.duplicates import Sample, compare
 
-    a, b = (FORM_HEAD + t + FORM_TAIL for t in _distinct_texts(2))
+    a, b = (FORM_HEAD + t + FORM_TAIL for t in distinct_texts(2))
     assert compare(Sample.of(a), Sample.of(b)).kind == "verbatim"
 
 
 def test_distinct_materials_inside_one_form_are_not_duplicates_but_a_copy_is():
-    texts = [FORM_HEAD + t + FORM_TAIL for t in _distinct_texts(8)]
+    texts = [FORM_HEAD + t + FORM_TAIL for t in distinct_texts(8)]
     items = [BatchItem(f"{i}.docx", t) for i, t in enumerate(texts)]
     assert cross_batch(items) == []
     items.append(BatchItem("copy.docx", texts[3].replace("。", "，", 2)))
@@ -197,18 +194,18 @@ def test_distinct_materials_inside_one_form_are_not_duplicates_but_a_copy_is():
 def test_boilerplate_is_blanked_in_place_so_offsets_still_hold():
     from screening.duplicates.check import without_boilerplate
 
-    texts = [FORM_HEAD + t + FORM_TAIL for t in _distinct_texts(6)]
+    texts = [FORM_HEAD + t + FORM_TAIL for t in distinct_texts(6)]
     cleaned = without_boilerplate(texts)
     assert [len(t) for t in cleaned] == [len(t) for t in texts]
     assert all("本单位承诺" not in t and "填写说明" not in t for t in cleaned)
-    assert all(body in t for body, t in zip(_distinct_texts(6), cleaned))
+    assert all(body in t for body, t in zip(distinct_texts(6), cleaned))
     assert without_boilerplate(texts[:3]) == texts[:3]  # too few materials to tell form from a re-submitted case
 
 
 def test_stored_submissions_in_one_form_are_not_duplicates_of_a_new_one_but_a_copy_is(archive, make_ctx, monkeypatch):
     from screening.duplicates import check
 
-    bodies = _distinct_texts(7)
+    bodies = distinct_texts(7)
     for i, body in enumerate(bodies[:6]):
         archive.store_submission(
             campaign_id=NETWORK_2024,

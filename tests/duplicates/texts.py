@@ -64,3 +64,19 @@ def lightly_edited(text: str) -> str:
 def reordered(paragraphs: list[str]) -> str:
     order = [3, 0, 5, 2, 4, 1]
     return "\n".join(paragraphs[i] for i in order)
+
+
+def distinct_texts(n: int, *, chars: int = 240) -> list[str]:
+    """Texts that share nothing: random Han characters, one seed each, cut into sentences."""
+    import random
+
+    texts = []
+    for seed in range(n):
+        rng = random.Random(seed)
+        body = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars))
+        texts.append("。".join(body[i : i + 30] for i in range(0, chars, 30)) + "。")
+    return texts
+
+
+# One sentence of a call's form, as every material written in it carries it.
+FORM_LINE = "填写说明：请围绕案例背景、主要做法、创新亮点、实际成效进行介绍，正文不超过五千字。\n"

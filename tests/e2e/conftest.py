@@ -1,26 +1,8 @@
-"""What both browser suites share: Debian's Chromium, its flags for this closed network, and one browser per module."""
-
-import os
-from pathlib import Path
+"""The browser suites' fixture: one Chromium per module (its path and flags: ``tests.e2e.helpers``)."""
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("SCREENING_CHROMIUM", "/usr/bin/chromium"))
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-NEEDS_CHROMIUM = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"未找到 Chromium（{CHROMIUM}）：运行 `make browser` 安装后再测端到端。"
-    ),
-]
+from tests.e2e.helpers import ARGS, CHROMIUM
 
 
 @pytest.fixture(scope="module")

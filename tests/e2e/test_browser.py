@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from api.app import create_app
-from tests.api.conftest import CAMPAIGN, make_settings
 from tests.api.docs import form_docx, material_docx
+from tests.api.helpers import CAMPAIGN, make_settings
 from tests.api.server import running
-from tests.e2e.conftest import NEEDS_CHROMIUM
+from tests.e2e.helpers import NEEDS_CHROMIUM
 
 pytestmark = NEEDS_CHROMIUM
 VERDICT_LABELS = {"pass": "可推荐", "revise": "需修改", "reject": "不符合要求"}

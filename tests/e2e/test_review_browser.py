@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from api.app import create_app
-from tests.api.conftest import CAMPAIGN, make_settings
+from tests.api.helpers import CAMPAIGN, make_settings
 from tests.api.server import running
-from tests.e2e.conftest import NEEDS_CHROMIUM
+from tests.e2e.helpers import NEEDS_CHROMIUM
 from tests.review.materials import project_docx
 
 pytestmark = NEEDS_CHROMIUM

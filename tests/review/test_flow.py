@@ -8,8 +8,8 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.api.conftest import CAMPAIGN
-from tests.review.conftest import by_name, key, queue
+from tests.api.helpers import CAMPAIGN, key
+from tests.review.helpers import by_name, queue
 from tests.review.materials import project_docx, zip_of
 
 

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.api.conftest import CAMPAIGN
-from tests.review.conftest import key
+from tests.api.helpers import CAMPAIGN, key
 from tests.review.materials import project_docx, zip_of
 
 HTML = {"Accept": "text/html"}

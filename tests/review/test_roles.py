@@ -3,8 +3,8 @@ assigned to them; every material opened is in the access log; keys of one role n
 
 from __future__ import annotations
 
-from tests.api.conftest import CAMPAIGN
-from tests.review.conftest import by_name, key, queue
+from tests.api.helpers import CAMPAIGN, key
+from tests.review.helpers import by_name, queue
 
 
 def test_a_bureau_lists_and_reads_only_its_own_submissions(client, call):
@@ -47,13 +47,19 @@ def test_a_bureau_key_cannot_reach_the_review_desk(client, call):
 
 
 def test_a_reviewer_key_is_not_a_bureau_key(client, call):
-    assert client.get("/api/batches", headers=key("rev-key")).status_code == 401
-    assert (
-        client.post(
-            "/api/submissions", json={"batch_id": call["batches"]["jl-key"]}, headers=key("rev-key")
-        ).status_code
-        == 401
-    )
+    listed = client.get("/api/batches", headers=key("rev-key"))
+    assert listed.status_code == 403 and listed.json()["code"] == "bureau_only"
+    submitted = client.post("/api/submissions", json={"batch_id": call["batches"]["jl-key"]}, headers=key("rev-key"))
+    assert submitted.status_code == 403
+
+
+def test_a_reviewer_key_on_the_wrong_door_is_not_a_guess(client, call):
+    """A reviewer who keeps sending their own key to bureau routes and the self-check is never locked out: only
+    wrong keys count towards the limit."""
+    for _ in range(12):
+        client.get("/api/batches", headers=key("rev-key"))
+        client.post("/api/screen", data={"campaign": CAMPAIGN, "text": "正文。"}, headers=key("rev-key"))
+    assert client.get(f"/api/review/calls/{CAMPAIGN}/queue", headers=key("rev-key")).status_code == 200
 
 
 def test_a_reviewer_sees_only_the_calls_assigned(client, call):

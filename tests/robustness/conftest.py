@@ -1,4 +1,5 @@
-"""Fixtures shared by the robustness suite: a live server over a throw-away database, and the bureau key it accepts."""
+"""The robustness suite's fixture: a live server over a throw-away database (its key and limits:
+``tests.robustness.helpers``)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,14 @@ import httpx
 import pytest
 
 from tests import hostile
+from tests.robustness.helpers import API_KEY, BUREAU, CAMPAIGN, PARSE_SECONDS, REVIEWER, REVIEWER_KEY
 from tests.robustness.isolation import LiveServer
-
-API_KEY = "robustness-key"
-BUREAU = "稳健性测试局"
-CAMPAIGN = "nrta-2024-smart-network-services"
-PARSE_SECONDS = 1.5
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """``uvicorn api.app:app`` in its own session: temporary SQLite file, no embedding model (degraded, fast)."""
+    """``uvicorn api.app:app`` in its own session: temporary SQLite file, no embedding model (degraded, fast),
+    one bureau key and one reviewer key."""
     folder = tmp_path_factory.mktemp("live-server")
     server = LiveServer(
         env={
@@ -24,6 +22,7 @@ def live_server(tmp_path_factory):
             "SCREENING_MODEL_DIR": str(folder / "no-models"),
             "SCREENING_PARSE_SECONDS": str(PARSE_SECONDS),
             "SCREENING_API_KEYS": f"{API_KEY}={BUREAU}",
+            "SCREENING_REVIEWER_KEYS": f"{REVIEWER_KEY}={REVIEWER}:*",
         },
         log_path=folder / "server.log",
     )

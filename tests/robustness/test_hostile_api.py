@@ -15,7 +15,7 @@ import pytest
 
 from screening import errors
 from tests import hostile
-from tests.robustness.conftest import API_KEY, CAMPAIGN, PARSE_SECONDS
+from tests.robustness.helpers import API_KEY, CAMPAIGN, PARSE_SECONDS
 from tests.robustness.known_bugs import marked
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -20,7 +20,7 @@ from screening.documents.guard import is_parser_failure
 from screening.documents.pdf_extract import translate_error
 from screening.errors import CorruptDocument, InternalError
 from tests import hostile
-from tests.api.conftest import make_settings
+from tests.api.helpers import make_settings
 
 CORRUPT = CorruptDocument.default_message
 
