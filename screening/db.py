@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 # 3: a batch item may carry the other version of its material (Word + stamped PDF): companion columns.
 # 4: duplicate fingerprints carry the record's word features (word hashes, rare-word weights, their version); rows
 #    from v3 get theirs computed and stored the first time the record is a duplicate candidate (duplicates.index).
-SCHEMA_VERSION = 4
+# 5: a record's word features with a call's form blanked out, per (record, form) (duplicate_blanked_features).
+SCHEMA_VERSION = 5
 SQLITE_BUSY_SECONDS = 30
 _SCHEMA_LOCK_KEY = 0x5C12EE  # pg_advisory_xact_lock key of the migration
 

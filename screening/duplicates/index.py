@@ -20,6 +20,11 @@ archive (bench/results/api.md), while reading the features costs a query. Rows f
 other training data (``rarewords.signature``), get theirs computed the first time they are candidates, and stored.
 They are deferred columns: building the index reads only the signatures.
 
+A candidate that carries a call's form is compared with the form blanked out, which changes its words, so it is
+segmented again: once per (record, blanked sentences), then kept in memory (``BLANKED_CACHE``) and in
+``duplicate_blanked_features`` (schema v5), where a restart or another worker finds it. ``prepare_forms`` does
+that ahead of the queries for the sentences many stored texts share (the start-up warm-up calls it).
+
 The index subscribes to the archive and adds records as they are written (API workers each keep their own copy,
 rebuilt at start); records other processes wrote are added by ``catch_up`` before each check.
 
@@ -28,6 +33,7 @@ Candidates are only candidates: ``compare.compare`` decides with exact scores on
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import weakref
@@ -55,7 +61,15 @@ KEYWORD_MIN_SHARED = 6  # of a record's KEYWORDS rarest words, to be a candidate
 KEYWORD_CANDIDATES = 20  # at most, the records sharing the most keywords
 # Samples of records with a call's form blanked out (re-segmented, ~50 ms each, so worth keeping): one call's form is
 # the same from material to material, so the same stored submissions come back blanked the same way. ~40 KB each.
+# Their word features are also stored (``BlankedFeaturesRow``), so a restart or another worker reads them.
 BLANKED_CACHE = 512
+# Samples of records as stored (no form in them): rebuilding one from its text and stored features costs ~1 ms
+# (the shingles), and the same records come back as candidates of material after material (the api bench: ~24 per
+# material at 10,000 records). ~50 KB each.
+PLAIN_CACHE = 512
+# Records that must share a sentence for ``prepare_forms`` to take it for a call's form: a query with a full form
+# sample (``check.FORM_SAMPLE`` candidates) needs it in ``BOILERPLATE_SHARE`` of them, ~12 records.
+FORM_RECORDS = 12
 
 
 class FingerprintRow(db.Base):
@@ -83,6 +97,20 @@ class KeywordRow(db.Base):
 
     record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id", ondelete="CASCADE"), primary_key=True)
     hashes: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BlankedFeaturesRow(db.Base):
+    """A record's word features with some of its sentences (a call's form) blanked out (``DuplicateIndex.samples``):
+    keyed by the record and ``form_key`` of the blanked sentences, so one jieba pass per (record, form) serves every
+    later query, restart and worker. Its own table (``create_all`` adds it), written when first computed."""
+
+    __tablename__ = "duplicate_blanked_features"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id", ondelete="CASCADE"), primary_key=True)
+    form_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    word_hashes: Mapped[bytes] = mapped_column(LargeBinary)
+    word_weights: Mapped[bytes] = mapped_column(LargeBinary)
+    features_version: Mapped[str] = mapped_column(String(60))
 
 
 @dataclass
@@ -128,6 +156,7 @@ class DuplicateIndex:
         self._vectors: list[np.ndarray] = []
         self._matrix: np.ndarray | None = None
         self._blanked: OrderedDict[tuple[int, frozenset[str]], Sample] = OrderedDict()
+        self._plain: OrderedDict[tuple[int, frozenset[str]], Sample] = OrderedDict()
         self._lock = threading.RLock()
 
     @property
@@ -298,15 +327,20 @@ class DuplicateIndex:
 
         Texts and stored word features come in one query per 500 records; a record without current features gets
         them computed (jieba) and stored, once. Blanking changes the words, so a record that contains form sentences
-        is segmented again, and the result kept (``BLANKED_CACHE``)."""
+        is segmented again once per (record, blanked sentences), kept in memory (``BLANKED_CACHE``) and stored
+        (``BlankedFeaturesRow``)."""
         ids = [rid for rid in record_ids if rid in self.with_text and self.archive is not None]
-        samples, computed = {}, []
+        samples, computed, blanked = {}, [], {}
         for rid, (text, hashes, weights, version) in self._stored(ids).items():
             record = self.records[rid]
             kept = frozenset(fp.sentence_keys(text) & form) if form else frozenset()
             if kept:
-                samples[rid] = self._blanked_sample(rid, text, kept)
-            elif hashes is None or weights is None or version != features_version():
+                blanked[rid] = (text, kept)
+                continue
+            samples[rid] = self._cached(rid, frozenset())
+            if samples[rid] is not None:
+                continue
+            if hashes is None or weights is None or version != features_version():
                 samples[rid] = Sample.of(text, name=record.case_name, unit=record.unit, vector=self.vector(rid))
                 computed.append(rid)
             else:
@@ -319,8 +353,10 @@ class DuplicateIndex:
                     unit=record.unit,
                     vector=self.vector(rid),
                 )
+            self._remember(rid, frozenset(), samples[rid])
         if computed:
             self._store_features({rid: samples[rid] for rid in computed})
+        samples.update(self._blanked_samples(blanked))
         return samples
 
     def texts(self, record_ids: list[int]) -> dict[int, str]:
@@ -362,21 +398,112 @@ class DuplicateIndex:
         except Exception:  # noqa: BLE001 - see the docstring
             log.warning("查重：无法保存案例库记录的词特征，下次比对时将重新计算", exc_info=True)
 
-    def _blanked_sample(self, rid: int, text: str, kept: frozenset[str]) -> Sample:
+    def _blanked_samples(self, wanted: dict[int, tuple[str, frozenset[str]]]) -> dict[int, Sample]:
+        """Samples of records ``{id: (text, sentences to blank)}``: from memory (``BLANKED_CACHE``), else from their
+        stored features (``BlankedFeaturesRow``, one query), else segmented and stored. Exactly what
+        ``Sample.of(blank_sentences(text, kept))`` gives; only where it comes from differs."""
+        samples, missing = {}, {}
+        for rid, (text, kept) in wanted.items():
+            sample = self._cached(rid, kept)
+            if sample is None:
+                missing[rid] = (text, kept)
+            else:
+                samples[rid] = sample
+        if not missing:
+            return samples
+        stored = self._stored_blanked({rid: form_key(kept) for rid, (_text, kept) in missing.items()})
+        computed = {}
+        for rid, (text, kept) in missing.items():
+            record, blanked = self.records[rid], fp.blank_sentences(text, kept)
+            if rid in stored:
+                words, weights = stored[rid]
+                sample = Sample.stored(
+                    blanked, words, (words, weights), name=record.case_name, unit=record.unit, vector=self.vector(rid)
+                )
+            else:
+                sample = Sample.of(blanked, name=record.case_name, unit=record.unit, vector=self.vector(rid))
+                computed[rid] = (form_key(kept), sample)
+            samples[rid] = sample
+            self._remember(rid, kept, sample)
+        if computed:
+            self._store_blanked(computed)
+        return samples
+
+    def _cached(self, rid: int, kept: frozenset[str]) -> Sample | None:
+        """A sample built earlier: blanked (``kept`` non-empty, ``BLANKED_CACHE``) or plain (``PLAIN_CACHE``)."""
+        cache = self._blanked if kept else self._plain
         with self._lock:
-            sample = self._blanked.get((rid, kept))
+            sample = cache.get((rid, kept))
             if sample is not None:
-                self._blanked.move_to_end((rid, kept))
-                return sample
-        record = self.records[rid]
-        sample = Sample.of(
-            fp.blank_sentences(text, kept), name=record.case_name, unit=record.unit, vector=self.vector(rid)
-        )
+                cache.move_to_end((rid, kept))
+            return sample
+
+    def _remember(self, rid: int, kept: frozenset[str], sample: Sample) -> None:
+        cache, size = (self._blanked, BLANKED_CACHE) if kept else (self._plain, PLAIN_CACHE)
         with self._lock:
-            self._blanked[(rid, kept)] = sample
-            while len(self._blanked) > BLANKED_CACHE:
-                self._blanked.popitem(last=False)
-        return sample
+            cache[(rid, kept)] = sample
+            while len(cache) > size:
+                cache.popitem(last=False)
+
+    def _stored_blanked(self, keys: dict[int, str]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Stored blanked features of ``{record id: form key}`` under the current ``features_version``."""
+        found, version, ids = {}, features_version(), list(keys)
+        columns = (BlankedFeaturesRow.record_id, BlankedFeaturesRow.form_key, BlankedFeaturesRow.word_hashes)
+        columns += (BlankedFeaturesRow.word_weights,)
+        for start in range(0, len(ids), 500):
+            query = select(*columns).where(
+                BlankedFeaturesRow.record_id.in_(ids[start : start + 500]),
+                BlankedFeaturesRow.features_version == version,
+            )
+            with db.session_scope(self.archive.engine) as s:
+                for rid, key, hashes, weights in s.execute(query):
+                    if keys[rid] == key:
+                        found[rid] = (np.frombuffer(hashes, np.uint32), np.frombuffer(weights, np.float32))
+        return found
+
+    def _store_blanked(self, computed: dict[int, tuple[str, Sample]]) -> None:
+        """Keep blanked features just computed; like ``_store_features``, failing only costs speed (logged)."""
+        try:
+            with db.session_scope(self.archive.engine) as s:
+                for rid, (key, sample) in computed.items():
+                    hashes, weights = word_features(sample)
+                    if hashes is not None:
+                        s.merge(BlankedFeaturesRow(record_id=rid, form_key=key, **_feature_columns(hashes, weights)))
+        except Exception:  # noqa: BLE001 - see the docstring
+            log.warning("查重：无法保存案例库记录去除表格套话后的词特征，下次比对时将重新计算", exc_info=True)
+
+    def prepare_forms(self, *, limit: int = BLANKED_CACHE) -> int:
+        """Blank a call's form out of the records that carry it, ahead of the queries that will (``samples``), and
+        keep the samples (memory and database); return how many were prepared (at most ``limit``). For the
+        start-up warm-up: segmenting a blanked record costs ~50 ms, and a first request would otherwise pay that
+        for tens of candidates. Once stored, a restart reads them (one query) instead.
+
+        The form is guessed from the archive: the sentences at least ``FORM_RECORDS`` stored texts share. A query
+        blanks what its own material and candidates share (``check.shared_sentences``), usually that set or that
+        set less its rarest sentences, so each record is prepared with all of the set it contains, then with one
+        sentence fewer (the rarest first), in rounds over the records until ``limit``. Measured on the api bench's
+        40 materials: the whole set alone answers 550 of 632 lookups, with one sentence fewer 610; a miss is
+        computed then, as before. Reads every stored text twice (chunks of 500) and keeps none."""
+        ids = sorted(self.with_text) if self.archive is not None else []
+        counts: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            for text in self.texts(ids[start : start + 500]).values():
+                for key in fp.sentence_keys(text):
+                    counts[key] = counts.get(key, 0) + 1
+        shared = {key for key, n in counts.items() if n >= FORM_RECORDS}
+        rounds: list[dict[int, frozenset[str]]] = []  # round r: each record's form less its r - 1 rarest sentence
+        for start in range(0, len(ids), 500):
+            for rid, text in self.texts(ids[start : start + 500]).items():
+                kept = sorted(fp.sentence_keys(text) & shared, key=lambda key: (counts[key], key))
+                variants = [frozenset(kept)] + [frozenset(kept) - {key} for key in kept if len(kept) > 1]
+                for r, variant in enumerate(variants if kept else []):
+                    rounds.extend({} for _ in range(r + 1 - len(rounds)))
+                    rounds[r][rid] = variant
+        wanted = [(r, rid, kept) for r, variants in enumerate(rounds) for rid, kept in variants.items()][:limit]
+        texts = self.texts(sorted({rid for _r, rid, _kept in wanted}))
+        for r in range(len(rounds)):  # one call per round: a record appears once in each
+            self._blanked_samples({rid: (texts[rid], kept) for rr, rid, kept in wanted if rr == r})
+        return len(wanted)
 
     def vector(self, record_id: int) -> np.ndarray | None:
         with self._lock:
@@ -386,6 +513,11 @@ class DuplicateIndex:
 
 def _without_text(record: Record) -> Record:
     return replace(record, text="")
+
+
+def form_key(kept: frozenset[str]) -> str:
+    """A short stable key of a set of blanked sentences (SHA-1 of the sorted sentences)."""
+    return hashlib.sha1("\n".join(sorted(kept)).encode()).hexdigest()[:16]
 
 
 def features_version() -> str:

@@ -9,6 +9,7 @@ partial ratio (a name that gains or loses a slogan still matches).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -51,7 +52,10 @@ def name_similarity(a: str, b: str) -> float:
     return max(similarity(a, b), float(fuzz.token_set_ratio(words_a, words_b)))
 
 
-def _words(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _words(name: str) -> tuple[str, ...]:
+    """A name's jieba words; cached, because a material's name is compared with every candidate's, and the same
+    candidates come back material after material."""
     from .fingerprints import _jieba
 
-    return [w for w in _jieba().lcut(name, HMM=False) if w.strip()]
+    return tuple(w for w in _jieba().lcut(name, HMM=False) if w.strip())

@@ -58,8 +58,12 @@ def _training_df() -> tuple[Counter, int]:
 
     from ..nlp import cache_dir, write_atomically
 
-    passages = [p for path in sorted((CORPORA_DIR / "training").rglob("*.txt"))
-                for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    passages = [
+        p
+        for path in sorted((CORPORA_DIR / "training").rglob("*.txt"))
+        for p in path.read_text(encoding="utf-8").split("\n\n")
+        if p.strip()
+    ]
     if not passages:  # every weight would be 0 and the reframed test would never fire: say so
         log.warning("查重：未找到 corpora/training 训练文本，“改换表述后重报”的识别已停用（仅保留字词重合判断）")
     key = hashlib.sha1("\0".join([jieba.__version__, *passages]).encode()).hexdigest()[:16]

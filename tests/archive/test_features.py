@@ -13,8 +13,8 @@ from screening import db
 from screening.archive import Archive
 from screening.duplicates import fingerprints as fp
 from screening.duplicates.compare import Sample
-from screening.duplicates.index import DuplicateIndex, FingerprintRow, features_version
-from tests.duplicates.texts import ORIGINAL, ORIGINAL_NAME, UNIT
+from screening.duplicates.index import FORM_RECORDS, DuplicateIndex, FingerprintRow, features_version
+from tests.duplicates.texts import FORM_LINE, ORIGINAL, ORIGINAL_NAME, UNIT, distinct_texts
 
 FEATURE_COLUMNS = ("word_hashes", "word_weights", "features_version")
 
@@ -134,3 +134,59 @@ def test_records_without_text_have_no_sample(db_url):
     index = DuplicateIndex.from_archive(archive)
     record = _add(archive, "")
     assert index.samples([record.id]) == {}
+
+
+def test_a_form_blanked_record_is_read_from_the_database_after_a_restart(db_url, monkeypatch):
+    engine = db.get_engine(db_url)
+    archive = Archive(engine, seed=False)
+    record = _add(archive, FORM_LINE + ORIGINAL)
+    form = frozenset(fp.sentence_keys(FORM_LINE))
+    index = DuplicateIndex.from_archive(archive)  # fingerprints the record
+    calls = _count_segmenting(monkeypatch)
+    first = index.samples([record.id], form)[record.id]
+    assert len(calls) == 1  # the blanked record, once
+    _count_segmenting(monkeypatch, fail=True)
+    again = DuplicateIndex.from_archive(Archive(engine, seed=False)).samples([record.id], form)[record.id]
+    assert again.text == first.text and np.array_equal(again.shingles, first.shingles)
+    assert np.array_equal(again.words, first.words) and np.array_equal(again.keywords, first.keywords)
+    assert np.array_equal(again.rare[0], first.rare[0]) and np.allclose(again.rare[1], first.rare[1])
+
+
+def test_blanked_features_under_other_word_weights_are_recomputed(db_url, monkeypatch):
+    engine = db.get_engine(db_url)
+    archive = Archive(engine, seed=False)
+    record = _add(archive, FORM_LINE + ORIGINAL)
+    form = frozenset(fp.sentence_keys(FORM_LINE))
+    DuplicateIndex.from_archive(archive).samples([record.id], form)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE duplicate_blanked_features SET features_version = '1:other-weights'"))
+    calls = _count_segmenting(monkeypatch)
+    DuplicateIndex.from_archive(Archive(engine, seed=False)).samples([record.id], form)
+    assert len(calls) == 1
+
+
+def test_prepare_forms_blanks_the_archive_s_shared_sentences_ahead_of_queries(db_url, monkeypatch):
+    engine = db.get_engine(db_url)
+    archive = Archive(engine, seed=False)
+    index = DuplicateIndex.from_archive(archive)
+    bodies = distinct_texts(FORM_RECORDS + 2)
+    records = [_add(archive, FORM_LINE + body) for body in bodies[:FORM_RECORDS]]
+    plain = _add(archive, bodies[-1])  # no form sentence: nothing to prepare
+    form = frozenset(fp.sentence_keys(FORM_LINE))
+    assert index.prepare_forms() == len(records)
+    _count_segmenting(monkeypatch, fail=True)
+    for record, body in zip(records, bodies):
+        sample = index.samples([record.id], form)[record.id]  # from memory
+        assert sample.text.endswith(body) and "填写说明" not in sample.text
+    restarted = DuplicateIndex.from_archive(Archive(engine, seed=False))  # from the database
+    assert set(restarted.samples([r.id for r in records], form)) == {r.id for r in records}
+    assert restarted.samples([plain.id], form)[plain.id].text == bodies[-1]  # its stored features: no jieba
+    assert index.prepare_forms(limit=3) == 3
+
+
+def test_prepare_forms_without_a_shared_sentence_prepares_nothing(db_url):
+    archive = Archive(db.get_engine(db_url), seed=False)
+    index = DuplicateIndex.from_archive(archive)
+    for body in distinct_texts(3):
+        _add(archive, FORM_LINE + body)
+    assert index.prepare_forms() == 0
