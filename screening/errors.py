@@ -6,7 +6,6 @@ an HTTP ``status`` for the API and an ``exit_code`` for the CLI (2 usage error, 
     ScreeningError                      code            status  exit
     ├── UsageError                      usage             400     2
     │   ├── CampaignNotFound            campaign_not_found 404    2
-    │   ├── CategoryNotFound            category_not_found 422    2
     │   └── MaterialNotFound            material_not_found 422    2
     ├── RulebookError                   rulebook_invalid  500     2   (operator's data, not the user's)
     ├── InternalError                   internal          500     1   (a bug; see below)
@@ -62,12 +61,7 @@ class UsageError(ScreeningError):
 
 class CampaignNotFound(UsageError):
     code, status = "campaign_not_found", 404
-    default_message = "找不到该征集活动，请用 `screening campaigns` 查看可选的活动编号。"
-
-
-class CategoryNotFound(UsageError):
-    code, status = "category_not_found", 422
-    default_message = "该征集活动没有这个类别。"
+    default_message = "找不到该征集活动。"
 
 
 class MaterialNotFound(UsageError):

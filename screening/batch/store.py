@@ -58,7 +58,6 @@ from .models import BatchEdits, DuplicateLink, Screened
 from .sources import Source
 
 BatchStatus = str  # "queued" | "running" | "done" | "failed"
-ItemStatus = str  # "pending" | "done" | "failed"
 STATUS_LABELS = {"queued": "排队中", "running": "预审中", "done": "已完成", "failed": "失败"}
 
 

@@ -292,10 +292,6 @@ class Campaign(_Strict):
         """The material a plain upload is checked as: the one with the largest limit (the detailed material)."""
         return max(self.materials, key=lambda m: m.limit or 0)
 
-    @property
-    def citation(self) -> str:
-        return self.notice_number
-
 
 def _norm_name(name: str) -> str:
     return name.strip().removesuffix("典型案例").removesuffix("类").strip().lower()

@@ -31,7 +31,6 @@ from .structure import assemble
 from .text import text_blocks
 
 MIN_FIELDS = 3
-LONG_FIELDS = ("案例简介", "申报材料")
 
 # The one list of 申报表 field names and their spellings across calls and forms (the batch table's columns read the
 # canonical names, ``batch.columns.TABLE``). Each spelling maps to one field; the first label found wins.

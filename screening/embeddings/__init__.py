@@ -274,7 +274,8 @@ POLICY: dict[Use, str | None] = {
     # bench/results/checks.md "Element matcher with the static embedding": agreement with the annotators over 75
     # real write-ups rises (e1 0.96 -> 1.00, strict 0.80 -> 0.95; e6 0.67 -> 0.70; e4 0.68 -> 0.67) for ~25 ms.
     "elements": STATIC_NAME,
-    # bench/results/category.md: top-1 on 65 real write-ups, lexical 0.738, e5 head 0.723, static head 0.692.
+    # bench/results/category.md: top-1 on 65 real write-ups, lexical 0.754; embedding heads measured lower (e5 0.723,
+    # static 0.692) and were removed, so nothing reads this use's embedder today.
     "category": None,
     # bench/results/duplicates.md: lexical precision 1.000 / recall 0.996 and no false pair in a batch; a passage-level
     # second stage for reworded reuse the lexical test misses reached P 0.86 / R 0.87 with the static embedding and
