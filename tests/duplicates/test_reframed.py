@@ -24,6 +24,24 @@ REFRAMED = "\n".join(
 )
 
 
+def add_original(archive):
+    """The 2024 selection that the reframed text retells, stored in ``archive``; returns its record."""
+    (record,) = archive.add(
+        [
+            dict(
+                kind="selection",
+                year=2024,
+                campaign="2024年全国广播电视媒体融合典型案例",
+                category="综合信息服务",
+                case_name=ORIGINAL_NAME,
+                unit=UNIT,
+                text=ORIGINAL,
+            )
+        ]
+    )
+    return record
+
+
 def test_common_field_words_weigh_less_than_a_project_name():
     assert rarewords.weight("融合") < rarewords.weight("青溪通")
     assert rarewords.weight("平台") < rarewords.weight("不动产登记")
@@ -57,19 +75,7 @@ def test_keywords_are_the_heaviest_words_and_stable():
 
 
 def test_keyword_index_finds_the_original_and_stores_its_keywords(archive):
-    (record,) = archive.add(
-        [
-            dict(
-                kind="selection",
-                year=2024,
-                campaign="2024年全国广播电视媒体融合典型案例",
-                category="综合信息服务",
-                case_name=ORIGINAL_NAME,
-                unit=UNIT,
-                text=ORIGINAL,
-            )
-        ]
-    )
+    record = add_original(archive)
     index = DuplicateIndex.from_archive(archive)
     ours = Sample.of(REFRAMED)
     assert record.id in index._sharing_keywords(rarewords.keywords(ours.rare))
@@ -85,19 +91,7 @@ def test_keyword_index_finds_the_original_and_stores_its_keywords(archive):
 
 
 def test_records_indexed_before_keywords_existed_get_them_on_the_next_build(archive):
-    (record,) = archive.add(
-        [
-            dict(
-                kind="selection",
-                year=2024,
-                campaign="2024年全国广播电视媒体融合典型案例",
-                category="综合信息服务",
-                case_name=ORIGINAL_NAME,
-                unit=UNIT,
-                text=ORIGINAL,
-            )
-        ]
-    )
+    record = add_original(archive)
     DuplicateIndex.from_archive(archive)
     from sqlalchemy import delete
 
@@ -112,19 +106,7 @@ def test_records_indexed_before_keywords_existed_get_them_on_the_next_build(arch
 def test_the_check_reports_a_reframed_resubmission(archive, make_ctx):
     from screening.duplicates import run
 
-    archive.add(
-        [
-            dict(
-                kind="selection",
-                year=2024,
-                campaign="2024年全国广播电视媒体融合典型案例",
-                category="综合信息服务",
-                case_name=ORIGINAL_NAME,
-                unit=UNIT,
-                text=ORIGINAL,
-            )
-        ]
-    )
+    add_original(archive)
     ctx = make_ctx(
         REFRAMED,
         campaign_id="nrta-2025-media-convergence",
