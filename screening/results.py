@@ -207,6 +207,10 @@ class RankedCategory(Block):
     id: str
     probability: float
     evidence: list[ScoredSentence] = Field(default_factory=list, description="最支持该类别的句子")
+    words_probability: float | None = Field(
+        default=None,
+        description="仅按字词特征的可能性（结合语义向量时给出；类别不符提示按此值与 warning_threshold 比较）",
+    )
 
 
 class CategorySuggestion(Block):
@@ -215,7 +219,9 @@ class CategorySuggestion(Block):
     ranked: list[RankedCategory] = Field(default_factory=list, description="按可能性从高到低")
     model: str
     degraded: bool
-    warning_threshold: float = Field(description="与申报类别不符时，建议类别的可能性达到此值才提示")
+    warning_threshold: float = Field(
+        description="与申报类别不符时，建议类别的可能性（有 words_probability 时按它，且排序第一须一致）达到此值才提示"
+    )
     threshold: str = Field(description="fixed（固定）或 learned（交叉验证选出）")
     declared: str | None = Field(description="比较所用的申报类别")
     declared_in: str | None = Field(description="申报类别的来源")

@@ -15,6 +15,7 @@ from screening.campaigns import all_campaigns, get_campaign
 from screening.checks.base import CheckContext
 from screening.config import DEFAULTS
 from screening.documents.model import Document
+from screening.embeddings import Embedders
 from screening.services import Services
 
 SERVICES_TEXT = (
@@ -62,7 +63,7 @@ def test_clear_texts_get_the_right_top_category_with_evidence():
 
 
 def _threshold(monkeypatch, value):
-    monkeypatch.setattr(category, "warning_threshold", lambda model: value)
+    monkeypatch.setattr(category, "warning_threshold", lambda model, semantic=False: value)
 
 
 def test_declared_category_contradicting_a_confident_suggestion_warns(monkeypatch):
@@ -298,7 +299,7 @@ def test_model_is_read_from_the_services_model_folder(tmp_path):
     ctx.services = _services_with_models_in(tmp_path)
     result = category.run(ctx)
     assert result.measurement["warning_threshold"] == 0.77 and result.measurement["threshold"] == "learned"
-    assert result.measurement["model"] == category.MODEL_LABEL and result.degraded == []
+    assert result.measurement["model"] == category.LEXICAL_LABEL and result.degraded == []  # no head: not degraded
 
 
 def test_missing_model_file_is_fitted_on_first_use_and_says_so(tmp_path):
@@ -352,3 +353,127 @@ def test_train_refuses_a_cases_folder_without_labels(tmp_path):
     result = CliRunner().invoke(app, ["--cases", str(tmp_path), "--out", str(tmp_path / "m")])
     assert result.exit_code == 2 and "labels.csv" in result.output
     assert not (tmp_path / "m").exists()
+
+
+# --- the embedding head -------------------------------------------------------------------------------------------
+
+CUE_CHARS = "服务政务民生社保缴费架构改革考核激励人才"  # one dimension per character: a tiny, readable "embedding"
+
+
+class CharEmbedder:
+    """A stand-in for the static embedding, built in code: a text's vector counts a few cue characters (plus one
+    constant dimension), normalised. Same interface as ``screening.embeddings`` embedders; records what it encoded."""
+
+    name = "multilingual-e5-small-static"
+    dim = len(CUE_CHARS) + 1
+
+    def __init__(self):
+        self.encoded: list[str] = []
+
+    def encode(self, texts, **_):
+        self.encoded += texts
+        rows = np.array([[t.count(c) for c in CUE_CHARS] + [1.0] for t in texts], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _model_with_head(confident=0.9):
+    examples = training.training_examples("media-convergence")
+    return training.fit(examples, confident=confident, embedder=CharEmbedder(), head_c=100.0)
+
+
+def test_head_scores_as_scikit_learn_and_survives_save_and_load(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    examples = training.training_examples("media-convergence")
+    embedder = CharEmbedder()
+    model = _model_with_head()
+    assert model.head is not None and model.head.embedding == CharEmbedder.name
+    vectors = training.vectors(embedder, [e.text for e in examples])
+    reference = LogisticRegression(C=100.0, max_iter=5000).fit(vectors, [e.category for e in examples])
+    probe = training.vectors(embedder, [SERVICES_TEXT, MECHANISM_TEXT])
+    np.testing.assert_allclose(
+        np.array([model.head.proba(v) for v in probe]), reference.predict_proba(probe), rtol=0, atol=1e-6
+    )
+    model.save(tmp_path, "family")
+    with np.load(tmp_path / "family.npz", allow_pickle=False) as arrays:
+        assert sorted(arrays.files) == ["head_intercept", "head_weights", "idf", "intercept", "weights"]
+    loaded = category.LexicalModel.load(tmp_path, "family")
+    assert loaded.head.embedding == CharEmbedder.name and loaded.confident == 0.9
+    np.testing.assert_array_equal(loaded.head.weights, model.head.weights)
+
+
+def test_combined_probabilities_are_the_normalised_geometric_mean():
+    words, head = np.array([0.7, 0.2, 0.1]), np.array([0.1, 0.8, 0.1])
+    joint = category.combine(words, head)
+    assert joint.sum() == pytest.approx(1.0) and joint.argmax() == 1
+    assert joint[1] / joint[0] == pytest.approx(np.sqrt(0.2 * 0.8 / (0.7 * 0.1)))
+
+
+def test_document_vector_reads_paragraphs_without_the_declaration_line():
+    embedder = CharEmbedder()
+    doc = Document(text="申报类别：综合信息服务\n" + MECHANISM_TEXT, blocks=[], sections=[], format="txt")
+    vector = category.document_vector(embedder, doc)
+    assert vector.shape == (CharEmbedder.dim,) and np.linalg.norm(vector) == pytest.approx(1.0)
+    assert len(embedder.encoded) == len(MECHANISM_TEXT.split("\n"))  # the blanked declaration line is not read
+    assert all("申报类别" not in t for t in embedder.encoded)
+
+
+def test_run_with_the_embedding_uses_the_head_and_its_threshold(tmp_path):
+    _model_with_head().save(tmp_path / "category", "media-convergence")
+    ctx = _ctx(SERVICES_TEXT, "nrta-2025-media-convergence", None)
+    ctx.services = dataclasses.replace(_services_with_models_in(tmp_path), embedders=Embedders(category=CharEmbedder()))
+    result = category.run(ctx)
+    assert result.measurement["model"] == category.MODEL_LABEL and result.measurement["warning_threshold"] == 0.9
+    assert result.degraded == [] and result.measurement["degraded"] is False
+    assert all(0 <= r["words_probability"] <= 1 for r in result.measurement["ranked"])
+    words_only = {
+        r["id"]: r["probability"]
+        for r in category.suggest(SERVICES_TEXT, ctx.campaign, model_dir=tmp_path / "category")
+    }
+    combined = {r["id"]: r["probability"] for r in result.measurement["ranked"]}
+    assert combined != words_only  # the head moved the probabilities
+
+
+def test_run_without_the_embedding_is_words_only_and_says_so(tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(category, "_warned", set())
+    _model_with_head().save(tmp_path / "category", "media-convergence")
+    ctx = _ctx(SERVICES_TEXT, "nrta-2025-media-convergence", None)
+    ctx.services = _services_with_models_in(tmp_path)  # bare service: no embedder
+    result = category.run(ctx)
+    assert result.measurement["model"] == category.LEXICAL_LABEL and result.measurement["warning_threshold"] == 0.9
+    assert result.measurement["degraded"] is True
+    [note] = result.degraded
+    assert "语义向量" in note and "字词" in note
+    assert any("without its embedding head" in r.getMessage() for r in caplog.records)
+
+
+def test_disputed_write_ups_become_half_weight_votes(tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "000.txt").write_text("# source: generated\n" + SERVICES_TEXT, encoding="utf-8")
+    (folder / "001.txt").write_text(MECHANISM_TEXT, encoding="utf-8")
+    (folder / "labels.csv").write_text(
+        "file,category,category_A,category_B\n000.txt,,综合信息服务,新媒体平台建设\n001.txt,体制机制改革,体制机制改革,体制机制改革\n",
+        encoding="utf-8",
+    )
+    (folder / "index.csv").write_text("file,title\n000.txt,甲台：案例\n001.txt,乙台：案例\n", encoding="utf-8")
+    soft = training.disputed_examples("media-convergence", folder)
+    assert [(e.category, e.source, e.weight, e.group) for e in soft] == [
+        ("information-services", "soft", 0.5, "甲台"),
+        ("new-media-platform", "soft", 0.5, "甲台"),
+    ]
+    assert not soft[0].text.startswith("#")
+    assert [e.category for e in training.case_examples("media-convergence", folder)] == ["mechanism"]
+
+
+def test_with_the_head_a_warning_needs_the_words_sure_of_the_same_top_category():
+    def ranked(*pairs):
+        return [{"id": i, "probability": p, "words_probability": w} for i, p, w in pairs]
+
+    agree = ranked(("a", 0.9, 0.8), ("b", 0.1, 0.2))
+    assert category._confident(agree[0], agree, 0.75)
+    assert not category._confident(agree[0], agree, 0.85)  # the words are not sure enough
+    disagree = ranked(("a", 0.6, 0.3), ("b", 0.4, 0.7))  # the head moved "a" first; the words prefer "b"
+    assert not category._confident(disagree[0], disagree, 0.25)
+    words_only = [{"id": "a", "probability": 0.8}, {"id": "b", "probability": 0.2}]
+    assert category._confident(words_only[0], words_only, 0.75)
