@@ -259,6 +259,17 @@ def test_shipped_model_holds_numbers_not_text():
     assert element_model.load() is not None and element_model.load().covers([type("E", (), {"id": i})() for i in ROLES])
 
 
+def test_shipped_thresholds_come_from_the_recorded_rule_and_keep_errors_below_warnings():
+    """The file says which share of absences its ``t_covered`` flags (chosen inside the training set), and every
+    role's error threshold sits at or below its warning threshold, for both kinds of material."""
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    kind, share = data["rule"]
+    assert kind == "share" and 0.5 < share < 1.0
+    for thresholds in data["roles"].values():
+        for suffix in ("", "_structured"):
+            assert 0.0 <= thresholds["t_error" + suffix] <= thresholds["t_covered" + suffix] < 1.0
+
+
 @pytest.mark.skipif(not _HAVE_STATIC, reason="static embedding not built (make embedding-model)")
 @pytest.mark.slow
 def test_shipped_model_reads_a_complete_material_without_headings(run_checks):
