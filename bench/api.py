@@ -27,8 +27,8 @@ they are distinct from each other and from the materials, and their fingerprints
 drawn from (fingerprinting 10,000 texts through jieba would take 5-25 minutes on this machine, for a set-up step).
 The real write-ups (../shared/cases) are archived too, fingerprinted the normal way, so every material sent finds its
 own earlier version: the duplicate check then does its full work (candidates, exact comparison, a finding), not
-a lookup that finds nothing. No form-blanked features are stored (``duplicate_blanked_features`` is empty, as after
-an import): the server's start-up warm-up prepares them (``DuplicateIndex.prepare_forms``) before health says ok,
+a lookup that finds nothing. Form-blanked candidates are derived from the stored word counts (schema v6); the
+server's start-up warm-up prepares the common ones in memory (``DuplicateIndex.prepare_forms``) before health says ok,
 and that time is in "healthy after". The database is built once per parameter set into the system's temporary folder and
 copied for each run.
 
@@ -45,6 +45,7 @@ import hashlib
 import io
 import os
 import platform
+import re
 import shutil
 import signal
 import sqlite3
@@ -67,7 +68,7 @@ KEY = "bench-key"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TARGET_CHARS = 5000
 FIRST_AND_NEXT = 10  # the first screen after healthy, then nine more
-DB_VERSION = "3"
+DB_VERSION = "4"
 MATERIALS = "real case write-ups from ../shared/cases (without their # headers)"  # bump when the populated database's recipe changes
 
 sys.path.insert(0, str(ROOT))
@@ -85,10 +86,18 @@ def case_texts() -> list[str]:
 
 
 def docx_of(text: str, *, variant: int = 0) -> bytes:
-    """A DOCX of about 5,000 characters: the text's paragraphs, repeated when short, cut at the target."""
+    """A DOCX of about 5,000 characters: the text's paragraphs, repeated when short, cut at the target.
+
+    A ``variant`` starts the paragraphs elsewhere and puts ``variant`` invisible word joiners (U+2060) after each
+    sentence's closing mark: the duplicate check memoises the segmentation of each clause, and without them the first
+    ten (one write-up in ten orders) would find the first one's clauses already cut; the joiners change no word, no
+    sentence key and no shingle (they are dropped with punctuation), only the memo's key."""
     import docx
 
+    mark = "\u2060" * variant
     paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
+    if mark:
+        paragraphs = [re.sub(r"([。！？；])", lambda m: m.group() + mark, p) for p in paragraphs]
     document, total, i = docx.Document(), 0, 0
     document.add_paragraph(f"{paragraphs[0][:40]}（{variant}）", style="Title")
     while total < TARGET_CHARS:
@@ -106,7 +115,10 @@ def docx_of(text: str, *, variant: int = 0) -> bytes:
 
 def populated_database(records: int, texts: list[str]) -> Path:
     """A SQLite file with ``records`` archived selections with full text and stored fingerprints (built once)."""
-    digest = hashlib.sha1("|".join([DB_VERSION, str(records), *texts, schema()]).encode()).hexdigest()[:12]
+    from screening.duplicates.index import features_version  # stored features of another version are migrated
+
+    key = [DB_VERSION, str(records), *texts, schema(), features_version()]
+    digest = hashlib.sha1("|".join(key).encode()).hexdigest()[:12]
     path = Path(tempfile.gettempdir()) / f"screening-bench-archive-{records}-{digest}.db"
     if path.exists():
         return path
@@ -159,7 +171,7 @@ def _fill(url: str, records: int, texts: list[str]) -> None:
             else:
                 words = [vocab[k] for k in rng.integers(0, len(vocab), int(rng.integers(500, 2000)))]
                 text = "".join(words)
-                fingerprint = Fingerprint.of(synthetic_sample(Sample, text, set(words)))
+                fingerprint = Fingerprint.of(synthetic_sample(Sample, text, words))
             rows.append(
                 {
                     "kind": "selection",
@@ -181,20 +193,17 @@ def _fill(url: str, records: int, texts: list[str]) -> None:
     archive.engine.dispose()
 
 
-def synthetic_sample(sample_class, text: str, words: set[str]):
-    """``Sample.of(text)`` without jieba: the word set is the one the text was drawn from. Every other field is
+def synthetic_sample(sample_class, text: str, words: list[str]):
+    """``Sample.of(text)`` without jieba: the words are the ones the text was drawn from. Every other field is
     computed by the duplicates package's own functions, so the stored fingerprint has whatever the current code
     stores (``Fingerprint.of``, ``DuplicateIndex._store``)."""
-    import dataclasses
+    from collections import Counter
 
     from screening.duplicates import fingerprints as fp
+    from screening.duplicates import rarewords
 
-    values = {"text": text, "shingles": fp.shingle_hashes(fp.normalise(text)), "words": fp.word_hashes(words)}
-    if "rare" in {f.name for f in dataclasses.fields(sample_class)}:
-        from screening.duplicates import rarewords
-
-        values["rare"] = rarewords.weighted_words(words)
-    return sample_class(**values)
+    hashes, counts = fp.hashed_counts(Counter(words))
+    return sample_class.stored(text, hashes, rarewords.weighted_words(set(words)), counts=counts)
 
 
 # --- the server -----------------------------------------------------------------------------------------------

@@ -44,7 +44,10 @@ log = logging.getLogger(__name__)
 # 4: duplicate fingerprints carry the record's word features (word hashes, rare-word weights, their version); rows
 #    from v3 get theirs computed and stored the first time the record is a duplicate candidate (duplicates.index).
 # 5: a record's word features with a call's form blanked out, per (record, form) (duplicate_blanked_features).
-SCHEMA_VERSION = 5
+# 6: a record's word counts (duplicate_fingerprints.word_counts): its form-blanked features are a subtraction, so v5's
+#    table is no longer read or written (left in place: migrations are additive). Features of another version are
+#    recomputed from the record's text when the index is built (duplicates.index).
+SCHEMA_VERSION = 6
 SQLITE_BUSY_SECONDS = 30
 _SCHEMA_LOCK_KEY = 0x5C12EE  # pg_advisory_xact_lock key of the migration
 

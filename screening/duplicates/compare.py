@@ -49,7 +49,7 @@ VERBATIM_CONTAINMENT = 0.30
 SEMANTIC_COSINE = 0.93  # candidate filter only (index): e5 cosines of long same-domain texts sit above 0.9
 WORD_JACCARD = 0.30
 REFRAMED_COSINE_WEIGHT = 12.7  # keywords that one unit of rare-word cosine is worth (bench/duplicates.py --reframed)
-REFRAMED_SCORE = 16.0  # shared keywords + weight x cosine; just above the highest negative pair measured (15.8)
+REFRAMED_SCORE = 16.0  # shared keywords + weight x cosine; just above the highest negative pair measured (15.76)
 NAME_SIMILARITY = 75.0
 UNIT_SIMILARITY = 85.0
 PASSAGE_CHARS = 150
@@ -72,19 +72,24 @@ class Sample:
         default_factory=lambda: (np.zeros(0, np.uint32), np.zeros(0, np.float32))
     )  # rarewords.weighted_words
     keywords: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))  # rarewords.keywords(rare)
+    # occurrences of each of ``words`` (aligned), stored with a record so that its words with a call's form blanked
+    # out are a subtraction (``index``); None where unknown (features stored before they were kept)
+    counts: np.ndarray | None = None
 
     @classmethod
     def of(cls, text: str, *, name: str = "", unit: str = "", embedder=None, vector=None) -> Sample:
         if vector is None and embedder is not None and text.strip():
             vector = embedder.encode_long(text)
-        words = fp.word_set(text) if text else set()
+        counts = fp.word_counts(text) if text else {}
+        words, occurrences = fp.hashed_counts(counts)
         return cls.stored(
             text,
-            fp.word_hashes(words) if words else np.zeros(0, np.uint32),
-            rarewords.weighted_words(words),
+            words,
+            rarewords.weighted_words(set(counts)),
             name=name,
             unit=unit,
             vector=vector,
+            counts=occurrences,
         )
 
     @classmethod
@@ -97,6 +102,7 @@ class Sample:
         name: str = "",
         unit: str = "",
         vector=None,
+        counts: np.ndarray | None = None,
     ) -> Sample:
         """A sample from its text and the word features ``of`` computed earlier (an archive record's, stored at
         import by ``index``): everything but jieba, which is ~95% of ``of``'s cost (50 ms for 5,000 characters
@@ -110,6 +116,29 @@ class Sample:
             vector=vector,
             rare=rare,
             keywords=rarewords.keywords(rare),
+            counts=counts,
+        )
+
+    def without(self, kept: frozenset[str]) -> Sample:
+        """This sample with the clauses in ``kept`` (normalised, ``fingerprints.sentence_keys``) blanked out of its
+        text: exactly ``Sample.of(blank_sentences(text, kept))``, but its words are these counts less those clauses'
+        words (``fingerprints.counts_without``), so neither the text is segmented again nor its words re-weighted."""
+        blanked = fp.blank_sentences(self.text, kept)
+        words, weights = self.rare
+        usable = self.counts is not None and np.array_equal(words, self.words)
+        left = fp.counts_without(self.text, kept, words, self.counts) if usable else None
+        if left is None:
+            return Sample.of(blanked, name=self.name, unit=self.unit, vector=self.vector)
+        keep = left > 0
+        rare = (words[keep], weights[keep])
+        return Sample.stored(
+            blanked,
+            rare[0],
+            rare,
+            name=self.name,
+            unit=self.unit,
+            vector=self.vector,
+            counts=left[keep].astype(np.uint32),
         )
 
     @property
@@ -145,8 +174,9 @@ def compare(ours: Sample, theirs: Sample) -> Comparison:
         "unit": similarity(norm_unit(ours.unit), norm_unit(theirs.unit)) / 100,
     }
     if ours.has_text and theirs.has_text:
-        scores["containment"] = fp.containment(ours.shingles, theirs.shingles)
-        scores["jaccard"] = fp.jaccard(ours.shingles, theirs.shingles)
+        inter = fp.shared(ours.shingles, theirs.shingles)  # once for both scores
+        scores["containment"] = inter / min(len(ours.shingles), len(theirs.shingles))
+        scores["jaccard"] = inter / (len(ours.shingles) + len(theirs.shingles) - inter)
         scores["words"] = fp.jaccard(ours.words, theirs.words)
         if ours.vector is not None and theirs.vector is not None:
             scores["semantic"] = float(np.dot(ours.vector, theirs.vector))
@@ -155,7 +185,7 @@ def compare(ours: Sample, theirs: Sample) -> Comparison:
         if scores["words"] >= WORD_JACCARD:
             return Comparison("reworded", scores["words"], scores, reworded_passages(ours.text, theirs.text))
         scores["rare_words"] = rarewords.weighted_cosine(ours.rare, theirs.rare)
-        scores["keywords"] = float(len(np.intersect1d(ours.keywords, theirs.keywords, assume_unique=True)))
+        scores["keywords"] = float(fp.shared(ours.keywords, theirs.keywords))
         if reframed_score(scores["keywords"], scores["rare_words"]) >= REFRAMED_SCORE:
             return Comparison("reworded", scores["rare_words"], scores, reframed_passages(ours.text, theirs.text))
         return Comparison(None, 0.0, scores)
@@ -220,8 +250,19 @@ def cut_passages(text: str) -> list[Chunk]:
 
 
 def verbatim_passages(ours: str, theirs: str) -> list[PassagePair]:
-    """Our passages most contained in theirs, each with its best counterpart (character 5-grams)."""
-    return _best_pairs(_passages(ours, "shingles"), _passages(theirs, "shingles"), fp.containment)
+    """Our passages most contained in theirs, each with its best counterpart (character 5-grams): ``_best_pairs``
+    with ``fingerprints.containment``, each of our passages scored against all of theirs in one go."""
+    b = _passages(theirs, "shingles")
+    if not b:
+        return []
+    pairs = []
+    for chunk, feat in _passages(ours, "shingles"):
+        scores = fp.containments(feat, [other for _c, other in b])
+        best = int(np.argmax(scores))  # the first of equals, as ``max`` in ``_best_pairs``
+        if scores[best] >= PASSAGE_MIN:
+            pairs.append(PassagePair(chunk, b[best][0], float(scores[best])))
+    pairs.sort(key=lambda p: -p.score)
+    return pairs[:MAX_PASSAGES]
 
 
 def reworded_passages(ours: str, theirs: str) -> list[PassagePair]:

@@ -13,17 +13,25 @@ What it keeps per record, all small and all in memory:
 Signatures and vectors are stored in ``duplicate_fingerprints`` beside the archive, so a restart loads them instead of
 re-reading and re-hashing every text; records without a stored fingerprint get one on the next build.
 
-Beside the signatures, each record's word features (its jieba word hashes and their rare-word weights; schema v4)
-are stored too, and ``samples`` rebuilds a candidate's comparable ``Sample`` from them and its text without jieba:
-segmenting a candidate's 5,000 characters costs ~50 ms and a material has tens of candidates in a 10,000-record
-archive (bench/results/api.md), while reading the features costs a query. Rows from before v4, or with weights from
-other training data (``rarewords.signature``), get theirs computed the first time they are candidates, and stored.
-They are deferred columns: building the index reads only the signatures.
+Beside the signatures, each record's word features (its jieba word hashes, their rare-word weights and, since v6,
+their counts) are stored too, and ``samples`` rebuilds a candidate's comparable ``Sample`` from them and its text
+without jieba: segmenting a candidate's 5,000 characters costs ~15-50 ms and a material has tens of candidates in a
+10,000-record archive (bench/results/api.md), while reading the features costs a query. They are deferred columns:
+building the index reads only the signatures and ``features_version``. Rows whose features are missing or of another
+version are fingerprinted again when the index is built (below); one found stale at query time (written meanwhile by
+a process of another version) gets its features computed then, and stored.
 
-A candidate that carries a call's form is compared with the form blanked out, which changes its words, so it is
-segmented again: once per (record, blanked sentences), then kept in memory (``BLANKED_CACHE``) and in
-``duplicate_blanked_features`` (schema v5), where a restart or another worker finds it. ``prepare_forms`` does
-that ahead of the queries for the sentences many stored texts share (the start-up warm-up calls it).
+A candidate that carries a call's form is compared with the form blanked out, which takes words away. Words are cut
+clause by clause (``fingerprints.clause_words``), so its blanked words are its stored word counts (schema v6) less
+those of the clauses blanked (a call's form: a few short sentences, segmented once and memoised): a subtraction, not
+a new segmentation of the record. The result is kept in memory (``BLANKED_CACHE``); ``prepare_forms`` builds it
+ahead of the queries for the sentences many stored texts share (the start-up warm-up calls it). (Schema v5 stored
+each (record, form)'s blanked features in ``duplicate_blanked_features``, because they cost a jieba pass; v6 no
+longer reads or writes that table.)
+
+Stored word features carry ``features_version`` (how words are cut and which rare-word weights): a record whose
+features are missing or of another version is fingerprinted again from its text when the index is built (the
+migration: signatures, keywords and word features all follow the current cut; nothing is lost, the text is kept).
 
 The index subscribes to the archive and adds records as they are written (API workers each keep their own copy,
 rebuilt at start); records other processes wrote are added by ``catch_up`` before each check.
@@ -33,7 +41,6 @@ Candidates are only candidates: ``compare.compare`` decides with exact scores on
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import weakref
@@ -43,7 +50,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz import fuzz, process
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, func, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, undefer
 
 from .. import db
 from ..archive import Archive, ArchiveRecordRow, Record, _record
@@ -59,9 +66,8 @@ WORD_LSH_THRESHOLD = 0.2
 VECTOR_CANDIDATES = 20
 KEYWORD_MIN_SHARED = 6  # of a record's KEYWORDS rarest words, to be a candidate (bench/results/duplicates.md)
 KEYWORD_CANDIDATES = 20  # at most, the records sharing the most keywords
-# Samples of records with a call's form blanked out (re-segmented, ~50 ms each, so worth keeping): one call's form is
+# Samples of records with a call's form blanked out (~1 ms each: the subtraction and the shingles): one call's form is
 # the same from material to material, so the same stored submissions come back blanked the same way. ~40 KB each.
-# Their word features are also stored (``BlankedFeaturesRow``), so a restart or another worker reads them.
 BLANKED_CACHE = 512
 # Samples of records as stored (no form in them): rebuilding one from its text and stored features costs ~1 ms
 # (the shingles), and the same records come back as candidates of material after material (the api bench: ~24 per
@@ -86,6 +92,8 @@ class FingerprintRow(db.Base):
     word_hashes: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     word_weights: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     features_version: Mapped[str | None] = mapped_column(String(60), nullable=True, deferred=True)
+    # v6: how often each of ``word_hashes`` occurs (uint32, aligned), so blanking a call's form is a subtraction
+    word_counts: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
 
 class KeywordRow(db.Base):
@@ -99,20 +107,6 @@ class KeywordRow(db.Base):
     hashes: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class BlankedFeaturesRow(db.Base):
-    """A record's word features with some of its sentences (a call's form) blanked out (``DuplicateIndex.samples``):
-    keyed by the record and ``form_key`` of the blanked sentences, so one jieba pass per (record, form) serves every
-    later query, restart and worker. Its own table (``create_all`` adds it), written when first computed."""
-
-    __tablename__ = "duplicate_blanked_features"
-
-    record_id: Mapped[int] = mapped_column(ForeignKey("archive_records.id", ondelete="CASCADE"), primary_key=True)
-    form_key: Mapped[str] = mapped_column(String(16), primary_key=True)
-    word_hashes: Mapped[bytes] = mapped_column(LargeBinary)
-    word_weights: Mapped[bytes] = mapped_column(LargeBinary)
-    features_version: Mapped[str] = mapped_column(String(60))
-
-
 @dataclass
 class Fingerprint:
     chars: object  # LeanMinHash
@@ -121,23 +115,34 @@ class Fingerprint:
     keywords: np.ndarray | None = None  # rarewords.keywords; None for a record indexed before they existed
     weights: np.ndarray | None = None  # stored word features: the rare-word weight of each of ``words``' hashes
     word_hashes: np.ndarray | None = None
+    counts: np.ndarray | None = None  # occurrences of each of ``word_hashes``
 
     @classmethod
     def of(cls, sample: Sample) -> Fingerprint:
-        hashes, weights = word_features(sample)
+        hashes, weights, counts = word_features(sample)
         return cls(
-            fp.minhash(sample.shingles), fp.minhash(sample.words), sample.vector, sample.keywords, weights, hashes
+            fp.minhash(sample.shingles),
+            fp.minhash(sample.words),
+            sample.vector,
+            sample.keywords,
+            weights,
+            hashes,
+            counts,
         )
 
 
-def word_features(sample: Sample) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(word hashes, weight of each) to store for ``sample``: one hash array serves both ``Sample.words`` and
-    ``Sample.rare``, which hash the same words (normalised text has no punctuation-only token to drop). (None, None)
-    if they ever differ: the record is then segmented again when compared, which is slow but right."""
+Features = tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]
+
+
+def word_features(sample: Sample) -> Features:
+    """(word hashes, weight of each, occurrences of each) to store for ``sample``: one hash array serves both
+    ``Sample.words`` and ``Sample.rare``, which hash the same words (normalised words have no punctuation-only token
+    to drop). (None, None, None) if they ever differ or the counts are unknown: the record is then segmented again
+    when compared, which is slow but right."""
     hashes, weights = sample.rare
-    if not np.array_equal(hashes, sample.words):
-        return None, None
-    return sample.words, weights
+    if not np.array_equal(hashes, sample.words) or sample.counts is None or len(sample.counts) != len(hashes):
+        return None, None, None
+    return sample.words, weights, sample.counts
 
 
 class DuplicateIndex:
@@ -172,9 +177,10 @@ class DuplicateIndex:
         db.create_tables(archive.engine)
         columns = [c for c in ArchiveRecordRow.__table__.columns if c.name != "text"]
         columns.append(func.length(ArchiveRecordRow.text).label("text_chars"))
-        missing = []
+        missing, version = [], None
         with db.session_scope(archive.engine) as s:
-            stored = {row.record_id: row for row in s.scalars(select(FingerprintRow))}
+            query = select(FingerprintRow).options(undefer(FingerprintRow.features_version))
+            stored = {row.record_id: row for row in s.scalars(query)}
             keywords = dict(s.execute(select(KeywordRow.record_id, KeywordRow.hashes)).all())
             for row in s.execute(select(*columns)):
                 data = row._mapping
@@ -183,8 +189,12 @@ class DuplicateIndex:
                 if data["text_chars"] and (fpr is None or record.id not in keywords):
                     missing.append(record.id)  # has text, never fingerprinted or without keywords (older version)
                     continue
+                if fpr is not None and fpr.features_version != (version := version or features_version()):
+                    missing.append(record.id)  # words cut another way, or other weights: the migration
+                    continue
                 index._add(record, index._load(fpr, keywords.get(record.id)) if fpr else None)
         if missing:
+            log.info("查重：%d 条案例库记录的指纹缺失或版本已过期，正在按其原文重新计算", len(missing))
             index._fingerprint_missing(missing)
         archive.subscribe(index.add_records)
         return index
@@ -224,7 +234,7 @@ class DuplicateIndex:
             text_chars=n_chars,
             vector=None if fpr.vector is None else fpr.vector.astype(np.float32).tobytes(),
             vector_model=self.model_name if fpr.vector is not None else None,
-            **_feature_columns(fpr.word_hashes, fpr.weights),
+            **_feature_columns(fpr.word_hashes, fpr.weights, fpr.counts),
         )
         rows = [row] if fpr.keywords is None else [row, KeywordRow(record_id=record_id, hashes=fpr.keywords.tobytes())]
         if session is not None:
@@ -323,68 +333,85 @@ class DuplicateIndex:
 
     def samples(self, record_ids: list[int], form: frozenset[str] = frozenset()) -> dict[int, Sample]:
         """Comparable samples of the records that have text, with the sentences in ``form`` (a call's form, see
-        ``check.shared_sentences``) blanked out.
+        ``check.shared_sentences``) blanked out: exactly ``Sample.of(blank_sentences(text, form))``, built without
+        segmenting the record.
 
         Texts and stored word features come in one query per 500 records; a record without current features gets
-        them computed (jieba) and stored, once. Blanking changes the words, so a record that contains form sentences
-        is segmented again once per (record, blanked sentences), kept in memory (``BLANKED_CACHE``) and stored
-        (``BlankedFeaturesRow``)."""
+        them computed (jieba) and stored, once. A record that contains form sentences gets its blanked words by
+        subtraction (``_without_form``), kept in memory (``BLANKED_CACHE``)."""
         ids = [rid for rid in record_ids if rid in self.with_text and self.archive is not None]
-        samples, computed, blanked = {}, [], {}
-        for rid, (text, hashes, weights, version) in self._stored(ids).items():
-            record = self.records[rid]
+        samples, computed, version = {}, {}, features_version()
+        for rid, (text, hashes, weights, counts, stored_version) in self._stored(ids).items():
             kept = frozenset(fp.sentence_keys(text) & form) if form else frozenset()
-            if kept:
-                blanked[rid] = (text, kept)
+            cached = self._cached(rid, kept)
+            if cached is not None:
+                samples[rid] = cached
                 continue
-            samples[rid] = self._cached(rid, frozenset())
-            if samples[rid] is not None:
-                continue
-            if hashes is None or weights is None or version != features_version():
-                samples[rid] = Sample.of(text, name=record.case_name, unit=record.unit, vector=self.vector(rid))
-                computed.append(rid)
+            record = self.records[rid]
+            if hashes is None or weights is None or counts is None or stored_version != version:
+                whole = Sample.of(text, name=record.case_name, unit=record.unit, vector=self.vector(rid))
+                computed[rid] = whole
+                features = word_features(whole)
             else:
-                words = np.frombuffer(hashes, dtype=np.uint32)
-                samples[rid] = Sample.stored(
-                    text,
-                    words,
-                    (words, np.frombuffer(weights, dtype=np.float32)),
-                    name=record.case_name,
-                    unit=record.unit,
-                    vector=self.vector(rid),
-                )
-            self._remember(rid, frozenset(), samples[rid])
+                features = tuple(np.frombuffer(b, t) for b, t in ((hashes, np.uint32), (weights, np.float32)))
+                features += (np.frombuffer(counts, np.uint32),)
+            samples[rid] = self._without_form(rid, text, kept, features) if kept else None
+            if samples[rid] is None:
+                samples[rid] = computed.get(rid) or self._sample(rid, text, *features)
+            self._remember(rid, kept, samples[rid])
         if computed:
-            self._store_features({rid: samples[rid] for rid in computed})
-        samples.update(self._blanked_samples(blanked))
+            self._store_features(computed)
         return samples
+
+    def _sample(self, rid: int, text: str, words: np.ndarray, weights: np.ndarray, counts: np.ndarray) -> Sample:
+        record = self.records[rid]
+        return Sample.stored(
+            text,
+            words,
+            (words, weights),
+            name=record.case_name,
+            unit=record.unit,
+            vector=self.vector(rid),
+            counts=counts,
+        )
+
+    def _without_form(self, rid: int, text: str, kept: frozenset[str], features: Features) -> Sample:
+        """The record's sample with the sentences ``kept`` blanked out, from its whole text's word features: the
+        counts less those of the blanked clauses (segmented on their own, memoised: a call's form recurs). Falls back
+        to segmenting the blanked text if the stored counts cannot hold those words (never expected)."""
+        blanked = fp.blank_sentences(text, kept)
+        words, weights, counts = features
+        left = None if words is None else fp.counts_without(text, kept, words, counts)
+        if left is not None:
+            keep = left > 0
+            return self._sample(rid, blanked, words[keep], weights[keep], left[keep].astype(np.uint32))
+        log.warning("查重：案例库记录 %d 的词频与原文不符，已重新分词", rid)
+        record = self.records[rid]
+        return Sample.of(blanked, name=record.case_name, unit=record.unit, vector=self.vector(rid))
 
     def texts(self, record_ids: list[int]) -> dict[int, str]:
         """The texts of the records that have one, read from the database (the index keeps none)."""
         ids = [rid for rid in record_ids if rid in self.with_text and self.archive is not None]
-        return {rid: row[0] for rid, row in self._stored(ids).items()}
+        return {rid: row[0] for rid, row in self._stored(ids, features=False).items()}
 
-    def _stored(self, ids: list[int]) -> dict[int, tuple[str, bytes | None, bytes | None, str | None]]:
-        columns = (
-            ArchiveRecordRow.id,
-            ArchiveRecordRow.text,
-            FingerprintRow.word_hashes,
-            FingerprintRow.word_weights,
-            FingerprintRow.features_version,
-        )
+    def _stored(self, ids: list[int], *, features: bool = True) -> dict[int, tuple]:
+        """``{id: (text, word hashes, weights, counts, features version)}``, or ``{id: (text,)}`` without
+        ``features``, of the records that have text."""
+        columns = [ArchiveRecordRow.id, ArchiveRecordRow.text]
+        if features:
+            columns += [FingerprintRow.word_hashes, FingerprintRow.word_weights, FingerprintRow.word_counts]
+            columns += [FingerprintRow.features_version]
         found = {}
         for start in range(0, len(ids), 500):
-            query = (
-                select(*columns)
-                .outerjoin(FingerprintRow, FingerprintRow.record_id == ArchiveRecordRow.id)
-                .where(ArchiveRecordRow.id.in_(ids[start : start + 500]))
-            )
+            query = select(*columns).where(ArchiveRecordRow.id.in_(ids[start : start + 500]))
+            if features:
+                query = query.outerjoin(FingerprintRow, FingerprintRow.record_id == ArchiveRecordRow.id)
             with db.session_scope(self.archive.engine) as s:
                 found.update({row[0]: tuple(row[1:]) for row in s.execute(query) if row[1]})
         return found
 
     def _store_features(self, samples: dict[int, Sample]) -> None:
-        """The lazy half of the v4 migration: keep the features just computed. A record whose fingerprint row its
+        """The lazy half of the migration: keep the features just computed. A record whose fingerprint row its
         writer has not stored yet is skipped (it stores them). Failing to write only costs speed: logged, not
         raised."""
         try:
@@ -397,37 +424,6 @@ class DuplicateIndex:
                     )
         except Exception:  # noqa: BLE001 - see the docstring
             log.warning("查重：无法保存案例库记录的词特征，下次比对时将重新计算", exc_info=True)
-
-    def _blanked_samples(self, wanted: dict[int, tuple[str, frozenset[str]]]) -> dict[int, Sample]:
-        """Samples of records ``{id: (text, sentences to blank)}``: from memory (``BLANKED_CACHE``), else from their
-        stored features (``BlankedFeaturesRow``, one query), else segmented and stored. Exactly what
-        ``Sample.of(blank_sentences(text, kept))`` gives; only where it comes from differs."""
-        samples, missing = {}, {}
-        for rid, (text, kept) in wanted.items():
-            sample = self._cached(rid, kept)
-            if sample is None:
-                missing[rid] = (text, kept)
-            else:
-                samples[rid] = sample
-        if not missing:
-            return samples
-        stored = self._stored_blanked({rid: form_key(kept) for rid, (_text, kept) in missing.items()})
-        computed = {}
-        for rid, (text, kept) in missing.items():
-            record, blanked = self.records[rid], fp.blank_sentences(text, kept)
-            if rid in stored:
-                words, weights = stored[rid]
-                sample = Sample.stored(
-                    blanked, words, (words, weights), name=record.case_name, unit=record.unit, vector=self.vector(rid)
-                )
-            else:
-                sample = Sample.of(blanked, name=record.case_name, unit=record.unit, vector=self.vector(rid))
-                computed[rid] = (form_key(kept), sample)
-            samples[rid] = sample
-            self._remember(rid, kept, sample)
-        if computed:
-            self._store_blanked(computed)
-        return samples
 
     def _cached(self, rid: int, kept: frozenset[str]) -> Sample | None:
         """A sample built earlier: blanked (``kept`` non-empty, ``BLANKED_CACHE``) or plain (``PLAIN_CACHE``)."""
@@ -445,45 +441,18 @@ class DuplicateIndex:
             while len(cache) > size:
                 cache.popitem(last=False)
 
-    def _stored_blanked(self, keys: dict[int, str]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """Stored blanked features of ``{record id: form key}`` under the current ``features_version``."""
-        found, version, ids = {}, features_version(), list(keys)
-        columns = (BlankedFeaturesRow.record_id, BlankedFeaturesRow.form_key, BlankedFeaturesRow.word_hashes)
-        columns += (BlankedFeaturesRow.word_weights,)
-        for start in range(0, len(ids), 500):
-            query = select(*columns).where(
-                BlankedFeaturesRow.record_id.in_(ids[start : start + 500]),
-                BlankedFeaturesRow.features_version == version,
-            )
-            with db.session_scope(self.archive.engine) as s:
-                for rid, key, hashes, weights in s.execute(query):
-                    if keys[rid] == key:
-                        found[rid] = (np.frombuffer(hashes, np.uint32), np.frombuffer(weights, np.float32))
-        return found
-
-    def _store_blanked(self, computed: dict[int, tuple[str, Sample]]) -> None:
-        """Keep blanked features just computed; like ``_store_features``, failing only costs speed (logged)."""
-        try:
-            with db.session_scope(self.archive.engine) as s:
-                for rid, (key, sample) in computed.items():
-                    hashes, weights = word_features(sample)
-                    if hashes is not None:
-                        s.merge(BlankedFeaturesRow(record_id=rid, form_key=key, **_feature_columns(hashes, weights)))
-        except Exception:  # noqa: BLE001 - see the docstring
-            log.warning("查重：无法保存案例库记录去除表格套话后的词特征，下次比对时将重新计算", exc_info=True)
-
     def prepare_forms(self, *, limit: int = BLANKED_CACHE) -> int:
         """Blank a call's form out of the records that carry it, ahead of the queries that will (``samples``), and
-        keep the samples (memory and database); return how many were prepared (at most ``limit``). For the
-        start-up warm-up: segmenting a blanked record costs ~50 ms, and a first request would otherwise pay that
-        for tens of candidates. Once stored, a restart reads them (one query) instead.
+        keep the samples in memory; return how many were prepared (at most ``limit``). For the start-up warm-up:
+        a blanked record costs ~1 ms (its shingles and the subtraction), and a first request would otherwise pay
+        that for tens of candidates.
 
         The form is guessed from the archive: the sentences at least ``FORM_RECORDS`` stored texts share. A query
         blanks what its own material and candidates share (``check.shared_sentences``), usually that set or that
         set less its rarest sentences, so each record is prepared with all of the set it contains, then with one
         sentence fewer (the rarest first), in rounds over the records until ``limit``. Measured on the api bench's
         40 materials: the whole set alone answers 550 of 632 lookups, with one sentence fewer 610; a miss is
-        computed then, as before. Reads every stored text twice (chunks of 500) and keeps none."""
+        computed then. Reads every stored text twice (chunks of 500) and keeps none."""
         ids = sorted(self.with_text) if self.archive is not None else []
         counts: dict[str, int] = {}
         for start in range(0, len(ids), 500):
@@ -500,9 +469,8 @@ class DuplicateIndex:
                     rounds.extend({} for _ in range(r + 1 - len(rounds)))
                     rounds[r][rid] = variant
         wanted = [(r, rid, kept) for r, variants in enumerate(rounds) for rid, kept in variants.items()][:limit]
-        texts = self.texts(sorted({rid for _r, rid, _kept in wanted}))
-        for r in range(len(rounds)):  # one call per round: a record appears once in each
-            self._blanked_samples({rid: (texts[rid], kept) for rr, rid, kept in wanted if rr == r})
+        for _r, rid, kept in wanted:
+            self.samples([rid], kept)  # the record's kept sentences are exactly ``kept``
         return len(wanted)
 
     def vector(self, record_id: int) -> np.ndarray | None:
@@ -515,22 +483,19 @@ def _without_text(record: Record) -> Record:
     return replace(record, text="")
 
 
-def form_key(kept: frozenset[str]) -> str:
-    """A short stable key of a set of blanked sentences (SHA-1 of the sorted sentences)."""
-    return hashlib.sha1("\n".join(sorted(kept)).encode()).hexdigest()[:16]
-
-
 def features_version() -> str:
-    """What stored word features must carry to be used: the weights' ``rarewords.signature``."""
-    return f"1:{rarewords.signature()}"
+    """What stored word features must carry to be used: how words are cut (``fingerprints.WORDS_VERSION``) and
+    the weights' ``rarewords.signature``."""
+    return f"{fp.WORDS_VERSION}:{rarewords.signature()}"
 
 
-def _feature_columns(hashes: np.ndarray | None, weights: np.ndarray | None) -> dict:
-    if hashes is None or weights is None:
-        return {"word_hashes": None, "word_weights": None, "features_version": None}
+def _feature_columns(hashes: np.ndarray | None, weights: np.ndarray | None, counts: np.ndarray | None) -> dict:
+    if hashes is None or weights is None or counts is None:
+        return {"word_hashes": None, "word_weights": None, "word_counts": None, "features_version": None}
     return {
         "word_hashes": hashes.astype(np.uint32).tobytes(),
         "word_weights": weights.astype(np.float32).tobytes(),
+        "word_counts": counts.astype(np.uint32).tobytes(),
         "features_version": features_version(),
     }
 

@@ -52,8 +52,9 @@ def _training_df() -> tuple[Counter, int]:
     """Document frequency of words over our own training passages (blank-line separated).
 
     Segmenting the ~440 passages costs a cold start 0.07-0.2 s, so the result is kept in ``nlp.cache_dir()`` under
-    a hash of the passages and jieba's version (a changed passage or dictionary makes a new file); a missing or
-    unreadable cache is recomputed, and failing to write it only costs the next start."""
+    a hash of the passages, jieba's version and how words are cut (``fingerprints.WORDS_VERSION``): a changed
+    passage, dictionary or cut makes a new file; a missing or unreadable cache is recomputed, and failing to write it
+    only costs the next start."""
     import jieba
 
     from ..nlp import cache_dir, write_atomically
@@ -66,7 +67,7 @@ def _training_df() -> tuple[Counter, int]:
     ]
     if not passages:  # every weight would be 0 and the reframed test would never fire: say so
         log.warning("查重：未找到 corpora/training 训练文本，“改换表述后重报”的识别已停用（仅保留字词重合判断）")
-    key = hashlib.sha1("\0".join([jieba.__version__, *passages]).encode()).hexdigest()[:16]
+    key = hashlib.sha1("\0".join([jieba.__version__, str(fp.WORDS_VERSION), *passages]).encode()).hexdigest()[:16]
     path = cache_dir() / f"training-df-{key}.marshal"
     try:
         counts, n = marshal.loads(path.read_bytes())
@@ -126,14 +127,13 @@ def weighted_cosine(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.nd
     (ha, wa), (hb, wb) = a, b
     if not len(ha) or not len(hb):
         return 0.0
-    _, ia, _ = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
     norm = (float(wa.sum()) * float(wb.sum())) ** 0.5
-    return float(wa[ia].sum()) / norm if norm > 0 else 0.0
+    return float(wa[fp.found_in(ha, hb)].sum()) / norm if norm > 0 else 0.0
 
 
 def shared_keywords(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> int:
     """How many of the ``KEYWORDS`` rarest words of each text the two share."""
-    return len(np.intersect1d(keywords(a), keywords(b), assume_unique=True))
+    return fp.shared(keywords(a), keywords(b))
 
 
 def keywords(weighted: tuple[np.ndarray, np.ndarray], k: int = KEYWORDS) -> np.ndarray:

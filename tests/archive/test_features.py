@@ -1,7 +1,9 @@
-"""Schema v4: each archive record's word features are stored beside its fingerprint, so comparing a material with a
-candidate segments only the material. Runs on SQLite and on a real PostgreSQL server.
+"""Stored word features (schemas v4 and v6): each archive record's word hashes, weights and counts are stored beside
+its fingerprint, so comparing a material with a candidate segments only the material, and blanking a call's form out
+of a candidate is a subtraction. Runs on SQLite and on a real PostgreSQL server.
 
-"Without segmenting" is asserted by making jieba's word set fail while the stored features are used.
+"Without segmenting" is asserted by making the clause segmentation fail (or recording it) while stored features are
+used.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from screening.duplicates.compare import Sample
 from screening.duplicates.index import FORM_RECORDS, DuplicateIndex, FingerprintRow, features_version
 from tests.duplicates.texts import FORM_LINE, ORIGINAL, ORIGINAL_NAME, UNIT, distinct_texts
 
-FEATURE_COLUMNS = ("word_hashes", "word_weights", "features_version")
+FEATURE_COLUMNS = ("word_hashes", "word_weights", "word_counts", "features_version")
+_SEGMENT = fp.clause_words.__wrapped__  # the segmentation itself, without the memo
 
 
 def _add(archive: Archive, text_: str = ORIGINAL):
@@ -36,16 +39,16 @@ def _add(archive: Archive, text_: str = ORIGINAL):
 
 
 def _count_segmenting(monkeypatch, *, fail: bool = False) -> list[str]:
+    """Record every clause segmented from now on (the memo is bypassed); with ``fail``, any segmentation fails."""
     calls: list[str] = []
-    real = fp.word_set
 
-    def word_set(text_: str) -> set[str]:
+    def clause_words(clause: str) -> tuple[str, ...]:
         if fail:
-            raise AssertionError("segmented a stored record")
-        calls.append(text_)
-        return real(text_)
+            raise AssertionError(f"segmented {clause!r}")
+        calls.append(clause)
+        return _SEGMENT(clause)
 
-    monkeypatch.setattr(fp, "word_set", word_set)
+    monkeypatch.setattr(fp, "clause_words", clause_words)
     return calls
 
 
@@ -54,7 +57,7 @@ def _features(url: str, record_id: int) -> tuple:
         return tuple(
             conn.execute(
                 text(
-                    "SELECT word_hashes, word_weights, features_version FROM "
+                    "SELECT word_hashes, word_weights, word_counts, features_version FROM "
                     "duplicate_fingerprints WHERE record_id = :r"
                 ),
                 {"r": record_id},
@@ -62,24 +65,24 @@ def _features(url: str, record_id: int) -> tuple:
         )
 
 
-def _assert_same(stored: Sample, fresh: Sample) -> None:
+def _assert_same(stored: Sample, fresh: Sample, text_: str = ORIGINAL) -> None:
     assert np.array_equal(stored.shingles, fresh.shingles) and np.array_equal(stored.words, fresh.words)
     assert np.array_equal(stored.rare[0], fresh.rare[0]) and np.allclose(stored.rare[1], fresh.rare[1])
-    assert np.array_equal(stored.keywords, fresh.keywords)
-    assert (stored.text, stored.name, stored.unit) == (ORIGINAL, ORIGINAL_NAME, UNIT)
+    assert np.array_equal(stored.keywords, fresh.keywords) and np.array_equal(stored.counts, fresh.counts)
+    assert (stored.text, stored.name, stored.unit) == (text_, ORIGINAL_NAME, UNIT)
 
 
 def test_a_record_written_through_the_index_is_compared_from_its_stored_features(db_url, monkeypatch):
     archive = Archive(db.get_engine(db_url), seed=False)
     index = DuplicateIndex.from_archive(archive)
     record = _add(archive)  # fingerprinted and stored through the archive's listener
-    assert _features(db_url, record.id)[2] == features_version()
+    assert _features(db_url, record.id)[3] == features_version()
     fresh = Sample.of(ORIGINAL, name=ORIGINAL_NAME, unit=UNIT)
     _count_segmenting(monkeypatch, fail=True)
     _assert_same(index.samples([record.id])[record.id], fresh)
 
 
-def test_a_v3_database_gets_the_columns_and_each_record_its_features_once(db_url, monkeypatch):
+def test_a_v3_database_gets_the_columns_and_its_records_are_fingerprinted_again_at_load(db_url, monkeypatch):
     engine = db.get_engine(db_url)
     archive = Archive(engine, seed=False)
     DuplicateIndex.from_archive(archive)
@@ -92,41 +95,61 @@ def test_a_v3_database_gets_the_columns_and_each_record_its_features_once(db_url
     engine = db.get_engine(db_url)
     assert db.migrate(engine) == 3
     assert set(FEATURE_COLUMNS) <= {c["name"] for c in inspect(engine).get_columns("duplicate_fingerprints")}
-    assert _features(db_url, record.id) == (None, None, None)
+    assert _features(db_url, record.id) == (None, None, None, None)
 
-    index = DuplicateIndex.from_archive(Archive(engine, seed=False))  # loads the v3 fingerprint, computes nothing
+    fresh = Sample.of(ORIGINAL, name=ORIGINAL_NAME, unit=UNIT)
     calls = _count_segmenting(monkeypatch)
-    first = index.samples([record.id])[record.id]
-    assert len(calls) == 1 and _features(db_url, record.id)[2] == features_version()  # computed and stored once
+    index = DuplicateIndex.from_archive(Archive(engine, seed=False))  # the migration: from the record's text
+    assert calls and _features(db_url, record.id)[3] == features_version()
     _count_segmenting(monkeypatch, fail=True)
-    again = DuplicateIndex.from_archive(Archive(engine, seed=False)).samples([record.id])[record.id]
-    _assert_same(again, first)
+    _assert_same(index.samples([record.id])[record.id], fresh)
+    _assert_same(DuplicateIndex.from_archive(Archive(engine, seed=False)).samples([record.id])[record.id], fresh)
 
 
-def test_features_stored_under_other_word_weights_are_recomputed(db_url, monkeypatch):
+def test_features_of_another_version_are_recomputed_once_when_the_index_is_built(db_url, monkeypatch):
+    engine = db.get_engine(db_url)
+    archive = Archive(engine, seed=False)
+    DuplicateIndex.from_archive(archive)
+    record = _add(archive)
+    with db.session_scope(engine) as s:  # as v5 left it: words cut another way, no counts
+        row = s.get(FingerprintRow, record.id)
+        row.features_version, row.word_counts = "1:weights-from-other-training-data", None
+    calls = _count_segmenting(monkeypatch)
+    DuplicateIndex.from_archive(Archive(engine, seed=False))
+    assert calls and _features(db_url, record.id)[3] == features_version()
+    assert _features(db_url, record.id)[2] is not None
+    _count_segmenting(monkeypatch, fail=True)
+    DuplicateIndex.from_archive(Archive(engine, seed=False)).samples([record.id])
+
+
+def test_features_found_stale_at_query_time_are_computed_and_stored(db_url, monkeypatch):
     engine = db.get_engine(db_url)
     archive = Archive(engine, seed=False)
     index = DuplicateIndex.from_archive(archive)
     record = _add(archive)
-    with db.session_scope(engine) as s:
+    with db.session_scope(engine) as s:  # e.g. another process wrote the row under other weights meanwhile
         s.get(FingerprintRow, record.id).features_version = "1:weights-from-other-training-data"
     calls = _count_segmenting(monkeypatch)
-    index.samples([record.id])
-    assert len(calls) == 1 and _features(db_url, record.id)[2] == features_version()
+    _assert_same(index.samples([record.id])[record.id], Sample.of(ORIGINAL, name=ORIGINAL_NAME, unit=UNIT))
+    assert calls and _features(db_url, record.id)[3] == features_version()
 
 
-def test_a_form_blanked_record_is_segmented_once_and_then_reused(db_url, monkeypatch):
-    head = "填写说明：请围绕案例背景、主要做法、创新亮点、实际成效进行介绍，正文不超过五千字。\n"
+def test_a_form_blanked_record_is_its_stored_counts_less_the_form_s_words(db_url, monkeypatch):
+    # the form shares words with the body (案例, 主要做法 ...), which must stay; its own words must go
     archive = Archive(db.get_engine(db_url), seed=False)
     index = DuplicateIndex.from_archive(archive)
-    record = _add(archive, head + ORIGINAL)
-    form = frozenset(fp.sentence_keys(head))
+    body = "案例背景：本案例的主要做法是建设平台。创新亮点在于案例库。" + ORIGINAL
+    text_ = FORM_LINE + body + "\n" + FORM_LINE.strip()  # the form twice: its words' counts go down twice
+    record = _add(archive, text_)
+    form = frozenset(fp.sentence_keys(FORM_LINE))
+    fresh = Sample.of(fp.blank_sentences(text_, form), name=ORIGINAL_NAME, unit=UNIT)
+    assert not np.array_equal(fresh.words, Sample.of(text_).words)  # blanking does take words away
     calls = _count_segmenting(monkeypatch)
     blanked = index.samples([record.id], form)[record.id]
-    assert blanked.text.startswith(" " * 10) and blanked.text.endswith(ORIGINAL)  # offsets hold
-    assert np.array_equal(blanked.words, Sample.of(ORIGINAL).words)
-    assert index.samples([record.id], form)[record.id] is blanked
-    assert len(calls) == 2  # the blanked record, then Sample.of(ORIGINAL) above; not the second lookup
+    assert set(calls) <= {FORM_LINE.strip().rstrip("。")}  # at most the form's clause, never the body
+    _assert_same(blanked, fresh, fp.blank_sentences(text_, form))
+    assert blanked.text.startswith(" " * 10)  # offsets hold
+    assert index.samples([record.id], form)[record.id] is blanked  # kept in memory
 
 
 def test_records_without_text_have_no_sample(db_url):
@@ -134,35 +157,6 @@ def test_records_without_text_have_no_sample(db_url):
     index = DuplicateIndex.from_archive(archive)
     record = _add(archive, "")
     assert index.samples([record.id]) == {}
-
-
-def test_a_form_blanked_record_is_read_from_the_database_after_a_restart(db_url, monkeypatch):
-    engine = db.get_engine(db_url)
-    archive = Archive(engine, seed=False)
-    record = _add(archive, FORM_LINE + ORIGINAL)
-    form = frozenset(fp.sentence_keys(FORM_LINE))
-    index = DuplicateIndex.from_archive(archive)  # fingerprints the record
-    calls = _count_segmenting(monkeypatch)
-    first = index.samples([record.id], form)[record.id]
-    assert len(calls) == 1  # the blanked record, once
-    _count_segmenting(monkeypatch, fail=True)
-    again = DuplicateIndex.from_archive(Archive(engine, seed=False)).samples([record.id], form)[record.id]
-    assert again.text == first.text and np.array_equal(again.shingles, first.shingles)
-    assert np.array_equal(again.words, first.words) and np.array_equal(again.keywords, first.keywords)
-    assert np.array_equal(again.rare[0], first.rare[0]) and np.allclose(again.rare[1], first.rare[1])
-
-
-def test_blanked_features_under_other_word_weights_are_recomputed(db_url, monkeypatch):
-    engine = db.get_engine(db_url)
-    archive = Archive(engine, seed=False)
-    record = _add(archive, FORM_LINE + ORIGINAL)
-    form = frozenset(fp.sentence_keys(FORM_LINE))
-    DuplicateIndex.from_archive(archive).samples([record.id], form)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE duplicate_blanked_features SET features_version = '1:other-weights'"))
-    calls = _count_segmenting(monkeypatch)
-    DuplicateIndex.from_archive(Archive(engine, seed=False)).samples([record.id], form)
-    assert len(calls) == 1
 
 
 def test_prepare_forms_blanks_the_archive_s_shared_sentences_ahead_of_queries(db_url, monkeypatch):
@@ -174,13 +168,16 @@ def test_prepare_forms_blanks_the_archive_s_shared_sentences_ahead_of_queries(db
     plain = _add(archive, bodies[-1])  # no form sentence: nothing to prepare
     form = frozenset(fp.sentence_keys(FORM_LINE))
     assert index.prepare_forms() == len(records)
-    _count_segmenting(monkeypatch, fail=True)
+    prepared = {r.id: index._cached(r.id, form) for r in records}
     for record, body in zip(records, bodies):
-        sample = index.samples([record.id], form)[record.id]  # from memory
+        sample = index.samples([record.id], form)[record.id]
+        assert sample is prepared[record.id]  # from memory
         assert sample.text.endswith(body) and "填写说明" not in sample.text
-    restarted = DuplicateIndex.from_archive(Archive(engine, seed=False))  # from the database
+    calls = _count_segmenting(monkeypatch)
+    restarted = DuplicateIndex.from_archive(Archive(engine, seed=False))
     assert set(restarted.samples([r.id for r in records], form)) == {r.id for r in records}
-    assert restarted.samples([plain.id], form)[plain.id].text == bodies[-1]  # its stored features: no jieba
+    assert restarted.samples([plain.id], form)[plain.id].text == bodies[-1]  # its stored features
+    assert set(calls) <= {FORM_LINE.strip().rstrip("。")}  # at most the form's clause, never a body
     assert index.prepare_forms(limit=3) == 3
 
 

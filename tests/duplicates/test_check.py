@@ -97,6 +97,20 @@ def test_renamed_resubmission_of_a_name_only_selection(archive, make_ctx):
     assert match["kind"] == "renamed" and match["rule"]["kind"] == "no_resubmit_same_category"
 
 
+def test_against_names_only_the_material_is_not_segmented(archive, make_ctx, monkeypatch):
+    from screening.duplicates import fingerprints as fp
+
+    _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务", text="")
+    ctx = make_ctx(ORIGINAL, campaign_id=MEDIA_2025, category="综合信息服务", name=ORIGINAL_NAME, unit=UNIT)
+
+    def segment(clause):
+        raise AssertionError("segmented the material: no stored text needs its words")
+
+    monkeypatch.setattr(fp, "clause_words", segment)
+    [match] = run(ctx).measurement["matches"]
+    assert match["kind"] == "renamed"
+
+
 def test_other_case_of_the_same_unit_is_not_matched(archive, make_ctx):
     _selection(archive, year=2024, campaign=MEDIA_2024, category="综合信息服务")
     ctx = make_ctx(
