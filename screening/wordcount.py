@@ -35,13 +35,14 @@ COUNT_LABELS: dict[str, str] = {
     "chars_no_spaces": "字符数（不计空格）",
 }
 
-# One counted unit of Word's 字数: a Chinese/Japanese/Korean character, a full-width punctuation mark or symbol, or a
-# run of half-width non-space characters. Alternation order matters: East Asian characters are matched one at a time.
+# Word's 字数 counts each Chinese/Japanese/Korean character and full-width punctuation mark or symbol, and each run of
+# other non-space characters that holds a letter or digit.
 _HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _KANA_HANGUL_RANGES = "\u3040-\u30ff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
 _PUNCT_RANGES = "\u3001-\u303f\uff01-\uff60\uffe0-\uffee\u2010-\u205f\u00b7"
 _EAST_ASIAN = f"[{_HAN_RANGES}{_KANA_HANGUL_RANGES}{_PUNCT_RANGES}]"
-_WORD_UNIT = re.compile(rf"(?P<ea>{_EAST_ASIAN})|(?P<run>(?:(?!{_EAST_ASIAN})\S)+)")
+_EAST_ASIAN_UNIT = re.compile(_EAST_ASIAN)
+_OTHER_RUN = re.compile(f"[^\\s{_HAN_RANGES}{_KANA_HANGUL_RANGES}{_PUNCT_RANGES}]+")
 _HAN = re.compile(f"[{_HAN_RANGES}]")
 _LINE_BREAKS = re.compile("[\n\r\u2028\u2029]")
 _WHITESPACE = re.compile(r"\s")
@@ -51,19 +52,16 @@ def count(text: str) -> dict[str, int]:
     """All four counts of ``text``, keyed by the count bases used in rulebooks (see the module docstring)."""
     return {
         "word": word_count(text),
-        "hanzi": len(_HAN.findall(text)),
-        "chars": len(text) - len(_LINE_BREAKS.findall(text)),
-        "chars_no_spaces": len(text) - len(_WHITESPACE.findall(text)),
+        "hanzi": _HAN.subn("", text)[1],
+        "chars": len(text) - _LINE_BREAKS.subn("", text)[1],
+        "chars_no_spaces": len(text) - _WHITESPACE.subn("", text)[1],
     }
 
 
 def word_count(text: str) -> int:
-    """Word's 字数 alone; the cheapest way to one number."""
-    total = 0
-    for match in _WORD_UNIT.finditer(text):
-        if match.group("ea") is not None or any(ch.isalnum() for ch in match.group("run")):
-            total += 1
-    return total
+    """Word's 字数 alone; the cheapest way to one number (two C-level scans instead of a Python loop per unit)."""
+    east_asian = _EAST_ASIAN_UNIT.subn("", text)[1]
+    return east_asian + sum(1 for run in _OTHER_RUN.findall(text) if any(ch.isalnum() for ch in run))
 
 
 def count_for(text: str, basis: str) -> int:

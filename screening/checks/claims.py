@@ -102,13 +102,8 @@ def _plan_sentences(ctx: CheckContext, sentences: list[nlp.Sentence]) -> list[di
     text = ctx.document.text
     hits = nlp.find_phrases(text, lexicon["words"])
     follows = lexicon["future_jiang"]
-    hits += nlp.find_token_patterns(
-        text,
-        [
-            [{"TEXT": "将"}, {"TEXT": {"IN": follows}}],
-            [{"TEXT": {"IN": ["将" + word for word in follows]}}],  # jieba may keep 将进一步 as one token
-        ],
-    )
+    # 将 followed by a verb of intent; jieba may keep 将进一步 as one token
+    hits += nlp.find_token_sequences(text, [("将", word) for word in follows] + [("将" + word,) for word in follows])
     future_ranges = _element_ranges(ctx, ctx.campaign.element_ids_with_role("future"))
     results_ranges = _element_ranges(ctx, ctx.campaign.element_ids_with_role("results"))
     starts = [s.start for s in sentences]

@@ -44,6 +44,7 @@ import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -109,8 +110,7 @@ def run(ctx: CheckContext) -> CheckResult:
     embedder = ctx.services.embedders.elements
     if note := degraded_note("elements", embedder):  # only when POLICY chose a model for elements
         result.degraded.append(note)
-    category, assumed = _category_to_check(ctx, embedder)
-    matched = match_elements(ctx.document, category.elements, embedder=embedder)
+    category, assumed, matched = _category_to_check(ctx, embedder)
     matcher = "cues"
     if embedder is not None:
         model = element_model.load(ctx.services.element_model_path)
@@ -177,19 +177,26 @@ def _same_elements(campaign) -> bool:
     return len({tuple(e.id for e in c.elements) for c in campaign.categories}) == 1
 
 
-def _category_to_check(ctx: CheckContext, embedder) -> tuple[Category, bool]:
-    """The declared category, or — when none is declared or known — the one whose elements the material covers best."""
+def _category_to_check(ctx: CheckContext, embedder) -> tuple[Category, bool, dict[str, Any]]:
+    """The declared category, or — when none is declared or known — the one whose elements the material covers best;
+    whether it was assumed; and ``match_elements``' result for it.
+
+    The chosen category's match from the trial is returned rather than computed again (``match_elements`` depends only
+    on the document, the elements and the embedder): an undeclared 2025 material is matched 4 times, not 5.
+    """
+    doc = ctx.document
     if ctx.category is not None:
-        return ctx.category, False
+        return ctx.category, False, match_elements(doc, ctx.category.elements, embedder=embedder)
     categories = ctx.campaign.categories
     if _same_elements(ctx.campaign):
-        return categories[0], True
+        return categories[0], True, match_elements(doc, categories[0].elements, embedder=embedder)
     scored = []
     for index, category in enumerate(categories):
-        found = match_elements(ctx.document, category.elements, embedder=embedder)["elements"]
-        score = sum({"covered": 1.0, "weak": 0.5}.get(e["status"], 0.0) for e in found)
-        scored.append((-score, index, category))
-    return min(scored, key=lambda t: t[:2])[2], True
+        matched = match_elements(doc, category.elements, embedder=embedder)
+        score = sum({"covered": 1.0, "weak": 0.5}.get(e["status"], 0.0) for e in matched["elements"])
+        scored.append((-score, index, category, matched))
+    _, _, category, matched = min(scored, key=lambda t: t[:2])
+    return category, True, matched
 
 
 # --- matching ---------------------------------------------------------------------------------------------------
@@ -225,11 +232,12 @@ def _outline(doc: Document, elements: list[Element]) -> list[Part]:
     (see ``outline.py``): of the two outlines, the one whose headings name more of the call's elements is used."""
     sections = section_outline(doc)
     implicit = implicit_outline(doc)
-    return max((sections, implicit), key=lambda parts: (_elements_named(parts, elements), parts is sections))
+    cues = _cue_table(elements)
+    return max((sections, implicit), key=lambda parts: (_elements_named(parts, cues), parts is sections))
 
 
-def _elements_named(parts: list[Part], elements: list[Element]) -> int:
-    return len({i for part in parts for i in heading_elements(part.heading, elements)})
+def _elements_named(parts: list[Part], cues: _CueTable) -> int:
+    return len({i for part in parts for i in _heading_ids(part.heading, cues)})
 
 
 def _add_supported_headings(
@@ -280,8 +288,9 @@ def _heading_matches(parts: list[Part], elements: list[Element]) -> tuple[dict[i
     """Parts whose own heading names elements, and every part's elements (own, else inherited from its parent)."""
     own: dict[int, list[str]] = {}
     assigned: dict[int, list[str]] = {}
+    cues = _cue_table(elements)
     for index, part in enumerate(parts):
-        ids = heading_elements(part.heading, elements)
+        ids = list(_heading_ids(part.heading, cues))
         if ids:
             own[index] = assigned[index] = ids
         elif part.parent is not None and part.parent in assigned:
@@ -291,23 +300,44 @@ def _heading_matches(parts: list[Part], elements: list[Element]) -> tuple[dict[i
 
 def heading_elements(heading: str, elements: list[Element]) -> list[str]:
     """The elements a heading names: per conjunct part, the element whose cue ends last (ties: all of them)."""
+    return list(_heading_ids(heading, _cue_table(elements)))
+
+
+_CueTable = tuple[tuple[str, tuple[str, ...]], ...]  # (element id, its heading cues) in the call's order
+
+
+def _cue_table(elements: list[Element]) -> _CueTable:
+    return tuple((element.id, _heading_cues(element)) for element in elements)
+
+
+@lru_cache(maxsize=4096)
+def _heading_ids(heading: str, cues: _CueTable) -> tuple[str, ...]:
+    """``heading_elements`` on a cue table, cached: one screening reads each heading for both outlines it compares,
+    for the parts it keeps, for every category it tries and again for the learned model's features."""
     text = _NUMBERING.sub("", heading).strip()
     found: list[str] = []
     for part in filter(None, _CONJUNCTION.split(text)):
         best_end, best_ids = -1, []
-        for element in elements:
-            end = max((part.rfind(cue) + len(cue) for cue in _heading_cues(element) if cue in part), default=-1)
+        for element_id, element_cues in cues:
+            end = max((part.rfind(cue) + len(cue) for cue in element_cues if cue in part), default=-1)
             if end > best_end:
-                best_end, best_ids = end, [element.id]
+                best_end, best_ids = end, [element_id]
             elif end == best_end and end >= 0:
-                best_ids.append(element.id)
+                best_ids.append(element_id)
         found += [i for i in best_ids if i not in found]
-    return found
+    return tuple(found)
 
 
-def _heading_cues(element: Element) -> list[str]:
-    extra = nlp.read_toml("element_cues.toml").get(element.id, {}).get("headings", [])
-    return [c for c in (*element.cues, *extra) if len(c) >= 2]
+def _heading_cues(element: Element) -> tuple[str, ...]:
+    return _heading_cue_words(element.id, tuple(element.cues))
+
+
+@lru_cache(maxsize=256)
+def _heading_cue_words(element_id: str, cues: tuple[str, ...]) -> tuple[str, ...]:
+    """The rulebook's cues plus our heading words for the element (cached: every heading of every outline tried asks
+    for every element's list, ~600 times a screening)."""
+    extra = nlp.read_toml("element_cues.toml").get(element_id, {}).get("headings", [])
+    return tuple(c for c in (*cues, *extra) if len(c) >= 2)
 
 
 def _body_cues(element: Element) -> dict[str, float]:
@@ -327,22 +357,25 @@ def _scored_paragraphs(doc: Document, elements: list[Element], embedder, parts: 
     cues = {e.id: _body_cues(e) for e in elements}
     hits = nlp.find_phrases(doc.text, {c for table in cues.values() for c in table})
     hit_starts = [h.start for h in hits]
-    figures = [q.start for q in find_quantities(doc.text) if is_data(q)]
-    semantic = _relative_similarity(embedder, doc, paragraphs, elements) if embedder is not None else None
+    figures = sorted(q.start for q in find_quantities(doc.text) if is_data(q))
+    semantic = _relative_similarity(embedder, doc, paragraphs, elements).tolist() if embedder is not None else None
     opening = _opening_rows(paragraphs, parts)
     for row, paragraph in enumerate(paragraphs):
         lo, hi = bisect_left(hit_starts, paragraph["start"]), bisect_left(hit_starts, paragraph["end"])
         inside = {h.phrase for h in hits[lo:hi]}
-        n_figures = sum(paragraph["start"] <= f < paragraph["end"] for f in figures)
+        n_figures = bisect_left(figures, paragraph["end"]) - bisect_left(figures, paragraph["start"])
         scores = {}
         for column, element in enumerate(elements):
-            score = sum(w for cue, w in cues[element.id].items() if cue in inside)
+            table = cues[element.id]
+            # the paragraph's few phrases looked up in the element's table, not every cue tested against them;
+            # weights are 0.5 or 1, so the sum is exact in any order
+            score = sum(table[phrase] for phrase in inside if phrase in table)
             if element.role == "results":
                 score += min(2.0, 0.5 * n_figures)  # results are told in figures
             if element.role == "opening" and row in opening:
                 score += OPENING_BONUS
             if semantic is not None:
-                score += SEMANTIC_WEIGHT * max(0.0, float(semantic[row, column]))
+                score += SEMANTIC_WEIGHT * max(0.0, semantic[row][column])
             scores[element.id] = score
         paragraph["scores"] = scores
     return paragraphs

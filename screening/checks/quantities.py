@@ -88,12 +88,19 @@ def _per_element(ctx: CheckContext, data: list[Quantity]) -> list[dict[str, Any]
     if elements is None or "elements" not in elements.measurement:
         return []
     text = ctx.document.text
+    counted: dict[tuple[int, int], int] = {}  # elements share sections (不足与展望) and paragraphs: count each once
+
+    def words_in(start: int, end: int) -> int:
+        if (start, end) not in counted:
+            counted[start, end] = word_count(text[start:end])
+        return counted[start, end]
+
     out = []
     for report in elements.measurement["elements"]:
         ranges = [(s["start"], s["end"]) for s in report["sections"]] or [
             (p["start"], p["end"]) for p in report["paragraphs"]
         ]
-        words = sum(word_count(text[a:b]) for a, b in ranges)
+        words = sum(words_in(a, b) for a, b in ranges)
         figures = sum(1 for q in data if any(a <= q.start < b for a, b in ranges))
         out.append(
             {

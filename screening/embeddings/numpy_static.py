@@ -200,7 +200,9 @@ class ScopedTokenizer:
         for tier, mapping, chosen in tiers:
             if not chosen:
                 continue
-            encodings = tier().encode_batch([texts[i] for i in chosen], add_special_tokens=False)
+            # the _fast variant skips the character offsets we never read: same ids in about half the time (a 5000字
+            # material's paragraphs: ~3-4 ms against ~5-9 ms, 2 shared cores, one run each way)
+            encodings = tier().encode_batch_fast([texts[i] for i in chosen], add_special_tokens=False)
             for i, encoding in zip(chosen, encodings):
                 out[i] = encoding.ids if mapping is None else mapping[encoding.ids].tolist()
         return out  # type: ignore[return-value]
@@ -318,7 +320,9 @@ class StaticEmbedder(Embedder):
         self.name = name
         self.tokenizer = ScopedTokenizer(module_dir / "tokenizer.json")
         self._translate = self.tokenizer.table or None
-        self.weights = read_safetensor(module_dir / "model.safetensors", WEIGHTS_TENSOR)
+        # a plain ndarray view of the same mapping: indexing a ``np.memmap`` goes through its Python-level
+        # ``__getitem__`` and ``__array_finalize__`` (~2% of a warm screening, one call per paragraph)
+        self.weights = np.asarray(read_safetensor(module_dir / "model.safetensors", WEIGHTS_TENSOR))
         if self.weights.ndim != 2 or self.weights.shape[0] < self.tokenizer.get_vocab_size():
             raise StaticFormatError(
                 f"{module_dir}: {self.weights.shape} rows for a vocabulary of {self.tokenizer.get_vocab_size()}"
@@ -361,7 +365,7 @@ class StaticEmbedder(Embedder):
         for text, ids in zip(missing, self.token_ids(missing)):
             vector = np.zeros(self.dim, np.float32)
             if ids:
-                mean = self.weights[ids].astype(np.float32).mean(axis=0)
+                mean = self.weights[ids].astype(np.float32, copy=False).mean(axis=0)
                 vector = mean / max(float(np.linalg.norm(mean)), 1e-12)
             known[text] = vector
         with self._cache_lock:

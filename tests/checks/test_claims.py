@@ -1,3 +1,4 @@
+from screening import nlp
 from screening.campaigns import get_campaign
 from screening.documents import from_text
 
@@ -37,3 +38,15 @@ def test_plans_told_as_results_warn_when_only_completed_cases_are_accepted(run_c
 def test_next_steps_may_talk_about_plans(run_checks):
     result = run_checks(material()).results["claims"]
     assert "claims.plan_like" not in codes(result)
+
+
+def test_token_sequences_match_whole_tokens_in_either_cut():
+    text = "平台将继续扩大服务。将军府将持续开放，并将逐步完善。"
+    sequences = [("将", w) for w in ("继续", "持续")] + [("将" + w,) for w in ("继续", "持续")]
+    hits = nlp.find_token_sequences(text, sequences)
+    assert [(h.phrase, h.start) for h in hits] == [("将继续", 2), ("将持续", 13)]  # however jieba cut them
+    assert all(text[h.start : h.end] == h.phrase for h in hits)
+    tokens = [t.text for t in nlp.parse(text)]
+    # one hit per place where the tokens spell a sequence
+    assert len(hits) == sum(tuple(tokens[i : i + len(s)]) == s for s in sequences for i in range(len(tokens)))
+    assert nlp.find_token_sequences(text, [("将", "继")]) == []  # 继 is not a token here: no partial match

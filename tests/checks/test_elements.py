@@ -2,11 +2,12 @@ import numpy as np
 import pytest
 
 from screening.campaigns import get_campaign
-from screening.checks.elements import heading_elements, match_elements
+from screening.checks.base import CheckContext
+from screening.checks.elements import _category_to_check, heading_elements, match_elements
 from screening.documents import from_text
 
 from .helpers import codes
-from .materials import CATEGORY, material
+from .materials import CATEGORY, SECTIONS, material
 
 
 def _statuses(ctx):
@@ -92,3 +93,35 @@ def test_embedder_adds_to_paragraph_scores(campaign):
         return max((p["score"] for p in report["paragraphs"]), default=0.0)
 
     assert score(with_embedder) > score(without)
+
+
+def _sustainability_material():
+    """The notice's headings of 融合生产传播 (sustainability, next steps), the second of the 2025 call's categories."""
+    bodies = {element_id: body for element_id, _, _, body in SECTIONS}
+    return from_text(
+        "\n".join(
+            [
+                *("一、总体情况", bodies["overview"], "二、主要创新做法与实践", bodies["practice"]),
+                *("三、成效成果与社会反响", bodies["results"], "四、可持续运营"),
+                "平台已形成稳定的盈利模式，广告与政务服务收入覆盖运营成本，运营团队稳定，可持续运营有保障。",
+                *("五、问题困难及破解办法", bodies["problems"], "六、下一步计划"),
+                "下一步，我们将继续扩大服务范围，计划明年上线新功能，持续优化用户体验。",
+            ]
+        )
+    )
+
+
+@pytest.mark.parametrize(("make", "chosen"), [(material, 0), (_sustainability_material, 1)])
+def test_category_tried_for_an_undeclared_material_keeps_its_own_match(make, chosen):
+    # Trying the categories keeps each category's match; what comes back must be the chosen category's own match, and
+    # the chosen category the first best-covered one.
+    campaign = get_campaign("nrta-2025-media-convergence")
+    doc = make()
+    ctx = CheckContext(document=doc, campaign=campaign, material=campaign.default_material, category=None)
+    category, assumed, matched = _category_to_check(ctx, None)
+    scores = [
+        sum({"covered": 1.0, "weak": 0.5}.get(e["status"], 0.0) for e in match_elements(doc, c.elements)["elements"])
+        for c in campaign.categories
+    ]
+    assert assumed and category is campaign.categories[chosen] and scores.index(max(scores)) == chosen
+    assert matched == match_elements(doc, category.elements)
