@@ -63,12 +63,13 @@ def run(ctx: CheckContext) -> CheckResult:
         result.degraded.append(note)
     matches = []
     candidates = sorted(index.candidates(ours) - excluded)
-    form = frozenset(shared_sentences([doc.text, *index.texts(candidates[:FORM_SAMPLE]).values()]))
+    texts = index.texts(candidates[:FORM_SAMPLE])
+    form = frozenset(shared_sentences([doc.text, *texts.values()]))
     if form:  # ask again without the form: the stored materials that only share it are no longer candidates
         if form & fp.sentence_keys(doc.text):  # else blanking changes nothing in ours
             ours = ours.without(form & fp.sentence_keys(doc.text))  # no new segmentation: a subtraction
         candidates = sorted(index.candidates(ours) - excluded)
-    stored = index.samples(candidates, form)  # from stored word features: only our text is segmented
+    stored = index.samples(candidates, form, texts=texts)  # stored word features: only our text is segmented
     for record_id in candidates:
         record = index.records[record_id]
         theirs = stored.get(record_id) or Sample.of(

@@ -251,16 +251,17 @@ def cut_passages(text: str) -> list[Chunk]:
 
 def verbatim_passages(ours: str, theirs: str) -> list[PassagePair]:
     """Our passages most contained in theirs, each with its best counterpart (character 5-grams): ``_best_pairs``
-    with ``fingerprints.containment``, each of our passages scored against all of theirs in one go."""
+    with ``fingerprints.containment``, every pair of passages scored at once (``containment_matrix``)."""
     b = _passages(theirs, "shingles")
     if not b:
         return []
+    a = _passages(ours, "shingles")
+    scores = fp.containment_matrix([feat for _c, feat in a], [feat for _c, feat in b])
     pairs = []
-    for chunk, feat in _passages(ours, "shingles"):
-        scores = fp.containments(feat, [other for _c, other in b])
-        best = int(np.argmax(scores))  # the first of equals, as ``max`` in ``_best_pairs``
-        if scores[best] >= PASSAGE_MIN:
-            pairs.append(PassagePair(chunk, b[best][0], float(scores[best])))
+    for (chunk, _feat), row in zip(a, scores):
+        best = int(np.argmax(row))  # the first of equals, as ``max`` in ``_best_pairs``
+        if row[best] >= PASSAGE_MIN:
+            pairs.append(PassagePair(chunk, b[best][0], float(row[best])))
     pairs.sort(key=lambda p: -p.score)
     return pairs[:MAX_PASSAGES]
 

@@ -331,18 +331,31 @@ class DuplicateIndex:
             rid for name, _score, _ in hits if similarity(key, name) >= UNIT_SIMILARITY for rid in self._units[name]
         ]
 
-    def samples(self, record_ids: list[int], form: frozenset[str] = frozenset()) -> dict[int, Sample]:
+    def samples(
+        self, record_ids: list[int], form: frozenset[str] = frozenset(), *, texts: dict[int, str] | None = None
+    ) -> dict[int, Sample]:
         """Comparable samples of the records that have text, with the sentences in ``form`` (a call's form, see
         ``check.shared_sentences``) blanked out: exactly ``Sample.of(blank_sentences(text, form))``, built without
         segmenting the record.
 
-        Texts and stored word features come in one query per 500 records; a record without current features gets
-        them computed (jieba) and stored, once. A record that contains form sentences gets its blanked words by
-        subtraction (``_without_form``), kept in memory (``BLANKED_CACHE``)."""
+        ``texts``: texts of some of the records the caller has already read (``check.run`` reads its first
+        candidates' to find the form); a record whose sample is in memory (``_cached``) is then not read again.
+        The others' texts and stored word features come in one query per 500 records; a record without current
+        features gets them computed (jieba) and stored, once. A record that contains form sentences gets its
+        blanked words by subtraction (``_without_form``), kept in memory (``BLANKED_CACHE``)."""
         ids = [rid for rid in record_ids if rid in self.with_text and self.archive is not None]
-        samples, computed, version = {}, {}, features_version()
-        for rid, (text, hashes, weights, counts, stored_version) in self._stored(ids).items():
-            kept = frozenset(fp.sentence_keys(text) & form) if form else frozenset()
+        known = texts or {}
+        samples: dict[int, Sample] = {}
+        for rid in ids:  # in memory already: needs the text only to know which of the form's sentences it has
+            if rid in known or not form:
+                cached = self._cached(rid, _kept(known.get(rid, ""), form))
+                if cached is not None:
+                    samples[rid] = cached
+        computed, version = {}, features_version()
+        for rid, (text, hashes, weights, counts, stored_version) in self._stored(
+            [rid for rid in ids if rid not in samples]
+        ).items():
+            kept = _kept(text, form)
             cached = self._cached(rid, kept)
             if cached is not None:
                 samples[rid] = cached
@@ -479,6 +492,11 @@ class DuplicateIndex:
             return None if pos is None else self._vectors[pos]
 
 
+def _kept(text: str, form: frozenset[str]) -> frozenset[str]:
+    """Which of the form's sentences ``text`` has: what is blanked out of it (and half its samples' cache key)."""
+    return frozenset(fp.sentence_keys(text) & form) if form and text else frozenset()
+
+
 def _without_text(record: Record) -> Record:
     return replace(record, text="")
 
@@ -522,10 +540,15 @@ def get_index(archive: Archive, *, embedder=None) -> DuplicateIndex:
 
 def archive_state(engine) -> tuple[int, int]:
     """``(count, max id)`` of the archive: changes with every committed insert, by any process (records are never
-    deleted). One indexed aggregate per duplicate check; a version counter would need a write on every insert."""
+    deleted). Two scalar subqueries per duplicate check; a version counter would need a write on every insert.
+
+    Two subqueries, not one ``SELECT count(id), max(id)``: together SQLite answers them with one scan of an index
+    (0.74 ms at 10,000 records, every request), apart with its row-count shortcut and one seek (0.005 ms)."""
+    total = select(func.count()).select_from(ArchiveRecordRow).scalar_subquery()
+    top = select(func.max(ArchiveRecordRow.id)).scalar_subquery()
     with db.session_scope(engine) as s:
-        count, top = s.execute(select(func.count(ArchiveRecordRow.id), func.max(ArchiveRecordRow.id))).one()
-    return count or 0, top or 0
+        count, last = s.execute(select(total, top)).one()
+    return count or 0, last or 0
 
 
 def catch_up(index: DuplicateIndex) -> int:

@@ -15,7 +15,7 @@ from screening import db
 from screening.archive import Archive
 from screening.duplicates import fingerprints as fp
 from screening.duplicates.compare import Sample
-from screening.duplicates.index import FORM_RECORDS, DuplicateIndex, FingerprintRow, features_version
+from screening.duplicates.index import FORM_RECORDS, DuplicateIndex, FingerprintRow, archive_state, features_version
 from tests.duplicates.texts import FORM_LINE, ORIGINAL, ORIGINAL_NAME, UNIT, distinct_texts
 
 FEATURE_COLUMNS = ("word_hashes", "word_weights", "word_counts", "features_version")
@@ -187,3 +187,31 @@ def test_prepare_forms_without_a_shared_sentence_prepares_nothing(db_url):
     for body in distinct_texts(3):
         _add(archive, FORM_LINE + body)
     assert index.prepare_forms() == 0
+
+
+def test_samples_in_memory_are_not_read_again_when_the_caller_has_the_texts(db_url, monkeypatch):
+    # check.run reads its first candidates' texts to find the form; their samples in memory need no second read
+    archive = Archive(db.get_engine(db_url), seed=False)
+    index = DuplicateIndex.from_archive(archive)
+    records = [_add(archive, FORM_LINE + body) for body in distinct_texts(3)]
+    form = frozenset(fp.sentence_keys(FORM_LINE))
+    ids = [r.id for r in records]
+    first = index.samples(ids, form)
+    texts = index.texts(ids)
+    reads: list[list[int]] = []
+    real = index._stored
+    monkeypatch.setattr(index, "_stored", lambda found, **kw: reads.append(list(found)) or real(found, **kw))
+    again = index.samples(ids, form, texts=texts)
+    assert all(again[i] is first[i] for i in ids) and reads == [[]]
+    newer = _add(archive, FORM_LINE + distinct_texts(4)[-1])
+    assert set(index.samples([*ids, newer.id], form, texts=texts)) == {*ids, newer.id}
+    assert reads[-1] == [newer.id]  # only the one not in memory
+    assert index.samples(ids, texts={}).keys() == set(ids)  # no form: the cache key needs no text
+
+
+def test_archive_state_is_the_count_and_the_highest_id(db_url):
+    engine = db.get_engine(db_url)
+    archive = Archive(engine, seed=False)
+    assert archive_state(engine) == (0, 0)
+    records = [_add(archive, body) for body in distinct_texts(3)]
+    assert archive_state(engine) == (3, max(r.id for r in records))

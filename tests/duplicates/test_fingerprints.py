@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
+
 from screening.duplicates import fingerprints as fp
 from tests.duplicates.texts import FORM_LINE, ORIGINAL, REWORDED, SAME_UNIT_OTHER_CASE
 
@@ -57,3 +59,23 @@ def test_a_sample_without_its_form_is_the_sample_of_the_blanked_text(monkeypatch
     for field in ("shingles", "words", "keywords", "counts"):
         assert list(getattr(blanked, field)) == list(getattr(fresh, field)), field
     assert list(blanked.rare[0]) == list(fresh.rare[0]) and list(blanked.rare[1]) == list(fresh.rare[1])
+
+
+def test_distinct_is_numpy_unique():
+    rng = np.random.default_rng(3)
+    for values in (rng.integers(0, 50, 300), rng.integers(0, 2**32, 3000), np.array([7]), np.array([], int)):
+        values = values.astype(np.uint32)
+        assert np.array_equal(fp.distinct(values), np.unique(values)) and fp.distinct(values).dtype == np.uint32
+
+
+def test_containment_matrix_is_every_pairwise_containment():
+    rng = np.random.default_rng(5)
+    sets = [fp.distinct(rng.integers(0, 400, int(n)).astype(np.uint32)) for n in rng.integers(0, 120, 14)]
+    sets.append(np.zeros(0, np.uint32))  # an empty passage scores 0 against everything
+    ours, theirs = sets[:8], sets[6:]  # two sets on both sides: a passage reused word for word
+    matrix = fp.containment_matrix(ours, theirs)
+    assert matrix.shape == (8, 9)
+    for i, a in enumerate(ours):
+        for j, b in enumerate(theirs):
+            assert matrix[i, j] == fp.containment(a, b), (i, j)
+    assert matrix[6, 0] == 1.0 and fp.containment_matrix([], theirs).shape == (0, 9)
