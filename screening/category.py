@@ -57,6 +57,7 @@ import numpy as np
 from . import nlp
 from .campaigns import Campaign
 from .checks.base import CheckContext, CheckResult
+from .checks.elements import ENCODED_CHARS, MIN_PARAGRAPH_CHARS  # the same paragraphs: their vectors are shared
 from .config import SHIPPED_MODEL_DIR
 from .embeddings import degraded_note
 from .report import Finding, Span
@@ -72,8 +73,6 @@ CONFIDENT = 0.6  # fallback warning threshold for a model trained without labell
 WARNING_PRECISION = 0.95  # the mismatch warning's target precision; the learned threshold is chosen for it
 EVIDENCE_SENTENCES = 3
 MIN_EVIDENCE_CHARS = 8  # shorter "sentences" (headings, list stubs) carry too few words to be evidence
-MIN_PARAGRAPH_CHARS = 10  # the element check's paragraph floor: the same paragraphs, so their vectors are shared
-PARAGRAPH_CHARS = 500  # the element check encodes a paragraph's first 500 characters; the same strings hit its cache
 DECLARATION_LINE = re.compile(
     r"^[\s（(]*(?:申报|征集|参评|所属)?类别[\s）)]*[:：]\s*(?P<name>[^\s，。；,;]{2,20})", re.MULTILINE
 )
@@ -114,14 +113,14 @@ def document_vector(embedder, document) -> np.ndarray:
     """The material's vector: the normalised mean of its paragraphs' static-embedding vectors.
 
     The paragraphs are those the element check encodes (blocks other than headings, at least
-    ``MIN_PARAGRAPH_CHARS``, cut at ``PARAGRAPH_CHARS``), so the embedder's row cache already holds them; a
+    ``MIN_PARAGRAPH_CHARS``, cut at ``ENCODED_CHARS``), so the embedder's row cache already holds them; a
     declaration line is blanked first, so the vector, like the words, judges content only. A document without
     blocks (text in memory) is read line by line."""
     text = document.text
     spans = [(b.start, b.end) for b in document.blocks if b.kind != "heading"]
     if not spans:
         spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
-    pieces = [_content_only(text[a:b])[:PARAGRAPH_CHARS] for a, b in spans]
+    pieces = [_content_only(text[a:b])[:ENCODED_CHARS] for a, b in spans]
     pieces = [t for t in pieces if len(t.strip()) >= MIN_PARAGRAPH_CHARS]
     if not pieces:
         return np.zeros(embedder.dim)

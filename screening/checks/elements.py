@@ -67,6 +67,8 @@ STRONG_PARAGRAPH = 2.0  # a paragraph scoring at least this is real evidence of 
 WEAK_PARAGRAPH = 1.0  # a paragraph scoring at least this is a hint of the element
 COVERED_SCORE = 3.0  # strong paragraphs scoring this much together (over enough text) cover the element
 COVERED_PARAGRAPH_CHARS = 60
+MIN_PARAGRAPH_CHARS = 10  # shorter blocks (list stubs, captions) are not paragraphs to score or encode
+ENCODED_CHARS = 500  # a paragraph's first characters the embedder reads (the category head reads the same rows)
 OPENING_BONUS = 1.5  # materials open with the overall situation: the first paragraph leans towards the overview
 SEMANTIC_WEIGHT = 0.8  # what one standard deviation of relative similarity adds to a paragraph's score
 HEADING_CONFIDENCE = 0.9
@@ -396,7 +398,7 @@ def _paragraphs(doc: Document, parts: list[Part]) -> list[dict[str, Any]]:
     heading_starts = {p.start for p in parts}
     found = []
     for block in doc.blocks:
-        if block.kind == "heading" or block.start in heading_starts or len(block.text.strip()) < 10:
+        if block.kind == "heading" or block.start in heading_starts or len(block.text.strip()) < MIN_PARAGRAPH_CHARS:
             continue
         part = next((p for p in reversed(parts) if p.body_start <= block.start < p.end), None)
         found.append(
@@ -439,7 +441,7 @@ def _relative_similarity(embedder, doc: Document, paragraphs: list[dict], elemen
 
 
 def _encode_similarity(embedder, doc: Document, paragraphs: list[dict], elements: list[Element]) -> np.ndarray:
-    texts = [doc.text[p["start"] : p["end"]][:500] for p in paragraphs]
+    texts = [doc.text[p["start"] : p["end"]][:ENCODED_CHARS] for p in paragraphs]
     described = [f"{e.name}：{e.summary}" for e in elements]
     vectors = np.asarray(embedder.encode(texts + described), dtype=float)
     sims = vectors[: len(texts)] @ vectors[len(texts) :].T
