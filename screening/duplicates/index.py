@@ -4,7 +4,8 @@ What it keeps per record, all small and all in memory:
 
 - the record's metadata (no text; texts are read from the database only for the few candidates of a query);
 - two MinHash LSH tables (datasketch): character 5-grams at a low Jaccard threshold (verbatim and partial reuse) and
-  word sets (rewording);
+  word sets (rewording), and each record's word MinHash (512 bytes), which checks the word table's hits
+  (``WORD_CANDIDATE_JACCARD``);
 - the record's embedding (chunk mean), when the model was loaded, in one float32 matrix searched by a dot product;
 - a map from normalised unit to records, for name/unit matches of records that have no text;
 - an inverted index of each record's ``rarewords.KEYWORDS`` rarest words (table ``duplicate_keywords``), which finds
@@ -63,6 +64,16 @@ log = logging.getLogger(__name__)
 
 CHAR_LSH_THRESHOLD = 0.15
 WORD_LSH_THRESHOLD = 0.2
+# The word table's hits are kept only if their MinHashes agree on this share of positions (an estimate of the word
+# Jaccard, s.d. ~0.04 at 0.3). Why: with 128 permutations datasketch's bands for 0.2 (b = 28, r = 2) rise slowly,
+# and admit a pair at word Jaccard 0.126 (the median of two distinct real write-ups of our field) with probability
+# 35%: 30% of real distinct write-ups came back as candidates, ~3,000 per material in an archive of 10,000 real
+# selections, each read and compared. No steeper band fits 128 permutations (b = 42, r = 3 still admits 8%), but
+# the signatures themselves estimate the Jaccard. The decision needs word Jaccard >= compare.WORD_JACCARD (0.30),
+# two s.d. above this; the lowest pair the word table alone finds in bench/duplicates.py is a partial verbatim
+# reuse at 0.213 (estimated 0.234). Measured there: 2.4% of real distinct write-ups pass (5.4% at 0.20), and no
+# finding is lost. The estimate is exact MinHash arithmetic, so no stored parameter changes.
+WORD_CANDIDATE_JACCARD = 0.22
 VECTOR_CANDIDATES = 20
 KEYWORD_MIN_SHARED = 6  # of a record's KEYWORDS rarest words, to be a candidate (bench/results/duplicates.md)
 KEYWORD_CANDIDATES = 20  # at most, the records sharing the most keywords
@@ -155,6 +166,7 @@ class DuplicateIndex:
         self.with_text: set[int] = set()  # ids of records indexed by their text
         self._chars = self._words = None  # MinHashLSH tables, made with the first record that has text (_lsh)
         self._units: dict[str, list[int]] = {}
+        self._word_signatures: dict[int, bytes] = {}  # record -> its word MinHash (uint32), for _close_words
         self._keywords: dict[int, list[int]] = {}  # rare-word hash -> records
         self._vector_ids: list[int] = []
         self._vector_pos: dict[int, int] = {}
@@ -258,6 +270,7 @@ class DuplicateIndex:
             chars, words = self._lsh()
             chars.insert(record.id, fpr.chars, check_duplication=False)
             words.insert(record.id, fpr.words, check_duplication=False)
+            self._word_signatures[record.id] = fp.signature_bytes(fpr.words)
             for h in fpr.keywords if fpr.keywords is not None else ():
                 self._keywords.setdefault(int(h), []).append(record.id)
             if fpr.vector is not None:
@@ -280,20 +293,33 @@ class DuplicateIndex:
     # --- querying ---------------------------------------------------------------------------------------------
 
     def candidates(self, sample: Sample, *, fingerprint: Fingerprint | None = None) -> set[int]:
-        """Ids of records worth comparing with ``sample``: any LSH hit, a close vector, or (for records without
-        text) a similar unit. ``fingerprint`` saves recomputing the sample's MinHashes."""
+        """Ids of records worth comparing with ``sample``: a 5-gram LSH hit, a word LSH hit whose MinHash agrees
+        (``_close_words``), shared rare keywords, a close vector, or (for records without text) a similar unit.
+        ``fingerprint`` saves recomputing the sample's MinHashes."""
         found: set[int] = set()
         if sample.has_text and self.with_text:  # no record has text: no LSH table to ask, no MinHash to compute
             fpr = fingerprint or Fingerprint.of(sample)
             chars, words = self._lsh()
             found.update(chars.query(fpr.chars))
-            found.update(words.query(fpr.words))
+            found.update(self._close_words(words.query(fpr.words), fpr.words))
             if sample.vector is not None:
                 found.update(self._near_vectors(sample.vector))
             found.update(self._sharing_keywords(sample.keywords))
         if sample.unit:
             found.update(self._same_unit(sample.unit))
         return found
+
+    def _close_words(self, hits: list[int], signature) -> list[int]:
+        """The word table's ``hits`` whose MinHash agrees with ``signature`` on at least ``WORD_CANDIDATE_JACCARD``
+        of its positions: one comparison of 128 integers per hit, nothing read from the database."""
+        if not hits:
+            return []
+        with self._lock:
+            stored = b"".join(self._word_signatures[rid] for rid in hits)
+        theirs = np.frombuffer(stored, dtype=np.uint32).reshape(len(hits), fp.NUM_PERM)
+        ours = np.frombuffer(fp.signature_bytes(signature), dtype=np.uint32)
+        agree = np.count_nonzero(theirs == ours, axis=1) / fp.NUM_PERM
+        return [rid for rid, share in zip(hits, agree.tolist()) if share >= WORD_CANDIDATE_JACCARD]
 
     def _sharing_keywords(self, keywords: np.ndarray) -> list[int]:
         """Records sharing at least ``KEYWORD_MIN_SHARED`` of the query's rarest words (the most first, at most
