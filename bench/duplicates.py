@@ -49,6 +49,7 @@ from screening.duplicates import (  # noqa: E402
     rarewords,  # noqa: E402
 )
 from screening.duplicates import fingerprints as fp  # noqa: E402
+from screening.duplicates.gate import Gate, sampled  # noqa: E402
 from screening.duplicates.index import KEYWORD_CANDIDATES, DuplicateIndex, Fingerprint  # noqa: E402
 
 EDIT_RATES = (0.05, 0.20, 0.40)
@@ -110,15 +111,18 @@ def quality(cases, *, embedder) -> list[str]:
             Fingerprint.of(sample),
         )
     by_label: dict[str, list[int]] = {}
-    tp = fp_count = positives = 0
+    tp = fp_count = positives = gated_out = 0
     kinds: dict[str, dict[str, int]] = {}
     for label, text, name, sources in queries:
         sample = Sample.of(text, name=name, unit="查询单位", embedder=embedder)
         hits = {}
-        for rid in index.candidates(sample):
+        broad = index.lookup(sample)
+        for rid in broad:  # every record the lookup finds is compared, to count what the gate would lose
             c = compare(sample, samples[rid])
             if c.kind:
                 hits[rid] = c.kind
+        gated_out += len(hits.keys() - index.gate(sample, broad))
+        hits = {rid: kind for rid, kind in hits.items() if rid in index.gate(sample, broad)}
         found = bool(hits.keys() & sources)
         positives += 1
         tp += found
@@ -129,8 +133,10 @@ def quality(cases, *, embedder) -> list[str]:
             kinds[label][hits[rid]] += 1
     negatives = neg_fp = 0
     for i, sample in enumerate(samples):  # originals against each other: distinct cases
-        for rid in index.candidates(sample) - {i}:
-            neg_fp += compare(sample, samples[rid]).kind is not None
+        broad = index.lookup(sample) - {i}
+        flagged = {rid for rid in broad if compare(sample, samples[rid]).kind is not None}
+        gated_out += len(flagged - index.gate(sample, broad))
+        neg_fp += len(flagged & index.gate(sample, broad))
         negatives += len(samples) - 1
     cost = candidate_cost(index, samples)
     total_fp = fp_count + neg_fp
@@ -144,6 +150,7 @@ def quality(cases, *, embedder) -> list[str]:
         f"{negatives // 2}",
         f"- **precision {precision:.3f}, recall {recall:.3f}** (true positives {tp}, false positives "
         f"{total_fp}: {fp_count} on constructed queries, {neg_fp} between distinct originals)",
+        f"- pairs `compare` flags among the lookup's records that the gate dropped (must be 0): **{gated_out}**",
         "",
         "| construction | recall | kinds found |",
         "|---|---|---|",
@@ -162,7 +169,8 @@ def candidate_cost(index: DuplicateIndex, samples: list[Sample]) -> list[str]:
     exactly) in an archive of real same-field selections, which the scale rows' synthetic records do not show."""
     chars, words = index._lsh()
     stages = {"5-gram LSH": [], "word LSH (before the MinHash check)": [], "word LSH": [], "rare keywords": []}
-    union = []
+    stages["all stages, before the gate"] = []
+    stages["**exact gate** (issue 15: all stages, then the bounds)"] = union = []
     for i, sample in enumerate(samples):
         fpr = Fingerprint.of(sample)
         hits = set(words.query(fpr.words)) - {i}
@@ -170,12 +178,14 @@ def candidate_cost(index: DuplicateIndex, samples: list[Sample]) -> list[str]:
         stages["word LSH (before the MinHash check)"].append(len(hits))
         stages["word LSH"].append(len(set(index._close_words(sorted(hits), fpr.words))))
         stages["rare keywords"].append(len(set(index._sharing_keywords(sample.keywords)) - {i}))
+        stages["all stages, before the gate"].append(len(index.lookup(sample, fingerprint=fpr) - {i}))
         union.append(len(index.candidates(sample, fingerprint=fpr) - {i}))
     others = len(samples) - 1
     n = 10_000
     word_share = statistics.mean(stages["word LSH"]) / others
     char_share = statistics.mean(stages["5-gram LSH"]) / others
     keyword = min(statistics.mean(stages["rare keywords"]) / others * n, KEYWORD_CANDIDATES)
+    before = min(word_share + char_share, 1) * n + keyword
     lines = [
         f"**Candidates per material among real distinct write-ups (share)**: each of the {len(samples)} originals "
         f"against the other {others} (distinct projects, many on the same topics): "
@@ -193,10 +203,39 @@ def candidate_cost(index: DuplicateIndex, samples: list[Sample]) -> list[str]:
         f"selections, at these shares, would give ~{(word_share + char_share) * n:.0f} LSH candidates per material "
         f"plus at most {KEYWORD_CANDIDATES} from the rare keywords (~{keyword:.0f}), i.e. "
         f"~{(word_share + char_share) * n + keyword:.0f} texts read and compared; before the MinHash check the word "
-        f"LSH alone would give ~{statistics.mean(stages['word LSH (before the MinHash check)']) / others * n:.0f}.",
+        f"LSH alone would give ~{statistics.mean(stages['word LSH (before the MinHash check)']) / others * n:.0f}. "
+        f"After the exact gate, at its share: ~{statistics.mean(union) / others * n:.0f}.",
+        "",
+    ] + gate_cost(samples, round(before))
+    return lines
+
+
+def gate_cost(samples: list[Sample], candidates: int, n: int = 10_000) -> list[str]:
+    """The gate's memory per record and its time per material, on the real write-ups: ``n`` records made of the
+    originals' features over and over (distinct ids), and each original gated against ``candidates`` of them, the
+    number the lookup would return at ``n`` real selections."""
+    gate = Gate()
+    for rid in range(n):
+        s = samples[rid % len(samples)]
+        gate.add(rid, s.words, s.rare[1], s.keywords, sampled(s.shingles))
+    rng = random.Random(3)
+    times = []
+    for sample in samples:
+        ids = rng.sample(range(n), candidates)
+        t = time.perf_counter()
+        gate.admit(sample, ids)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    words = statistics.mean(len(s.words) for s in samples)
+    grams = statistics.mean(len(sampled(s.shingles)) for s in samples)
+    return [
+        f"The gate's cost on the real write-ups ({n:,} records made of the 75 originals' features, each original "
+        f"gated against {candidates} of them, what the lookup would return at {n:,} real selections): memory "
+        f"**{gate.nbytes / 2**20:.0f} MB per {n:,} records** ({gate.nbytes / n / 1024:.1f} KB each: {words:.0f} word "
+        f"hashes and weights, {grams:.0f} sampled 5-grams, 48 keywords); time per material median "
+        f"**{statistics.median(times):.1f} ms**, max {times[-1]:.1f} ms.",
         "",
     ]
-    return lines
 
 
 # A form of our own making (labels, instructions, a pledge): what every material of one call's batch shares.
@@ -269,7 +308,14 @@ def form_archive(folder: str, campaign, texts: list[str]):
     ]
     index = DuplicateIndex.from_archive(archive)
 
-    def matched(text: str) -> set[int]:
+    def matched(text: str, *, gated: bool = True) -> set[int]:
+        """``gated=False``: every record the index's lookup finds is compared (the gate lets all through)."""
+        if not gated:
+            index.gate = lambda _sample, ids, _form=frozenset(): set(ids)  # shadows the method on this instance
+            try:
+                return matched(text)
+            finally:
+                del index.gate
         doc = Document(text=FORM_HEAD + text + FORM_TAIL, blocks=[], sections=[], format="txt")
         services = Services.over(archive)
         index_module._indexes[archive] = index  # the archive's index is this one
@@ -307,6 +353,7 @@ def archive_quality(cases, *, size: int = 30, new: int = 20) -> list[str]:
         "|---|---|---|---|---|",
     ]
     saved = check.BOILERPLATE_MIN
+    changed = 0
     with tempfile.TemporaryDirectory() as tmp:
         ids, matched = form_archive(tmp, campaign, [text for _name, text in distinct])
 
@@ -322,8 +369,14 @@ def archive_quality(cases, *, size: int = 30, new: int = 20) -> list[str]:
                 f"| {'on' if active else 'off'} | {right}/{len(copies)} | {wrong} | {wrong_new} | "
                 f"{seconds * 1000:.0f} ms |"
             )
+            queries = [text for _k, text, _src in copies] + [text for _n, text in others]
+            changed += sum(matched(text) != matched(text, gated=False) for text in queries)
     check.BOILERPLATE_MIN = saved
-    return lines + [""]
+    return lines + [
+        "",
+        f"Queries whose matches differ when the gate lets every looked-up record through: {changed}.",
+        "",
+    ]
 
 
 def batch_quality(cases, *, size: int = 30) -> list[str]:
@@ -956,18 +1009,24 @@ def reframed_path(cases, queries) -> list[str]:
             Fingerprint.of(sample),
         )
     found: dict[str, list[bool]] = {}
-    wrong = candidates = 0
+    wrong = candidates = gated_out = broad_count = 0
     for label, text, i, j in queries:
         q = Sample.of(text, unit="查询单位")
-        hits = {rid for rid in index.candidates(q) if compare(q, samples[rid]).kind}
-        candidates += len(index.candidates(q))
+        broad = index.lookup(q)
+        admitted = index.gate(q, broad)
+        flagged = {rid for rid in broad if compare(q, samples[rid]).kind}
+        gated_out += len(flagged - admitted)
+        hits = flagged & admitted
+        candidates += len(admitted)
+        broad_count += len(broad)
         found.setdefault(label, []).append(i in hits)
         wrong += len(hits - {i, j})
     rows = [f"| {label} | {sum(f)}/{len(f)} |" for label, f in found.items()]
     return [
         "Through the index (LSH and the rare-keyword index give the candidates, `compare` decides), all "
-        f"{len(cases)} originals indexed: {candidates / len(queries):.1f} candidates per query; matches on a wrong "
-        f"original: {wrong}.",
+        f"{len(cases)} originals indexed: {candidates / len(queries):.1f} candidates per query after the exact gate "
+        f"({broad_count / len(queries):.1f} before it; pairs `compare` flags that the gate dropped: {gated_out}); "
+        f"matches on a wrong original: {wrong}.",
         "",
         "| construction | source found |",
         "|---|---|",
@@ -1001,6 +1060,8 @@ def reframed_in_form(cases, queries, *, size: int = 30, new: int = 20) -> list[s
             t = time.perf_counter()
             wrong_new += len(matched(text))
             times.append(time.perf_counter() - t)
+        queries = [text for _l, text, _i in copies] + [text for _n, text in others]
+        changed = sum(matched(text) != matched(text, gated=False) for text in queries)
     right = sum(ids[i] in f for f, (_l, _t, i) in zip(found, copies))
     wrong = sum(len(f - {ids[i]}) for f, (_l, _t, i) in zip(found, copies))
     times.sort()
@@ -1009,7 +1070,8 @@ def reframed_in_form(cases, queries, *, size: int = 30, new: int = 20) -> list[s
         f"submissions; {len(copies)} reframed copies (both kinds, of ten of them) and {len(others)} other distinct "
         f"cases as queries. Sources found {right}/{len(copies)}; wrong records matched by copies {wrong}; matches "
         f"of the distinct cases (all wrong) {wrong_new}. Time per query median {statistics.median(times) * 1000:.0f}"
-        f" ms, max {times[-1] * 1000:.0f} ms.",
+        f" ms, max {times[-1] * 1000:.0f} ms. Queries whose matches differ when the gate lets every looked-up record "
+        f"through: {changed}.",
         "",
     ]
 
@@ -1025,10 +1087,14 @@ def synthetic_index(n: int, rng: np.random.Generator, vocab: list[str]) -> tuple
             words = [vocab[k] for k in rng.integers(0, len(vocab), 300)]
             rare = rarewords.weighted_words(set(words))
             texts[rid] = ("".join(words), fp.word_hashes(set(words)), rare)  # text + word features, as stored
+            shingles = fp.shingle_hashes(texts[rid][0])
             fpr = Fingerprint(
-                fp.minhash(fp.shingle_hashes(texts[rid][0])),
+                fp.minhash(shingles),
                 fp.minhash(texts[rid][1]),
                 keywords=rarewords.keywords(rare),
+                weights=rare[1],
+                word_hashes=rare[0],
+                shingles=sampled(shingles),
             )
         index._add(
             Record(
@@ -1070,8 +1136,8 @@ def scale(cases, sizes) -> list[str]:
     fingerprints = [Fingerprint.of(q) for q in queries]
     lines = [
         "| records | build | lookup per query: median / p95 / max | candidates (mean) | lookup + compare: "
-        "median / p95 | peak RSS |",
-        "|---|---|---|---|---|---|",
+        "median / p95 | peak RSS | gate's memory |",
+        "|---|---|---|---|---|---|---|",
     ]
     for n in sizes:
         index, build, texts = synthetic_index(n, rng, vocab)
@@ -1086,7 +1152,7 @@ def scale(cases, sizes) -> list[str]:
         lines.append(
             f"| {n:,} | {build:.0f} s | **{statistics.median(times):.2f}** / {times[int(len(times) * 0.95)]:.2f}"
             f" / {times[-1]:.2f} ms | {statistics.mean(counts):.1f} | {statistics.median(full):.1f} / "
-            f"{full[int(len(full) * 0.95)]:.1f} ms | {rss:.0f} MB |"
+            f"{full[int(len(full) * 0.95)]:.1f} ms | {rss:.0f} MB | {index._gate.nbytes / 2**20:.0f} MB |"
         )
         del index, texts
     fp.clause_words.cache_clear()  # the queries above cut these texts: a new material's clauses are not memoised

@@ -47,7 +47,9 @@ log = logging.getLogger(__name__)
 # 6: a record's word counts (duplicate_fingerprints.word_counts): its form-blanked features are a subtraction, so v5's
 #    table is no longer read or written (left in place: migrations are additive). Features of another version are
 #    recomputed from the record's text when the index is built (duplicates.index).
-SCHEMA_VERSION = 6
+# 7: one 5-gram hash in eight of each record (duplicate_fingerprints.shingle_sample), for the duplicate index's gate;
+#    rows from v6 get it from their text when the index is next built (duplicates.index).
+SCHEMA_VERSION = 7
 SQLITE_BUSY_SECONDS = 30
 _SCHEMA_LOCK_KEY = 0x5C12EE  # pg_advisory_xact_lock key of the migration
 

@@ -62,13 +62,14 @@ def run(ctx: CheckContext) -> CheckResult:
     if note:
         result.degraded.append(note)
     matches = []
-    candidates = sorted(index.candidates(ours) - excluded)
-    texts = index.texts(candidates[:FORM_SAMPLE])
+    found = index.lookup(ours) - excluded  # broad, not gated: the form sample must see the form-sharing records
+    texts = index.texts(sorted(found)[:FORM_SAMPLE])
     form = frozenset(shared_sentences([doc.text, *texts.values()]))
     if form:  # ask again without the form: the stored materials that only share it are no longer candidates
         if form & fp.sentence_keys(doc.text):  # else blanking changes nothing in ours
             ours = ours.without(form & fp.sentence_keys(doc.text))  # no new segmentation: a subtraction
-        candidates = sorted(index.candidates(ours) - excluded)
+        found = index.lookup(ours) - excluded
+    candidates = sorted(index.gate(ours, found, form))  # only those compare could still flag are read
     stored = index.samples(candidates, form, texts=texts)  # stored word features: only our text is segmented
     for record_id in candidates:
         record = index.records[record_id]
@@ -171,7 +172,10 @@ def cross_batch(items: Sequence[BatchItem], *, campaign: Campaign | None = None,
 BOILERPLATE_SHARE = 0.3  # of the batch's materials
 BOILERPLATE_MIN = 5  # materials: fewer copies of one case than this are never taken for boilerplate
 # Stored texts read to find a call's form among a material's candidates: enough to see a form shared by most of
-# them, and a bound on the database reads when hundreds of stored submissions share it.
+# them, and a bound on the database reads when hundreds of stored submissions share it. Taken from the index's
+# broad lookup, before its gate: the gate judges each record as it would be compared, and a stored submission that
+# only shares the form would pass it unblanked only if it is flagged, so a gated sample would hold too few copies of
+# the form to see it (``BOILERPLATE_MIN``), and the few left would be compared with the form in them.
 FORM_SAMPLE = 40
 blank_sentences = fp.blank_sentences  # here too: the batch and review paths blank what ``shared_sentences`` found
 

@@ -9,7 +9,19 @@ What it keeps per record, all small and all in memory:
 - the record's embedding (chunk mean), when the model was loaded, in one float32 matrix searched by a dot product;
 - a map from normalised unit to records, for name/unit matches of records that have no text;
 - an inverted index of each record's ``rarewords.KEYWORDS`` rarest words (table ``duplicate_keywords``), which finds
-  the same project told again for another category or year when its wording has changed too much for the word LSH.
+  the same project told again for another category or year when its wording has changed too much for the word LSH;
+- for the gate (``gate.Gate``), each text record's word hashes with their rare-word weights (one byte each, rounded
+  up), its keywords and one of its 5-gram hashes in eight (``duplicate_fingerprints.shingle_sample``): ~5 KB per
+  record of ~4,000 characters, ~50 MB at 10,000 (bench/results/duplicates.md, "Issue 15: an exact gate").
+
+Why the gate: what the lookup finds is only what shares something with the material, and among real write-ups of one
+field that is 4.3% of the archive (~260 records per material at 10,000 real selections), each read from the database,
+rebuilt (~1 ms) and compared (~0.3 ms): hundreds of milliseconds per material. ``compare``'s own rules bound each
+record's scores from those features (word Jaccard and the reframed score exactly, with the call's form blanked out
+conservatively; the verbatim containment by a 5-gram sample with a 4-s.d. margin), so ``candidates`` returns only the
+records that could still be a finding, in ~4 ms for 260 records. ``check.run`` takes its form sample (``FORM_SAMPLE``)
+from the broad ``lookup`` instead: the gate judges each record as it will be compared, and a gated sample would not
+hold enough copies of a form to find it.
 
 Signatures and vectors are stored in ``duplicate_fingerprints`` beside the archive, so a restart loads them instead of
 re-reading and re-hashing every text; records without a stored fingerprint get one on the next build.
@@ -37,7 +49,9 @@ migration: signatures, keywords and word features all follow the current cut; no
 The index subscribes to the archive and adds records as they are written (API workers each keep their own copy,
 rebuilt at start); records other processes wrote are added by ``catch_up`` before each check.
 
-Candidates are only candidates: ``compare.compare`` decides with exact scores on the texts.
+Candidates are only candidates: ``compare.compare`` decides with exact scores on the texts. The gate never decides a
+finding; it only leaves out records whose scores cannot reach ``compare``'s thresholds, and keeps every record it
+has no features for (older rows until the next build, rows of another word cut).
 """
 
 from __future__ import annotations
@@ -57,8 +71,9 @@ from .. import db
 from ..archive import Archive, ArchiveRecordRow, Record, _record
 from . import fingerprints as fp
 from . import rarewords
-from .compare import SEMANTIC_COSINE, UNIT_SIMILARITY, Sample
-from .names import norm_unit, similarity
+from .compare import NAME_SIMILARITY, SEMANTIC_COSINE, UNIT_SIMILARITY, Sample
+from .gate import NO_FORM, Form, Gate, sampled
+from .names import name_similarity, norm_unit, similarity
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +120,9 @@ class FingerprintRow(db.Base):
     features_version: Mapped[str | None] = mapped_column(String(60), nullable=True, deferred=True)
     # v6: how often each of ``word_hashes`` occurs (uint32, aligned), so blanking a call's form is a subtraction
     word_counts: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    # the record's 5-gram hashes that ``gate.sampled`` keeps (uint32), for the gate's verbatim estimate; null for rows
+    # stored before it, which the next build fills from the text (``_load_gate``)
+    shingle_sample: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
 
 class KeywordRow(db.Base):
@@ -127,6 +145,7 @@ class Fingerprint:
     weights: np.ndarray | None = None  # stored word features: the rare-word weight of each of ``words``' hashes
     word_hashes: np.ndarray | None = None
     counts: np.ndarray | None = None  # occurrences of each of ``word_hashes``
+    shingles: np.ndarray | None = None  # ``gate.sampled`` 5-gram hashes
 
     @classmethod
     def of(cls, sample: Sample) -> Fingerprint:
@@ -139,6 +158,7 @@ class Fingerprint:
             weights,
             hashes,
             counts,
+            sampled(sample.shingles),
         )
 
 
@@ -174,6 +194,7 @@ class DuplicateIndex:
         self._matrix: np.ndarray | None = None
         self._blanked: OrderedDict[tuple[int, frozenset[str]], Sample] = OrderedDict()
         self._plain: OrderedDict[tuple[int, frozenset[str]], Sample] = OrderedDict()
+        self._gate = Gate()  # each text record's words, weights, keywords, sampled 5-grams: see ``gate``
         self._lock = threading.RLock()
 
     @property
@@ -208,19 +229,71 @@ class DuplicateIndex:
         if missing:
             log.info("查重：%d 条案例库记录的指纹缺失或版本已过期，正在按其原文重新计算", len(missing))
             index._fingerprint_missing(missing)
+        index._load_gate()
         archive.subscribe(index.add_records)
         return index
 
-    def _load(self, row: FingerprintRow, keywords: bytes | None = None) -> Fingerprint:
+    def _load_gate(self) -> None:
+        """Give the gate the stored features of the records loaded above (those fingerprinted just now have
+        theirs): a second query, streamed in rows of 500, so the build never holds every record's word hashes at
+        once. Rows stored before ``shingle_sample`` existed get it from their text, stored (the migration)."""
+        query = select(
+            FingerprintRow.record_id,
+            FingerprintRow.word_hashes,
+            FingerprintRow.word_weights,
+            FingerprintRow.features_version,
+            FingerprintRow.shingle_sample,
+            KeywordRow.hashes,
+        ).outerjoin(KeywordRow, KeywordRow.record_id == FingerprintRow.record_id)
+        unsampled, version = [], features_version()
+        with db.session_scope(self.archive.engine) as s:
+            for rid, hashes, weights, stored, shingles, keywords in s.execute(query.execution_options(yield_per=500)):
+                if rid not in self.with_text or rid in self._gate or stored != version or not hashes or not weights:
+                    continue  # no text, known already, or features to be recomputed: kept by the gate
+                if shingles is None:
+                    unsampled.append(rid)
+                    continue
+                self._gate.add(rid, *_gate_arrays(hashes, weights, keywords, shingles))
+        for start in range(0, len(unsampled), 500):
+            self._sample_stored(unsampled[start : start + 500])
+
+    def _sample_stored(self, ids: list[int]) -> None:
+        columns = [FingerprintRow.record_id, ArchiveRecordRow.text, FingerprintRow.word_hashes]
+        columns += [FingerprintRow.word_weights, KeywordRow.hashes]
+        query = (
+            select(*columns)
+            .join(ArchiveRecordRow, ArchiveRecordRow.id == FingerprintRow.record_id)
+            .outerjoin(KeywordRow, KeywordRow.record_id == FingerprintRow.record_id)
+            .where(FingerprintRow.record_id.in_(ids))
+        )
+        with db.session_scope(self.archive.engine) as s:
+            for rid, text, hashes, weights, keywords in s.execute(query).all():
+                shingles = sampled(fp.shingle_hashes(fp.normalise(text or "")))
+                s.execute(
+                    update(FingerprintRow)
+                    .where(FingerprintRow.record_id == rid)
+                    .values(shingle_sample=shingles.astype(np.uint32).tobytes())
+                )
+                self._gate.add(rid, *_gate_arrays(hashes, weights, keywords, shingles.tobytes()))
+
+    def _load(self, row: FingerprintRow, keywords: bytes | None = None, *, text: str | None = None) -> Fingerprint:
+        """The stored fingerprint; with the record's ``text`` (``_add_unseen`` has it), also what the gate keeps
+        (its deferred columns must then be loaded with the row)."""
         vector = None
         if row.vector is not None and row.vector_model == self.model_name:
             vector = np.frombuffer(row.vector, dtype=np.float32)
-        return Fingerprint(
+        fpr = Fingerprint(
             fp.from_bytes(row.chars),
             fp.from_bytes(row.words),
             vector,
             None if keywords is None else np.frombuffer(keywords, dtype=np.uint32),
         )
+        if text and row.word_hashes and row.word_weights and row.features_version == features_version():
+            fpr.word_hashes = np.frombuffer(row.word_hashes, np.uint32)
+            fpr.weights = np.frombuffer(row.word_weights, np.float32)
+            shingles = row.shingle_sample
+            fpr.shingles = sampled(fp.shingle_hashes(fp.normalise(text))) if shingles is None else _u32(shingles)
+        return fpr
 
     def _fingerprint_missing(self, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
@@ -247,6 +320,7 @@ class DuplicateIndex:
             vector=None if fpr.vector is None else fpr.vector.astype(np.float32).tobytes(),
             vector_model=self.model_name if fpr.vector is not None else None,
             **_feature_columns(fpr.word_hashes, fpr.weights, fpr.counts),
+            shingle_sample=None if fpr.shingles is None else fpr.shingles.astype(np.uint32).tobytes(),
         )
         rows = [row] if fpr.keywords is None else [row, KeywordRow(record_id=record_id, hashes=fpr.keywords.tobytes())]
         if session is not None:
@@ -273,6 +347,8 @@ class DuplicateIndex:
             self._word_signatures[record.id] = fp.signature_bytes(fpr.words)
             for h in fpr.keywords if fpr.keywords is not None else ():
                 self._keywords.setdefault(int(h), []).append(record.id)
+            if fpr.word_hashes is not None and fpr.weights is not None and fpr.shingles is not None:
+                self._gate.add(record.id, fpr.word_hashes, fpr.weights, fpr.keywords, fpr.shingles)
             if fpr.vector is not None:
                 self._vector_pos[record.id] = len(self._vector_ids)
                 self._vector_ids.append(record.id)
@@ -292,16 +368,42 @@ class DuplicateIndex:
 
     # --- querying ---------------------------------------------------------------------------------------------
 
-    def candidates(self, sample: Sample, *, fingerprint: Fingerprint | None = None) -> set[int]:
-        """Ids of records worth comparing with ``sample``: a 5-gram LSH hit, a word LSH hit whose MinHash agrees
+    def candidates(
+        self, sample: Sample, *, fingerprint: Fingerprint | None = None, form: frozenset[str] = frozenset()
+    ) -> set[int]:
+        """Ids of records worth comparing with ``sample``: what ``lookup`` finds and ``gate`` lets through, for
+        records compared with the clauses ``form`` blanked out (``samples``)."""
+        return self.gate(sample, self.lookup(sample, fingerprint=fingerprint), form)
+
+    def gate(self, sample: Sample, ids, form: frozenset[str] = frozenset()) -> set[int]:
+        """The ``ids`` that ``compare(sample, record with form blanked)`` could still flag, decided from memory
+        before anything is read (``gate``): records whose text tests cannot fire are dropped, unless blanking could
+        leave them without text while their unit and name are close enough for the ``renamed`` test."""
+        if not self._gate:
+            return set(ids)
+        admitted = self._gate.admit(sample, ids, Form.of(form) if form else NO_FORM)
+        if form and sample.unit:
+            admitted |= {rid for rid in set(ids) - admitted if self._renamed(sample, self.records[rid])}
+        return admitted
+
+    @staticmethod
+    def _renamed(sample: Sample, record: Record) -> bool:
+        unit = similarity(norm_unit(sample.unit), norm_unit(record.unit or ""))
+        return unit >= UNIT_SIMILARITY and name_similarity(sample.name, record.case_name or "") >= NAME_SIMILARITY
+
+    def lookup(self, sample: Sample, *, fingerprint: Fingerprint | None = None) -> set[int]:
+        """Ids of records sharing something with ``sample``: a 5-gram LSH hit, a word LSH hit whose MinHash agrees
         (``_close_words``), shared rare keywords, a close vector, or (for records without text) a similar unit.
-        ``fingerprint`` saves recomputing the sample's MinHashes."""
+        Broad, and cheap: ``check.run`` reads its first records to find a call's form. ``fingerprint`` saves
+        recomputing the sample's MinHashes."""
         found: set[int] = set()
         if sample.has_text and self.with_text:  # no record has text: no LSH table to ask, no MinHash to compute
             fpr = fingerprint or Fingerprint.of(sample)
             chars, words = self._lsh()
-            found.update(chars.query(fpr.chars))
-            found.update(self._close_words(words.query(fpr.words), fpr.words))
+            with self._lock:  # datasketch's tables are plain dicts of sets: a query racing an insert fails
+                char_hits, word_hits = chars.query(fpr.chars), words.query(fpr.words)
+            found.update(char_hits)
+            found.update(self._close_words(word_hits, fpr.words))
             if sample.vector is not None:
                 found.update(self._near_vectors(sample.vector))
             found.update(self._sharing_keywords(sample.keywords))
@@ -523,6 +625,25 @@ def _kept(text: str, form: frozenset[str]) -> frozenset[str]:
     return frozenset(fp.sentence_keys(text) & form) if form and text else frozenset()
 
 
+def _u32(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, np.uint32)
+
+
+def _gate_arrays(hashes: bytes, weights: bytes, keywords: bytes | None, shingles: bytes) -> tuple:
+    return (
+        _u32(hashes),
+        np.frombuffer(weights, np.float32),
+        None if keywords is None else _u32(keywords),
+        _u32(shingles),
+    )
+
+
+_GATE_COLUMNS = [
+    undefer(getattr(FingerprintRow, name))
+    for name in ("word_hashes", "word_weights", "features_version", "shingle_sample")
+]
+
+
 def _without_text(record: Record) -> Record:
     return replace(record, text="")
 
@@ -606,14 +727,14 @@ def _add_unseen(index: DuplicateIndex) -> int:
     for start in range(0, len(unseen), 500):
         ids = unseen[start : start + 500]
         with db.session_scope(engine) as s:
-            stored = {
-                row.record_id: row for row in s.scalars(select(FingerprintRow).where(FingerprintRow.record_id.in_(ids)))
-            }
+            query = select(FingerprintRow).where(FingerprintRow.record_id.in_(ids)).options(*_GATE_COLUMNS)
+            stored = {row.record_id: row for row in s.scalars(query)}
             keywords = dict(
                 s.execute(select(KeywordRow.record_id, KeywordRow.hashes).where(KeywordRow.record_id.in_(ids))).all()
             )
             for record in map(_record, s.scalars(select(ArchiveRecordRow).where(ArchiveRecordRow.id.in_(ids)))):
-                fpr = index._load(stored[record.id], keywords.get(record.id)) if record.id in stored else None
+                row = stored.get(record.id)
+                fpr = index._load(row, keywords.get(record.id), text=record.text) if row is not None else None
                 if fpr is None and record.text:
                     sample = Sample.of(record.text, name=record.case_name, unit=record.unit, embedder=index.embedder)
                     fpr = Fingerprint.of(sample) if sample.has_text else None

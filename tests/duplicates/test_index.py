@@ -48,3 +48,40 @@ def test_hits_at_the_word_jaccard_that_decides_rewording_pass_the_check():
     index = _index({1: at_decision, 2: reworded})
     assert round(fp.jaccard(query, at_decision), 2) == WORD_JACCARD > WORD_CANDIDATE_JACCARD
     assert index._close_words([1, 2], fp.minhash(query)) == [1, 2]
+
+
+def test_lookups_while_records_are_added_from_another_thread():
+    """The API screens in worker threads while a stored submission is indexed: the LSH tables' buckets are sets that
+    an insert grows, so a lookup iterating one unguarded fails ("Set changed size during iteration"; seen under
+    bench/load.py). Every lookup must hold while another thread adds records sharing its buckets."""
+    import threading
+
+    query = _words(0, 400)
+    index = _index({1: query})
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def add_many() -> None:
+        try:
+            for rid in range(2, 1500):
+                index._add(
+                    Record(id=rid, kind="selection", year=2024, campaign="测试", case_name=f"案例{rid}"),
+                    _fingerprint(_words(rid % 7, 400), rid),  # near copies: they land in the query's buckets
+                )
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            done.set()
+
+    sample = Sample("正文", shingles=np.arange(20, dtype=np.uint32))
+    fingerprint = _fingerprint(query, 0)
+    writer = threading.Thread(target=add_many)
+    writer.start()
+    try:
+        while not done.is_set():
+            index.lookup(sample, fingerprint=fingerprint)
+    except RuntimeError as error:
+        errors.append(error)
+    writer.join()
+    assert not errors
+    assert len(index.lookup(sample, fingerprint=fingerprint)) > 1000

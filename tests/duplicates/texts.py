@@ -1,5 +1,7 @@
 """Hand-written Chinese test materials (our own words, invented units and figures) and ways to derive copies."""
 
+from functools import cache
+
 ORIGINAL_PARAGRAPHS = [
     "青溪县融媒体中心于2022年上线“青溪通”客户端，把新闻发布、政务办事和生活服务集中到一个入口。",
     "客户端接入县政务服务中心的87项高频事项，群众在手机上即可办理社保查询、不动产登记预约和医保缴费。",
@@ -80,3 +82,88 @@ def distinct_texts(n: int, *, chars: int = 240) -> list[str]:
 
 # One sentence of a call's form, as every material written in it carries it.
 FORM_LINE = "填写说明：请围绕案例背景、主要做法、创新亮点、实际成效进行介绍，正文不超过五千字。\n"
+
+
+# Words every write-up of our field uses: distinct texts made by ``field_text`` share these, as real ones do.
+FIELD_WORDS = (
+    "融媒体",
+    "平台",
+    "用户",
+    "服务",
+    "内容",
+    "传播",
+    "建设",
+    "发展",
+    "创新",
+    "推动",
+    "数据",
+    "技术",
+    "新闻",
+    "直播",
+    "短视频",
+    "政务",
+    "基层",
+    "群众",
+    "运营",
+    "融合",
+    "客户端",
+    "账号",
+    "节目",
+    "频道",
+    "宣传",
+    "机制",
+    "团队",
+    "资源",
+    "渠道",
+    "流量",
+)
+
+
+@cache
+def _vocabulary() -> list[str]:
+    """jieba's dictionary words of two or three Han characters (sorted, so every run draws the same)."""
+    from screening.duplicates import fingerprints as fp
+
+    tokenizer = fp._jieba()
+    tokenizer.check_initialized()
+    return sorted(w for w, n in tokenizer.FREQ.items() if n >= 20 and 2 <= len(w) <= 3 and "\u4e00" <= w[0] <= "\u9fff")
+
+
+def field_sentences(seed: int, *, sentences: int = 90) -> list[str]:
+    """A long write-up of our field (~1,800 characters) as sentences: each mixes the field's common words with
+    words and figures of its own (``seed``), so two seeds share the vocabulary of the field and little else."""
+    import random
+
+    rng = random.Random(seed)
+    own = rng.sample(_vocabulary(), 400)
+    out = []
+    for _ in range(sentences):
+        words = rng.sample(FIELD_WORDS, 3) + rng.sample(own, 5) + [f"{rng.randint(10, 999)}万"]
+        rng.shuffle(words)
+        out.append("".join(words) + "。")
+    return out
+
+
+def field_text(seed: int) -> str:
+    parts = field_sentences(seed)
+    return "\n".join("".join(parts[i : i + 6]) for i in range(0, len(parts), 6))
+
+
+def reworded_field_text(seed: int) -> str:
+    """``field_text(seed)`` told in other words: each sentence's words in another order (few 5-grams survive), the
+    same words (names, figures, terms) kept."""
+    import random
+
+    rng = random.Random(seed + 1000)
+    out = []
+    for sentence in field_sentences(seed):
+        words = [w for w in _cut(sentence.rstrip("。"))]
+        rng.shuffle(words)
+        out.append("".join(words) + "。")
+    return "\n".join("".join(out[i : i + 6]) for i in range(0, len(out), 6))
+
+
+def _cut(text: str) -> list[str]:
+    from screening.duplicates import fingerprints as fp
+
+    return fp._jieba().lcut(text, HMM=False)
