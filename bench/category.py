@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import reading  # noqa: E402
 from bench.cases import CASES, available, case_text  # noqa: E402
 from screening import category, nlp  # noqa: E402
 from screening import category_training as training  # noqa: E402
@@ -246,13 +247,7 @@ def main() -> None:
         f"{(time.time() - started) / 60:.0f} min.",
         "",
     ]
-    text = "\n".join(header + out)
-    previous = ROOT / "bench" / "results" / "category.md"
-    notes = previous.read_text(encoding="utf-8").split("\n## Reading", 1) if previous.exists() else []
-    if len(notes) == 2:
-        text += "\n## Reading" + notes[1]
-    previous.write_text(text, encoding="utf-8")
-    print(text)
+    print(reading.write(ROOT / "bench" / "results" / "category.md", "\n".join(header + out)))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from bench import reading  # noqa: E402
 from screening.documents import ocr  # noqa: E402
 from tests.documents.scans import ScanStyle, page_image, scan_text  # noqa: E402
 
@@ -176,7 +177,7 @@ def write(args, rows, totals) -> None:
             f"| {index} | {style.dpi} | {style.rotate} | {style.blur:.2f} | {'yes' if style.seal else 'no'} | "
             f"{name} | {cer:.2%} | {wall:.1f} | {cpu:.1f} |"
         )
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reading.write(args.out, "\n".join(lines))
     print("wrote", args.out)
 
 

@@ -49,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import reading  # noqa: E402
 from bench.cases import CASES, available, case_text  # noqa: E402
 
 GOLD = ROOT / "bench" / "quantities_gold.csv"
@@ -208,7 +209,7 @@ def main() -> None:
             "Errors of this detector: " + (", ".join(f"{k} {v}" for k, v in sorted(errors.items())) or "none"),
             "",
         ]
-    (ROOT / "bench" / "results" / "quantities.md").write_text("\n".join(out) + "\n", encoding="utf-8")
+    reading.write(ROOT / "bench" / "results" / "quantities.md", "\n".join(out))
     print("\n".join(out))
 
 

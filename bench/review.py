@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import reading  # noqa: E402
 from bench.cases import available, case_files, case_text  # noqa: E402
 from bench.duplicates import edit_words  # noqa: E402
 from screening.batch import BatchRow  # noqa: E402
@@ -211,7 +212,7 @@ def main() -> None:
             f"{r['planted']} | {r['found']} | {r['false']} ({r['false_real']}) | {r['baseline_found']} | "
             f"{r['exhaustive']} |"
         )
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reading.write(OUT, "\n".join(lines))
     print("\n".join(lines))
 
 

@@ -53,6 +53,7 @@ CAMPAIGN = "nrta-2025-media-convergence"
 TARGET_CHARS = 5000
 sys.path.insert(0, str(ROOT))
 
+from bench import reading  # noqa: E402
 from bench.api import case_texts, docx_of  # noqa: E402
 
 YARDSTICK = "jieba start-up"
@@ -402,12 +403,10 @@ def main() -> None:
     else:
         lines += previous_cli_section()
     lines += ["## (b) Whole pipeline on a 5000字 DOCX, warm", "", *pipeline_lines(pipeline), ""]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines) + hand_written_reading(), encoding="utf-8")
+    reading.write(RESULTS, "\n".join(lines))
     print(RESULTS.read_text(encoding="utf-8"))
 
 
-READING = "## Reading these numbers"
 CLI_SECTION, PIPELINE_SECTION = "## (a)", "## (b)"
 
 
@@ -426,12 +425,6 @@ def previous_cli_section() -> list[str]:
         run = "; ".join(line.removeprefix("- ") for line in header)
         section[1:1] = ["", f"Kept from the run of {run} (this run was `--skip-cli`)."]
     return [*section, ""]
-
-
-def hand_written_reading() -> str:
-    """The previous file's hand-written section, kept across re-runs (see bench/api.py)."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    return "\n" + old[old.index(READING) :] if READING in old else ""
 
 
 if __name__ == "__main__":
