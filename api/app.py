@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.services = services
     app.state.settings = settings
     app.state.warm_up = None  # set at start-up (lifespan); None: not started, nothing to wait for
+    app.state.screen_slots = None  # api.capacity: made with the first screening (it needs the running loop)
     app.state.batches = BatchRunner(services)
     errors.install(app)
     app.add_middleware(UploadLimit, settings=settings)

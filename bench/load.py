@@ -11,7 +11,7 @@ from ``tests/hostile.py`` (each must come back with its defined error code). Mea
 - no error on any valid upload (status 200 with an ``X-Submission-Id``);
 - every hostile upload gets a 4xx with its expected code (never a 5xx, never a dropped connection);
 - the server's memory (RSS of the server and the PDF worker processes under it, sampled each second) stays within
-  ``--rss-growth-mb`` of its size after warm-up;
+  ``--rss-growth-mb`` of its size after warm-up (proportional set size: see ``tree_memory``);
 - no lost stored records: every ``X-Submission-Id`` handed out is in the archive afterwards (``GET /api/archive``).
 
 Results go to ``bench/results/load.md``; the exit code is 1 when a check fails.
@@ -39,6 +39,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import reading  # noqa: E402
 from tests import hostile  # noqa: E402
 from tests.robustness.isolation import LiveServer  # noqa: E402
 
@@ -125,25 +126,35 @@ async def send_hostile(http: httpx.AsyncClient, case: hostile.Hostile, data: byt
         tally.hostile_errors.append(f"{case.name}: {response.status_code} {code}")
 
 
-def tree_rss(pid: int) -> int:
-    """RSS of the server and every process under it (the PDF worker server and its per-file children)."""
+def tree_memory(pid: int) -> dict[str, int]:
+    """Memory of the server and every process under it (the PDF worker server and its per-file children).
+
+    ``pss`` (proportional set size) is what the checks use: the per-file children are forks of the worker server, so
+    most of their pages are the server's, shared copy-on-write; summing their RSS counts those pages once per child
+    (under 50 clients, ten children at once count the parser's libraries ten times). PSS divides each shared page
+    among the processes that map it, so the sum is the memory the tree really holds. ``rss`` (the plain sum) and
+    ``server`` (the API process alone) are reported beside it."""
     try:
         root = psutil.Process(pid)
         processes = [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0
-    total = 0
+        return {"pss": 0, "rss": 0, "server": 0, "processes": 0}
+    total = {"pss": 0, "rss": 0, "server": 0, "processes": 0}
     for process in processes:
         try:
-            total += process.memory_info().rss
+            info = process.memory_full_info()
         except psutil.NoSuchProcess:
-            pass
+            continue
+        total["pss"] += info.pss
+        total["rss"] += info.rss
+        total["server"] += info.rss if process is root else 0
+        total["processes"] += 1
     return total
 
 
-async def sample_memory(pid: int | None, until: float, samples: list[int]) -> None:
+async def sample_memory(pid: int | None, until: float, samples: list[dict[str, int]]) -> None:
     while pid and time.monotonic() < until:
-        samples.append(tree_rss(pid))
+        samples.append(tree_memory(pid))
         await asyncio.sleep(1.0)
 
 
@@ -170,7 +181,7 @@ async def run(args, url: str, pid: int | None) -> dict:
         for name, data in valid:
             warm = await http.post("/api/screen", data={"campaign": CAMPAIGN}, files={"file": (name, data)})
             warm.raise_for_status()
-    baseline = tree_rss(pid) if pid else 0
+    baseline = tree_memory(pid) if pid else {}
     tally, samples, cap = Tally(), [], [args.max_requests]
     started = time.monotonic()
     deadline = started + args.seconds
@@ -180,13 +191,13 @@ async def run(args, url: str, pid: int | None) -> dict:
     )
     elapsed = time.monotonic() - started
     sampler.cancel()
-    after = tree_rss(pid) if pid else 0
+    after = tree_memory(pid) if pid else {}
     archived = await stored_in_archive(url, args.api_key)
     return {
         "tally": tally,
         "elapsed": elapsed,
         "baseline": baseline,
-        "peak": max(samples, default=0),
+        "peak": {key: max((s[key] for s in samples), default=0) for key in ("pss", "rss", "server", "processes")},
         "after": after,
         "lost": sorted(tally.stored_ids - archived),
         "archived": len(archived),
@@ -194,15 +205,31 @@ async def run(args, url: str, pid: int | None) -> dict:
     }
 
 
+def memory_lines(result: dict) -> list[str]:
+    if not result["baseline"]:
+        return ["Memory: not measured (an external server)."]
+    warm, peak, after = result["baseline"], result["peak"], result["after"]
+
+    def mb(sample: dict, key: str) -> str:
+        return f"{sample[key] / 2**20:.0f} MB"
+
+    return [
+        f"Memory (server + PDF workers, PSS): warm {mb(warm, 'pss')}, peak {mb(peak, 'pss')}, after {mb(after, 'pss')}.",
+        f"Same, RSS summed (each forked child's shared pages counted again): warm {mb(warm, 'rss')}, peak "
+        f"{mb(peak, 'rss')}, after {mb(after, 'rss')}; the API process alone: warm {mb(warm, 'server')}, peak "
+        f"{mb(peak, 'server')}; processes at once: at most {peak['processes']}.",
+    ]
+
+
 def verdicts(result: dict, args) -> list[tuple[str, bool]]:
     tally = result["tally"]
-    growth = (result["peak"] - result["baseline"]) / 2**20
+    growth = (result["peak"]["pss"] - result["baseline"].get("pss", 0)) / 2**20
     return [
         ("no error on valid uploads", not tally.valid_errors and tally.valid_ok > 0),
         ("every hostile upload got its defined error", not tally.hostile_errors),
         ("no 5xx", not any(status >= 500 for status in tally.statuses)),
         (
-            f"memory growth ≤ {args.rss_growth_mb} MB (peak over warm size: {growth:.0f} MB)",
+            f"memory growth ≤ {args.rss_growth_mb} MB (PSS, peak over warm size: {growth:.0f} MB)",
             growth <= args.rss_growth_mb or not result["baseline"],
         ),
         ("no lost stored records", not result["lost"]),
@@ -244,8 +271,7 @@ def write_report(result: dict, args, checks, command: str, mode: str) -> str:
         "",
         f"Requests: {total} ({total / result['elapsed']:.1f}/s); statuses: "
         + ", ".join(f"{k}: {v}" for k, v in sorted(tally.statuses.items())),
-        f"Memory (server + PDF workers): warm {result['baseline'] / 2**20:.0f} MB, peak {result['peak'] / 2**20:.0f} MB, "
-        f"after {result['after'] / 2**20:.0f} MB.",
+        *memory_lines(result),
         f"Stored: {len(tally.stored_ids)} submission ids handed out, {result['archived']} submissions in the archive, "
         f"{len(result['lost'])} lost.",
         "",
@@ -294,9 +320,7 @@ def main() -> int:
             server.stop()
     checks = verdicts(result, args)
     report = write_report(result, args, checks, "python bench/load.py " + " ".join(sys.argv[1:]), mode)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report, encoding="utf-8")
-    print(report)
+    print(reading.write(args.out, report))
     return 0 if all(ok for _, ok in checks) else 1
 
 

@@ -21,6 +21,8 @@ SCREENING_API_KEYS              bureau keys, ``key=机构名`` separated by comm
 SCREENING_LEASE_SECONDS         how long a batch worker's claim on an item lasts     30
                                 without a heartbeat (then any worker may take it)
 SCREENING_REVIEWER_KEYS         reviewer keys, ``key=姓名:call1|call2`` (``*`` = all)   (none: review desk closed)
+SCREENING_CONCURRENT_SCREENS    screenings one API process runs at once; the others  the CPU count, at least 2
+                                wait their turn (api.capacity)
 ==============================  ===================================================  =================================
 """
 
@@ -50,6 +52,7 @@ class Settings:
     reviewer_keys: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     lease_seconds: float = 30.0  # batch queue: see screening.batch.store
     shipped_model_dir: Path = SHIPPED_MODEL_DIR  # models/ (category, elements); tests may point it elsewhere
+    concurrent_screens: int = max(2, os.cpu_count() or 2)  # API: see api.capacity
 
     @property
     def campaigns_dir(self) -> Path:
@@ -91,6 +94,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_ocr_pages=int(env.get("SCREENING_OCR_PAGES", "30")),
         reviewer_keys=_reviewer_keys(env.get("SCREENING_REVIEWER_KEYS", "")),
         lease_seconds=max(1.0, float(env.get("SCREENING_LEASE_SECONDS", "30"))),
+        concurrent_screens=max(1, int(env.get("SCREENING_CONCURRENT_SCREENS") or max(2, os.cpu_count() or 2))),
     )
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from screening.batch import BatchEdits
@@ -23,6 +22,7 @@ from screening.errors import ScreeningError
 from screening.pipeline import screen_source
 
 from ..access import Bureau, bureau_for_key, cookie_member, key_login, key_logout
+from ..capacity import run_screening
 from ..errors import error_body
 from ..paths import templates
 from ..reports import batch_context, campaign_choices, render_report_page
@@ -64,7 +64,8 @@ async def report(
     selected = {"campaign": campaign, "category": category, "material": material, "text": text}
     try:
         filename, data = await material_bytes(request, file, text)
-        done = await run_in_threadpool(
+        done = await run_screening(
+            request,
             screen_source,
             request.app.state.services,
             data,

@@ -25,6 +25,7 @@ from screening.pipeline import screen_source
 from screening.report import Report
 
 from ..access import Bureau, optional_bureau
+from ..capacity import run_screening
 from ..errors import declare, error_body
 from ..reports import render_report_page, store_screened
 from ..uploads import NON_EMPTY, exactly_one, read_upload
@@ -76,7 +77,8 @@ async def screen_upload(
     if companion is not None and filename.lower().endswith(".pdf") and not companion[0].lower().endswith(".pdf"):
         (filename, data), companion = companion, (filename, data)  # screen the Word version: its text is exact
     services = request.app.state.services
-    done = await run_in_threadpool(
+    done = await run_screening(
+        request,
         screen_source,
         services,
         data,

@@ -41,3 +41,40 @@ def test_twenty_parallel_uploads_are_each_answered_correctly(tmp_path):
         counts[n] = report["length"]["count"]
     assert [counts[n] for n in sorted(counts)] == sorted(counts.values())  # longer material, larger count
     assert len(set(counts.values())) == PARALLEL
+
+
+def test_screenings_beyond_the_configured_number_wait_their_turn(tmp_path, monkeypatch):
+    """``SCREENING_CONCURRENT_SCREENS``: at most that many screenings run at once (api.capacity); the rest are
+    answered after them, none refused."""
+    import threading
+    import time
+
+    from api.routers import screen as screen_router
+
+    active, most = [0], [0]
+    lock = threading.Lock()
+    real = screen_router.screen_source
+
+    def counted(*args, **kwargs):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        try:
+            time.sleep(0.3)  # long enough for the other uploads to arrive while this one runs
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(screen_router, "screen_source", counted)
+    app = create_app(make_settings(tmp_path, SCREENING_CONCURRENT_SCREENS="2"))
+    with running(app) as base, httpx.Client(base_url=base, timeout=120) as client:
+
+        def upload(n: int) -> httpx.Response:
+            files = {"file": (f"材料{n:02d}.docx", material(n), DOCX)}
+            return client.post("/api/screen", data={"campaign": CAMPAIGN}, files=files)
+
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(upload, range(1, 7)))
+    assert [response.status_code for response in answers] == [200] * 6
+    assert most[0] == 2
