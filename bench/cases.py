@@ -29,6 +29,11 @@ def case_text(path: Path) -> str:
     return "\n".join(line for line in lines if line.strip() and not line.startswith("#"))
 
 
+def case_texts(*, min_chars: int = 500) -> list[str]:
+    """Every write-up's text (``case_text``) longer than ``min_chars``, in order; empty without ../shared/cases."""
+    return [text for text in map(case_text, case_files()) if len(text) > min_chars]
+
+
 def labels() -> list[dict[str, str]]:
     """The annotators' rows of ``labels.csv`` (file, category, category_A/B, e1…e6 …)."""
     with (CASES / "labels.csv").open(encoding="utf-8") as handle:

@@ -54,18 +54,25 @@ TARGET_CHARS = 5000
 sys.path.insert(0, str(ROOT))
 
 from bench import reading  # noqa: E402
-from bench.api import case_texts, docx_of  # noqa: E402
+from bench.api import docx_of  # noqa: E402
+from bench.cases import case_texts  # noqa: E402
 
 YARDSTICK = "jieba start-up"
 
 
 def material_text(index: int = 0) -> str:
-    """About 5,000 characters of write-up text (cases joined in turn from ``index``)."""
-    texts, out, i = case_texts(), "", index
+    """About 5,000 characters of write-up text (cases joined in turn from ``index``; generated without them)."""
+    texts, out, i = case_texts() or filler(), "", index
     while len(out) < TARGET_CHARS:
         out += texts[i % len(texts)] + "\n"
         i += 1
     return out[:TARGET_CHARS]
+
+
+def filler() -> list[str]:
+    from tests.factories import chinese_text
+
+    return ["\n".join(chinese_text(TARGET_CHARS, paragraph_chars=300))]
 
 
 # --- (a) cold CLI ------------------------------------------------------------------------------------------------

@@ -59,8 +59,9 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -426,11 +427,8 @@ class DuplicateIndex:
     def _sharing_keywords(self, keywords: np.ndarray) -> list[int]:
         """Records sharing at least ``KEYWORD_MIN_SHARED`` of the query's rarest words (the most first, at most
         ``KEYWORD_CANDIDATES``): one dictionary lookup per keyword, however large the archive."""
-        counts: dict[int, int] = {}
-        with self._lock:
-            for h in keywords.tolist():
-                for rid in self._keywords.get(h, ()):
-                    counts[rid] = counts.get(rid, 0) + 1
+        with self._lock:  # Counter counts in C: a field's rare word can be shared by hundreds of records
+            counts = Counter(chain.from_iterable(self._keywords.get(h, ()) for h in keywords.tolist()))
         best = sorted((n, rid) for rid, n in counts.items() if n >= KEYWORD_MIN_SHARED)[::-1]
         return [rid for _n, rid in best[:KEYWORD_CANDIDATES]]
 
