@@ -61,6 +61,7 @@ import threading
 import weakref
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -269,7 +270,7 @@ class DuplicateIndex:
         )
         with db.session_scope(self.archive.engine) as s:
             for rid, text, hashes, weights, keywords in s.execute(query).all():
-                shingles = sampled(fp.shingle_hashes(fp.normalise(text or "")))
+                shingles = _shingle_sample(text or "")
                 s.execute(
                     update(FingerprintRow)
                     .where(FingerprintRow.record_id == rid)
@@ -293,7 +294,7 @@ class DuplicateIndex:
             fpr.word_hashes = np.frombuffer(row.word_hashes, np.uint32)
             fpr.weights = np.frombuffer(row.word_weights, np.float32)
             shingles = row.shingle_sample
-            fpr.shingles = sampled(fp.shingle_hashes(fp.normalise(text))) if shingles is None else _u32(shingles)
+            fpr.shingles = _shingle_sample(text) if shingles is None else _u32(shingles)
         return fpr
 
     def _fingerprint_missing(self, ids: list[int]) -> None:
@@ -382,7 +383,7 @@ class DuplicateIndex:
         leave them without text while their unit and name are close enough for the ``renamed`` test."""
         if not self._gate:
             return set(ids)
-        admitted = self._gate.admit(sample, ids, Form.of(form) if form else NO_FORM)
+        admitted = self._gate.admit(sample, ids, _gate_form(form) if form else NO_FORM)
         if form and sample.unit:
             admitted |= {rid for rid in set(ids) - admitted if self._renamed(sample, self.records[rid])}
         return admitted
@@ -621,6 +622,17 @@ class DuplicateIndex:
 def _kept(text: str, form: frozenset[str]) -> frozenset[str]:
     """Which of the form's sentences ``text`` has: what is blanked out of it (and half its samples' cache key)."""
     return frozenset(fp.sentence_keys(text) & form) if form and text else frozenset()
+
+
+def _shingle_sample(text: str) -> np.ndarray:
+    """What the gate keeps of a text's 5-grams (``gate.sampled``), for a row stored before they were."""
+    return sampled(fp.shingle_hashes(fp.normalise(text)))
+
+
+@lru_cache(maxsize=64)
+def _gate_form(form: frozenset[str]) -> Form:
+    """``gate.Form.of``, memoised: a call's form comes back with material after material."""
+    return Form.of(form)
 
 
 def _u32(data: bytes) -> np.ndarray:
