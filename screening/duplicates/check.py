@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..archive import Record
 from ..campaigns.model import Campaign
 from ..checks.base import CheckContext, CheckResult
@@ -28,7 +30,7 @@ from ..embeddings import degraded_note
 from ..report import Finding, Span
 from . import fingerprints as fp
 from .compare import KIND_LABELS, Comparison, Sample, compare
-from .index import DuplicateIndex, get_index
+from .index import DuplicateIndex, get_index, sentence_hashes
 from .rules import Verdict, judge_pair, judge_record
 
 NAME = "duplicates"
@@ -63,8 +65,12 @@ def run(ctx: CheckContext) -> CheckResult:
         result.degraded.append(note)
     matches = []
     found = index.lookup(ours) - excluded  # broad, not gated: the form sample must see the form-sharing records
-    texts = index.texts(sorted(found)[:FORM_SAMPLE])
-    form = frozenset(shared_sentences([doc.text, *texts.values()]))
+    sample_ids = sorted(found)[:FORM_SAMPLE]
+    if _no_form(doc.text, index.sentence_hashes(sample_ids)):
+        texts, form = {}, frozenset()  # nothing read: ``samples`` reads the few gated candidates' texts itself
+    else:
+        texts = index.texts(sample_ids)
+        form = frozenset(shared_sentences([doc.text, *texts.values()]))
     if form:  # ask again without the form: the stored materials that only share it are no longer candidates
         if form & fp.sentence_keys(doc.text):  # else blanking changes nothing in ours
             ours = ours.without(form & fp.sentence_keys(doc.text))  # no new segmentation: a subtraction
@@ -192,6 +198,24 @@ def without_boilerplate(texts: list[str]) -> list[str]:
     return [blank_sentences(t, common) for t in texts] if common else texts
 
 
+def _no_form(text: str, hashed: list[np.ndarray] | None) -> bool:
+    """Whether ``shared_sentences`` over ``text`` and the texts whose sentence hashes are ``hashed``
+    (``DuplicateIndex.sentence_hashes``) would surely find nothing: the same count, on hashes. False when the hashes
+    are unknown (None) or some sentence reaches the threshold: then the texts are read and decide."""
+    if hashed is None:
+        return False
+    threshold = _threshold(1 + len(hashed))
+    if 1 + len(hashed) < threshold:
+        return True
+    _values, counts = np.unique(np.concatenate([sentence_hashes(text), *hashed]), return_counts=True)
+    return not len(counts) or counts.max() < threshold
+
+
+def _threshold(n: int) -> int:
+    """How many of ``n`` texts must contain a sentence for ``shared_sentences`` to take it for boilerplate."""
+    return max(BOILERPLATE_MIN, math.ceil(BOILERPLATE_SHARE * n))
+
+
 def shared_sentences(texts: list[str]) -> set[str]:
     """The normalised sentences that at least ``max(BOILERPLATE_MIN, BOILERPLATE_SHARE * n)`` of the texts contain:
     a call's form, its instructions, a pledge. Empty when there are too few texts to tell form from a re-submitted
@@ -201,7 +225,7 @@ def shared_sentences(texts: list[str]) -> set[str]:
     candidates (``run``): the candidates of a material written in a call's form include the stored submissions in
     the same form, since the form is what they share.
     """
-    threshold = max(BOILERPLATE_MIN, math.ceil(BOILERPLATE_SHARE * len(texts)))
+    threshold = _threshold(len(texts))
     if len(texts) < threshold:
         return set()
     counts = Counter(key for t in texts for key in fp.sentence_keys(t))

@@ -275,3 +275,20 @@ print(len(found), "datasketch" in sys.modules)
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["1", "False"]
+
+
+def test_ruling_a_form_out_on_sentence_hashes_agrees_with_reading_the_texts():
+    """``check.run`` skips reading its form sample when the records' sentence hashes show no sentence shared widely
+    enough: that shortcut must say "no form" exactly when ``shared_sentences`` over the texts finds none."""
+    from screening.duplicates.check import _no_form, shared_sentences
+    from screening.duplicates.index import sentence_hashes
+
+    form = "申报单位承诺所填内容真实有效。本表一式两份报省局。请如实填写项目成效。"
+    texts = distinct_texts(40, chars=300)
+    material = form + texts[0]
+    for wrapped in (0, 3, 10, 11, 12, 39):  # how many of the 39 other texts carry the form
+        others = [form + t if i < wrapped else t for i, t in enumerate(texts[1:])]
+        expected_none = not shared_sentences([material, *others])
+        assert _no_form(material, [sentence_hashes(t) for t in others]) == expected_none
+        assert expected_none == (wrapped < 11)  # the threshold: 12 of the 40 texts, the material one of them
+    assert _no_form(material, None) is False  # hashes unknown: the texts are read
