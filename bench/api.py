@@ -14,7 +14,8 @@ temporary folder):
    nine** is the cold-start ratio (target ≤ 2). The ten are one write-up in ten paragraph orders (``docx_of``'s
    ``variant``: other text, so no cache answers), so the ratio is the cold cost, not the first write-up's weight;
 3. times ``--requests`` further uploads: p50, p95, max; the populated archive's p50 and p95 are divided by the
-   empty archive's (target ≤ 1.5);
+   empty archive's (target ≤ 1.5). Both servers are up by then, and the uploads alternate between them (the i-th
+   to each back to back, the order swapped every round: ``run_mode``), so both see the same machine load;
 4. posts one batch of ``--batch`` DOCX materials and polls ``GET /api/batches/{id}`` until done;
 5. samples the server's RSS (with its child processes, e.g. the isolated PDF parser) every 0.2 s: after warm-up
    and peak (target ≤ 1.2 GB with every model loaded).
@@ -589,64 +590,113 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run_one(mode: str, archive: str, *, requests: int, batch: int, records: int, port: int) -> dict:
-    folder = Path(tempfile.mkdtemp(prefix=f"bench-api-{mode}-{archive}-"))
-    database = folder / "bench.db"
-    texts, writeups = split_cases()
-    if archive == "populated":
-        shutil.copyfile(populated_database(records, texts, writeups)[0], database)
-    env = {"SCREENING_DATABASE_URL": f"sqlite:///{database}", "SCREENING_API_KEYS": f"{KEY}=基准测试局"}
-    if mode == "lexical":
-        (folder / "models").mkdir()
-        env["SCREENING_MODEL_DIR"] = str(folder / "models")
-    count = FIRST_AND_NEXT + requests
-    materials = [docx_of(texts[i % len(texts)], variant=i // len(texts)) for i in range(max(count, batch))]
-    # The first ten: one write-up in ten paragraph orders, so first / next nine measures the cold cost, not one
-    # write-up being heavier than another (the first, alone, screens ~1.4x slower than the next nine in any position)
-    firsts = [docx_of(texts[0], variant=k) for k in range(FIRST_AND_NEXT)]
-    server = Server(env, port)
-    result: dict = {"mode": mode, "archive": archive, "records": records if archive == "populated" else 0}
+class Run:
+    """One (mode, archive) server and its measurements: started and timed cold on its own (``start_and_time_cold``),
+    then its timed uploads one at a time (``screen``, alternated with the other archive's by ``timed_rounds``), then
+    its batch (``finish``)."""
+
+    def __init__(self, mode: str, archive: str, *, requests: int, batch: int, records: int, port: int) -> None:
+        self.mode, self.archive, self.batch, self.port = mode, archive, batch, port
+        self.folder = Path(tempfile.mkdtemp(prefix=f"bench-api-{mode}-{archive}-"))
+        database = self.folder / "bench.db"
+        texts, writeups = split_cases()
+        if archive == "populated":
+            shutil.copyfile(populated_database(records, texts, writeups)[0], database)
+        self.env = {"SCREENING_DATABASE_URL": f"sqlite:///{database}", "SCREENING_API_KEYS": f"{KEY}=基准测试局"}
+        if mode == "lexical":
+            (self.folder / "models").mkdir()
+            self.env["SCREENING_MODEL_DIR"] = str(self.folder / "models")
+        count = FIRST_AND_NEXT + requests
+        self.materials = [docx_of(texts[i % len(texts)], variant=i // len(texts)) for i in range(max(count, batch))]
+        # The first ten: one write-up in ten paragraph orders, so first / next nine measures the cold cost, not one
+        # write-up being heavier than another (the first, alone, screens ~1.4x slower than the next nine in any
+        # position)
+        self.firsts = [docx_of(texts[0], variant=k) for k in range(FIRST_AND_NEXT)]
+        self.requests = requests
+        self.result: dict = {"mode": mode, "archive": archive, "records": records if archive == "populated" else 0}
+        self.matches: list[tuple[int, int]] = []  # per upload: (own earlier versions, other records) matched
+        self.times: list[float] = []
+        self.server: Server | None = None
+        self.client: httpx.Client | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.mode}/{self.archive}"
+
+    def start_and_time_cold(self) -> None:
+        self.server = Server(self.env, self.port)
+        self.result["healthy_s"], self.result["answered_s"] = self.server.wait_healthy()
+        self.result["warm_rss_mb"] = self.server.rss / 2**20
+        self.client = httpx.Client(base_url=self.server.base, timeout=600)
+        health = self.client.get("/api/health").json()
+        self.result["degraded"] = health["degraded"]
+        self.result["warm_up"] = health.get("warm_up")
+        cold = [self.screen(self.firsts[i], f"m{i}.docx") for i in range(FIRST_AND_NEXT)]
+        self.result["first_s"], self.result["next_nine_median_s"] = cold[0], statistics.median(cold[1:])
+
+    def screen(self, data: bytes, name: str) -> float:
+        start = time.perf_counter()
+        response = self.client.post("/api/screen", data={"campaign": CAMPAIGN}, files={"file": (name, data, DOCX)})
+        response.raise_for_status()
+        seconds = time.perf_counter() - start
+        found = (response.json().get("duplicates") or {}).get("matches") or []
+        real = sum(str(m.get("record", {}).get("case_name", "")).startswith("往届真实案例") for m in found)
+        self.matches.append((real, len(found) - real))
+        self.times.append(seconds)
+        return seconds
+
+    def timed(self, i: int) -> None:
+        """The ``i``-th timed upload (after the first ten)."""
+        self.screen(self.materials[FIRST_AND_NEXT + i], f"m{FIRST_AND_NEXT + i}.docx")
+
+    def finish(self) -> dict:
+        rest = self.times[FIRST_AND_NEXT:] or self.times[1:FIRST_AND_NEXT]
+        self.result["latency"] = {
+            "n": len(rest),
+            "p50": statistics.median(rest),
+            "p95": percentile(rest, 0.95),
+            "max": max(rest),
+            "matches": self.matches[FIRST_AND_NEXT:] or self.matches[1:FIRST_AND_NEXT],
+        }
+        print(
+            f"[{self.label}] first {self.result['first_s']:.3f}s, next nine median "
+            f"{self.result['next_nine_median_s']:.3f}s, p50 {self.result['latency']['p50']:.3f}s "
+            f"p95 {self.result['latency']['p95']:.3f}s",
+            flush=True,
+        )
+        batch = self.materials[: self.batch]
+        self.result["batch"] = run_batch(self.client, batch, self.label) if self.batch else None
+        self.result["peak_rss_mb"] = self.server.peak_rss / 2**20
+        return self.result
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.server is not None:
+            self.server.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_mode(mode: str, archives: list[str], *, requests: int, batch: int, records: int, port: int) -> list[dict]:
+    """Every archive's server of one mode, up together: each started and timed cold alone, in turn; then the timed
+    uploads alternate between them (the i-th upload to each archive back to back, the order swapped every round),
+    so the populated / empty ratios compare uploads made seconds apart under the same machine load, not runs minutes
+    apart; then each one's batch in turn. (Until 2026-12-06 09:00 each archive's server ran on its own, one after
+    the other: the empty archive's p50 moved 0.056-0.093 s between runs, as much as the difference measured.)"""
+    runs = [
+        Run(mode, archive, requests=requests, batch=batch, records=records, port=port + k)
+        for k, archive in enumerate(archives)
+    ]
     try:
-        result["healthy_s"], result["answered_s"] = server.wait_healthy()
-        result["warm_rss_mb"] = server.rss / 2**20
-        with httpx.Client(base_url=server.base, timeout=600) as client:
-            health = client.get("/api/health").json()
-            result["degraded"] = health["degraded"]
-            result["warm_up"] = health.get("warm_up")
-
-            matches: list[tuple[int, int]] = []  # per timed upload: (own earlier versions, other records) matched
-
-            def screen(data: bytes, name: str) -> float:
-                start = time.perf_counter()
-                response = client.post("/api/screen", data={"campaign": CAMPAIGN}, files={"file": (name, data, DOCX)})
-                response.raise_for_status()
-                seconds = time.perf_counter() - start
-                found = (response.json().get("duplicates") or {}).get("matches") or []
-                real = sum(str(m.get("record", {}).get("case_name", "")).startswith("往届真实案例") for m in found)
-                matches.append((real, len(found) - real))
-                return seconds
-
-            times = [screen(firsts[i] if i < FIRST_AND_NEXT else materials[i], f"m{i}.docx") for i in range(count)]
-            first, nine, rest = times[0], times[1:FIRST_AND_NEXT], times[FIRST_AND_NEXT:] or times[1:FIRST_AND_NEXT]
-            result["first_s"], result["next_nine_median_s"] = first, statistics.median(nine)
-            result["latency"] = {
-                "n": len(rest),
-                "p50": statistics.median(rest),
-                "p95": percentile(rest, 0.95),
-                "max": max(rest),
-                "matches": matches[FIRST_AND_NEXT:] or matches[1:FIRST_AND_NEXT],
-            }
-            print(
-                f"[{mode}/{archive}] first {first:.3f}s, next nine median {result['next_nine_median_s']:.3f}s, "
-                f"p50 {result['latency']['p50']:.3f}s p95 {result['latency']['p95']:.3f}s",
-                flush=True,
-            )
-            result["batch"] = run_batch(client, materials[:batch], f"{mode}/{archive}") if batch else None
-        result["peak_rss_mb"] = server.peak_rss / 2**20
+        for run in runs:
+            run.start_and_time_cold()
+        for i in range(requests):
+            for run in runs if i % 2 == 0 else runs[::-1]:
+                run.timed(i)
+        return [run.finish() for run in runs]
     finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-    return result
+        for run in runs:
+            run.stop()
 
 
 def run_batch(client: httpx.Client, materials: list[bytes], label: str) -> dict:
@@ -701,7 +751,7 @@ def write_results(
         f"- Date: {started} (start) to {dt.datetime.now(dt.UTC).strftime('%H:%M UTC')}",
         f"- Machine: {machine()}; load average at start {load_at_start:.2f}, at end {os.getloadavg()[0]:.2f} "
         "(a shared machine: other engineers' jobs ran at the same time, so absolute times are inflated and noisy; "
-        "the ratios compare figures taken minutes apart in one run)",
+        "the ratios compare uploads made back to back, alternating between the two servers)",
         f"- Materials: {MATERIALS if available() else 'generated filler'}, each cut or repeated to ~{TARGET_CHARS} "
         f"characters, as DOCX; self-check `POST /api/screen` of call {CAMPAIGN}",
         "- Populated archive: the materials' own write-ups (each material finds its earlier version: the full "
@@ -802,9 +852,11 @@ def main() -> None:
     if "populated" in args.archives:
         calibrated = populated_database(args.records, *split_cases())[1]  # built before any timing
     results = [
-        run_one(mode, archive, requests=args.requests, batch=args.batch, records=args.records, port=args.port)
+        result
         for mode in args.modes
-        for archive in args.archives
+        for result in run_mode(
+            mode, args.archives, requests=args.requests, batch=args.batch, records=args.records, port=args.port
+        )
     ]
     write_results(results, "python bench/api.py " + " ".join(sys.argv[1:]), load_at_start, started, calibrated)
     print(RESULTS.read_text(encoding="utf-8"))
