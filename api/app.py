@@ -22,6 +22,7 @@ POST /api/screen                   screen one upload or pasted text (JSON, or HT
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
@@ -65,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # Resume or fail batches a previous process left unfinished, then let the runner own its threads.
         app.state.batches.recover()
-        app.state.warm_up = WarmUp(services).start()  # /api/health answers 503 "warming" until it is done
+        # /api/health answers 503 "warming" until it is done; it ends with a screen through the app on this loop
+        app.state.warm_up = WarmUp(services, app=app, loop=asyncio.get_running_loop()).start()
         yield
         app.state.batches.shutdown()
 

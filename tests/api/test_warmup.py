@@ -81,3 +81,19 @@ def test_warm_up_prepares_the_archive_s_form_blanked_candidates_and_screens_a_st
     assert state.prepared == FORM_RECORDS
     assert state.screens == sum(2 + len(c.categories) for c in services.campaigns()) + 1  # + one stored text
     assert len(get_index(services.archive)._blanked) == FORM_RECORDS
+
+
+def test_warm_up_ends_with_a_screen_through_the_app_itself(tmp_path, monkeypatch):
+    """The last step sends one POST /api/screen through the app on its own event loop, before health says ready:
+    the route's first-use costs are paid then, not by the first user. Seen from the route: it ran once, with the
+    warm-up's document, and the screening limiter it makes exists by the time the warm-up is done."""
+    from api.routers import screen as screen_router
+
+    calls = []
+    real = screen_router.screen_source
+    monkeypatch.setattr(screen_router, "screen_source", lambda *a, **k: calls.append(k["filename"]) or real(*a, **k))
+    with TestClient(create_app(make_settings(tmp_path))) as client:
+        assert client.app.state.warm_up.wait(300)
+        assert client.app.state.warm_up.status == "ready"
+        assert calls == ["预热.docx"]
+        assert client.app.state.screen_slots is not None
